@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make run` and `make test`. Both bootstrap through `make setup`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+PROMPT ?= Create a decorated Christmas tree
+OUT ?= out
+
+.PHONY: setup run test lint typecheck unit bench eval serve clean web
+
+# Re-run only when the project's dependency list changes: a no-op otherwise.
+$(STAMP): pyproject.toml scripts/setup.sh
+	PY=$(PY) bash scripts/setup.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/prompt2mesh make "$(PROMPT)" --out $(OUT)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+eval: setup
+	$(BIN)/prompt2mesh eval ../shared/eval/dev.jsonl --out $(OUT)/eval
+
+serve: setup
+	$(BIN)/prompt2mesh serve
+
+clean:
+	rm -rf $(VENV) out data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""The commands a person types: ``prompt2mesh make|resume|edit|chat|eval|mcp|serve|trace``.
+
+Each command's work lives in its own package; this module only parses arguments and imports
+lazily, so ``prompt2mesh mcp`` starts Blender without loading the agent and vice versa.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _cmd_mcp(ns: argparse.Namespace) -> int:
+    from prompt2mesh.blender.runtime import WorkerConfig
+    from prompt2mesh.blender.server import run_worker
+
+    config = WorkerConfig(
+        workspace=Path(ns.workspace),
+        allow_code=ns.allow_code,
+        code_timeout_s=ns.code_timeout,
+        transport="http" if ns.http else "stdio",
+        host=ns.host,
+        port=ns.port,
+    )
+    run_worker(config)
+    return 0
+
+
+def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("mcp", help="run a headless Blender MCP worker (stdio by default)")
+    p.add_argument("--workspace", default="workspace", help="directory every tool path is confined to")
+    p.add_argument("--allow-code", action="store_true", help="enable execute_blender_code (off by default)")
+    p.add_argument("--code-timeout", type=float, default=10.0, help="seconds execute_blender_code may run")
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(handler=_cmd_mcp)
+
+
+# Other rooms add their commands here (agent: make/resume/trace/eval, editing: edit/chat,
+# service: serve). Each entry is a function taking the subparsers object.
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_mcp]  # type: ignore[type-arg]
+
+
+def _load_optional_commands() -> None:
+    import importlib
+
+    for module in ("prompt2mesh.agent.cli", "prompt2mesh.agent.editing.cli", "prompt2mesh.service.cli"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        _COMMANDS.extend(mod.COMMANDS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prompt2mesh", description="Turn words into editable 3D models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _load_optional_commands()
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    handler: Handler = ns.handler
+    try:
+        return handler(ns)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
