@@ -50,7 +50,9 @@ class Settings(BaseSettings):
 
     # --- storage ----------------------------------------------------------------------------
     data_dir: Path = Path("data")
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under data_dir if unset.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite under data_dir if unset."
+    )
     checkpoint_url: str | None = Field(default=None, description="LangGraph checkpointer; SQLite if unset.")
 
     # --- service ----------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """Errors raised by Blender tools. Converted to MCP tool errors only at the server edge.
 
-    ToolError                     base; ``code`` is stable, ``message`` says what was wrong
-    ├── InvalidArgument           a value out of range, NaN, wrong shape, unknown enum
-    ├── NotFound                  no object / material / modifier / file by that name
-    ├── WrongType                 the object exists but is not the kind the tool needs
-    ├── LimitExceeded             the call would exceed a memory or time limit of the worker
-    ├── PathOutsideWorkspace      a path escapes the worker's workspace
-    ├── CodeExecutionDisabled     execute_blender_code without ``--allow-code``
-    └── BlenderOperationFailed    Blender refused or failed the operation
+ToolError                     base; ``code`` is stable, ``message`` says what was wrong
+├── InvalidArgument           a value out of range, NaN, wrong shape, unknown enum
+├── NotFound                  no object / material / modifier / file by that name
+├── WrongType                 the object exists but is not the kind the tool needs
+├── LimitExceeded             the call would exceed a memory or time limit of the worker
+├── PathOutsideWorkspace      a path escapes the worker's workspace
+├── CodeExecutionDisabled     execute_blender_code without ``--allow-code``
+└── BlenderOperationFailed    Blender refused or failed the operation
 """
 
 from __future__ import annotations

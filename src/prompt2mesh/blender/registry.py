@@ -39,7 +39,9 @@ class ToolSpec:
 _TOOLS: dict[str, ToolSpec] = {}
 
 
-def tool(category: Category, *, mutates: bool = False, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def tool(
+    category: Category, *, mutates: bool = False, name: str | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a tool function under ``category``."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -60,7 +60,11 @@ def build_server(config: WorkerConfig) -> FastMCP:
     """Create the MCP server with every tool bound to one worker."""
     worker = Worker(config)
     server = FastMCP(
-        "prompt2mesh-blender", instructions=INSTRUCTIONS, host=config.host, port=config.port, log_level="WARNING"
+        "prompt2mesh-blender",
+        instructions=INSTRUCTIONS,
+        host=config.host,
+        port=config.port,
+        log_level="WARNING",
     )
     for spec in all_tools().values():
         server.add_tool(

@@ -68,7 +68,9 @@ def parse_result(tool: str, args: dict[str, Any], raw: CallToolResult, duration_
     texts = [c.text for c in raw.content if isinstance(c, TextContent)]
     images = [base64.b64decode(c.data) for c in raw.content if isinstance(c, ImageContent)]
     if raw.isError:
-        return ToolResult(tool=tool, args=args, ok=False, error="\n".join(texts) or "tool failed", duration_s=duration_s)
+        return ToolResult(
+            tool=tool, args=args, ok=False, error="\n".join(texts) or "tool failed", duration_s=duration_s
+        )
     result: Any = raw.structuredContent
     if isinstance(result, dict) and set(result) == {"result"}:
         result = result["result"]
