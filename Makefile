@@ -9,7 +9,7 @@ OUT ?= out
 .PHONY: setup run test lint typecheck unit bench eval serve clean web
 
 # Re-run only when the project's dependency list changes: a no-op otherwise.
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml scripts/setup.sh $(wildcard scripts/setup.d/*.sh) $(wildcard web/package*.json)
 	PY=$(PY) bash scripts/setup.sh
 	touch $(STAMP)
 

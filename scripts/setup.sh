@@ -9,6 +9,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev,voice]"
-if [ -f scripts/setup_extra.sh ]; then
-  bash scripts/setup_extra.sh
-fi
+# Each room's extra build steps (web bundle, voice model, ...), in name order.
+for step in scripts/setup.d/*.sh; do
+  [ -f "$step" ] && bash "$step"
+done
