@@ -1,0 +1,376 @@
+// Prompt2Mesh web UI: sign in, start runs from the chat box, follow them live, view and
+// download the result, browse history. Plain ES modules served by the app itself.
+
+import { api, ApiError, auth, fetchFile, followEvents, hooks } from "./api.js";
+import { RunView } from "./timeline.js";
+import { $, formatDuration, h, statusPill, TERMINAL, timeAgo, toast, toastError } from "./ui.js";
+import { Viewer } from "./viewer.js";
+
+const state = {
+  user: null,
+  runId: null,
+  run: null, // the Run as last fetched
+  view: null, // RunView
+  stream: null, // AbortController of the event stream
+  imageUrls: [], // blob URLs to revoke when the run on screen changes
+  files: {}, // artifacts of the run on screen: {glb, blend, report}
+  workerTimer: null,
+};
+
+let viewer = null;
+
+// ---------------------------------------------------------------- auth
+
+let authMode = "login";
+
+function setAuthMode(mode) {
+  authMode = mode;
+  for (const tab of document.querySelectorAll(".tab")) tab.setAttribute("aria-selected", String(tab.dataset.mode === mode));
+  $("#auth-submit").textContent = mode === "login" ? "Log in" : "Create account";
+  $("#auth-password").autocomplete = mode === "login" ? "current-password" : "new-password";
+  $("#auth-error").hidden = true;
+}
+
+function authError(text) {
+  const el = $("#auth-error");
+  el.textContent = text;
+  el.hidden = false;
+}
+
+async function submitAuth(event) {
+  event.preventDefault();
+  const username = $("#auth-username").value.trim();
+  const password = $("#auth-password").value;
+  if (!/^[A-Za-z0-9_.-]{3,64}$/.test(username)) {
+    return authError("Username: 3 to 64 letters, digits, dots, dashes or underscores.");
+  }
+  if (password.length < 8) return authError("Password: at least 8 characters.");
+  const button = $("#auth-submit");
+  button.disabled = true;
+  try {
+    if (authMode === "signup") await api.signup(username, password);
+    const token = await api.login(username, password);
+    auth.token = token.access_token;
+    await enterApp();
+  } catch (err) {
+    authError(err instanceof ApiError ? err.message : String(err));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showAuth(message = null) {
+  stopStream();
+  clearInterval(state.workerTimer);
+  auth.token = null;
+  state.user = null;
+  $("#app-view").hidden = true;
+  $("#auth-view").hidden = false;
+  if (message) authError(message);
+  $("#auth-username").focus();
+}
+
+async function enterApp() {
+  state.user = await api.me();
+  $("#auth-view").hidden = true;
+  $("#app-view").hidden = false;
+  $("#user-name").textContent = state.user.username;
+  viewer ??= new Viewer($("#viewer"), $("#viewer-overlay"));
+  await refreshHistory();
+  pollWorker();
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("run");
+  if (fromHash) openRun(fromHash).catch(() => newRun());
+  else newRun();
+}
+
+async function logout() {
+  try { await api.logout(); } catch { /* the token is dropped here anyway */ }
+  history.replaceState(null, "", location.pathname);
+  showAuth();
+}
+
+// ---------------------------------------------------------------- worker pill
+
+async function pollWorker() {
+  clearInterval(state.workerTimer);
+  const pill = $("#worker-status");
+  const update = async () => {
+    try {
+      const w = await api.worker();
+      const busy = state.run && !TERMINAL.has(state.run.status);
+      pill.className = `worker-pill ${w.state === "ready" ? (busy ? "busy" : "ready") : w.state === "starting" ? "busy" : ""}`;
+      pill.textContent = { ready: busy ? "Worker busy" : "Worker ready", starting: "Worker starting", stopped: "Worker idle", dead: "Worker stopped" }[w.state] ?? "Worker";
+    } catch { /* the pill is a hint; a failed poll is not worth a toast */ }
+  };
+  await update();
+  state.workerTimer = setInterval(update, 8000);
+}
+
+// ---------------------------------------------------------------- history
+
+async function refreshHistory() {
+  const runs = await api.listRuns();
+  const list = $("#history");
+  list.replaceChildren(...runs.map((run) => h("li", {},
+    h("button", {
+      type: "button",
+      class: `history-item${run.id === state.runId ? " active" : ""}`,
+      "data-run": run.id,
+      title: run.prompt,
+      onclick: () => openRun(run.id).catch(toastError),
+    },
+    h("span", { class: "history-prompt" }, run.prompt),
+    h("span", { class: "history-meta" }, statusPill(run.status), timeAgo(run.created_at))))));
+  $("#history-empty").hidden = runs.length > 0;
+}
+
+function setHistoryStatus(id, status) {
+  const pill = document.querySelector(`.history-item[data-run="${CSS.escape(id)}"] .status`);
+  pill?.replaceWith(statusPill(status));
+}
+
+function markActiveInHistory() {
+  for (const item of document.querySelectorAll(".history-item")) item.classList.toggle("active", item.dataset.run === state.runId);
+}
+
+// ---------------------------------------------------------------- one run on screen
+
+function stopStream() {
+  state.stream?.abort();
+  state.stream = null;
+}
+
+function resetResult() {
+  for (const url of state.imageUrls) URL.revokeObjectURL(url);
+  state.imageUrls = [];
+  state.files = {};
+  for (const b of document.querySelectorAll(".download")) b.disabled = true;
+  for (const id of ["#view-reset", "#view-rotate", "#view-wire"]) $(id).disabled = true;
+  $("#view-rotate").setAttribute("aria-pressed", "false");
+  $("#view-wire").setAttribute("aria-pressed", "false");
+  $("#viewer-stats").textContent = "";
+  setSummary({});
+  viewer?.clear?.();
+}
+
+function newRun() {
+  stopStream();
+  state.runId = null;
+  state.run = null;
+  state.view = null;
+  resetResult();
+  $("#welcome").hidden = false;
+  $("#run").hidden = true;
+  history.replaceState(null, "", location.pathname);
+  markActiveInHistory();
+  $("#prompt").focus();
+}
+
+async function openRun(id) {
+  stopStream();
+  const run = await api.getRun(id);
+  state.runId = id;
+  state.run = run;
+  resetResult();
+  $("#welcome").hidden = true;
+  $("#run").hidden = false;
+  history.replaceState(null, "", `#run=${encodeURIComponent(id)}`);
+  markActiveInHistory();
+
+  const view = new RunView($("#run"), run, {
+    loadImage: async (file) => {
+      const url = URL.createObjectURL(await fetchFile(id, file));
+      state.imageUrls.push(url);
+      return url;
+    },
+    onCancel: () => cancelRun(id),
+    onOpenImage: openLightbox,
+  });
+  state.view = view;
+  const controller = new AbortController();
+  state.stream = controller;
+  const scroller = $("#conversation");
+  followEvents(id, (ev) => {
+    // Follow the newest step only when the reader is already at the bottom.
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    view.apply(ev);
+    if (ev.type === "status") {
+      if (state.run) state.run.status = ev.status;
+      setHistoryStatus(id, ev.status);
+    }
+    setLiveSummary(view);
+    if (atBottom && !controller.signal.aborted) scroller.scrollTop = scroller.scrollHeight;
+  }, {
+    signal: controller.signal,
+    onEnd: (status) => view.setStatus(status),
+  }).then(() => {
+    if (!controller.signal.aborted) return finishRun(id);
+  }, (err) => {
+    if (!controller.signal.aborted) toastError(err, "Lost the live updates");
+  });
+}
+
+/** After the stream ends: fetch the final run, show the outcome, the files and the model. */
+async function finishRun(id) {
+  const run = await api.getRun(id);
+  if (state.runId !== id) return;
+  state.run = run;
+  state.view.setStatus(run.status);
+  if (run.report) state.view.showOutcome(run.report);
+  if (run.totals) setSummary(run.totals);
+  refreshHistory().catch(() => {});
+  pollWorker();
+  const artifacts = run.artifacts ?? {};
+  state.files = { glb: artifacts.glb, blend: artifacts.blend, report: run.report ? "report.json" : null };
+  for (const b of document.querySelectorAll(".download")) b.disabled = !state.files[b.dataset.file];
+  if (run.status === "completed") toast("Your model is ready.", { kind: "ok" });
+  if (run.status === "failed") toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
+  if (artifacts.glb) await showModel(id, artifacts.glb);
+}
+
+async function showModel(id, name) {
+  if (!viewer?.supported) return;
+  try {
+    viewer.show("Loading the model…", { loading: true });
+    const stats = await viewer.load(await fetchFile(id, name));
+    if (state.runId !== id) return;
+    for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
+    $("#viewer-stats").textContent = `${stats.meshes} meshes · ${stats.triangles.toLocaleString()} triangles`;
+  } catch (err) {
+    viewer.show("The model could not be shown. You can still download it.");
+    toastError(err, "3D preview failed");
+  }
+}
+
+async function cancelRun(id) {
+  try {
+    await api.cancelRun(id);
+    toast("Run cancelled.");
+  } catch (err) {
+    toastError(err, "Could not cancel");
+  }
+}
+
+function setLiveSummary(view) {
+  const steps = [...view.steps.values()];
+  const scores = steps.flatMap((s) => s.scores);
+  setSummary({
+    steps: steps.length ? `${steps.filter((s) => s.done).length}/${steps.length}` : null,
+    average_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+    refinements: steps.reduce((a, s) => a + s.refinements, 0),
+    tool_calls: steps.reduce((a, s) => a + s.tools, 0),
+    duration_s: null,
+  });
+}
+
+function setSummary(t) {
+  const set = (k, v) => { $(`#summary [data-k="${k}"]`).textContent = v ?? "–"; };
+  set("steps", t.steps);
+  set("score", t.average_score === null || t.average_score === undefined ? null : Number(t.average_score).toFixed(1));
+  set("refinements", t.refinements);
+  set("tools", t.tool_calls);
+  set("duration", t.duration_s === null || t.duration_s === undefined ? null : formatDuration(t.duration_s));
+}
+
+// ---------------------------------------------------------------- chat box
+
+async function submitPrompt(event) {
+  event.preventDefault();
+  const box = $("#prompt");
+  const prompt = box.value.trim();
+  if (!prompt) return box.focus();
+  const send = $("#send");
+  send.disabled = true;
+  try {
+    // The only mode today: each message starts a new model. Follow-up edits (another
+    // feature) will send to the run on screen when the "Edit this model" mode is chosen.
+    const run = await api.startRun(prompt);
+    box.value = "";
+    autosize();
+    await openRun(run.id);
+    await refreshHistory();
+  } catch (err) {
+    toastError(err, "Could not start the run");
+  } finally {
+    send.disabled = false;
+  }
+}
+
+function autosize() {
+  const box = $("#prompt");
+  box.style.height = "auto";
+  box.style.height = `${Math.min(box.scrollHeight + 2, 160)}px`;
+}
+
+// ---------------------------------------------------------------- downloads, viewer, lightbox
+
+async function download(kind) {
+  const name = state.files[kind];
+  if (!name || !state.runId) return;
+  try {
+    const blob = await fetchFile(state.runId, name);
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: name.split("/").at(-1) });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) {
+    toastError(err, "Download failed");
+  }
+}
+
+function toggle(button, apply) {
+  const on = button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", String(on));
+  apply(on);
+}
+
+function openLightbox(url, caption) {
+  $("#lightbox-img").src = url;
+  $("#lightbox-caption").textContent = caption;
+  $("#lightbox").showModal();
+}
+
+// ---------------------------------------------------------------- wiring
+
+function wire() {
+  for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => setAuthMode(tab.dataset.mode));
+  $("#auth-form").addEventListener("submit", submitAuth);
+  $("#logout").addEventListener("click", logout);
+  $("#new-run").addEventListener("click", newRun);
+  $("#composer").addEventListener("submit", submitPrompt);
+  $("#prompt").addEventListener("input", autosize);
+  $("#prompt").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      $("#composer").requestSubmit();
+    }
+  });
+  for (const chip of document.querySelectorAll("#examples .chip")) {
+    chip.addEventListener("click", () => {
+      $("#prompt").value = chip.textContent;
+      autosize();
+      $("#prompt").focus();
+    });
+  }
+  for (const b of document.querySelectorAll(".download")) b.addEventListener("click", () => download(b.dataset.file));
+  $("#view-reset").addEventListener("click", () => viewer?.frame());
+  $("#view-rotate").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setAutoRotate(on)));
+  $("#view-wire").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setWireframe(on)));
+  $("#lightbox").addEventListener("click", (e) => { if (e.target.id === "lightbox") e.target.close(); });
+  hooks.onUnauthorized = () => showAuth("Your session has ended. Please log in again.");
+}
+
+async function boot() {
+  wire();
+  setAuthMode("login");
+  if (!auth.token) return showAuth();
+  try {
+    await enterApp();
+  } catch {
+    showAuth();
+  }
+}
+
+boot();
