@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     google_api_key: str | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
     model_timeout_s: float = 120.0
     model_temperature: float = 0.2
+    model_max_tokens: int = Field(default=4096, ge=256)
+    executor_max_rounds: int = Field(default=8, ge=1, description="Model -> tool calls rounds per step.")
 
     # --- the Artisan loop (SPEC section 1) --------------------------------------------------
     pass_score: int = Field(default=6, ge=1, le=10)
