@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     login_window_s: int = Field(default=300, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
+    resume_runs_on_start: bool = Field(default=True, description="Resume runs a restart interrupted.")
+    warm_worker_on_login: bool = Field(default=True, description="Start the user's worker at log-in.")
 
     # --- workers ----------------------------------------------------------------------------
     worker_backend: Literal["local", "kubernetes"] = "local"
@@ -72,6 +74,7 @@ class Settings(BaseSettings):
     worker_start_timeout_s: float = Field(default=30.0, gt=0)
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)
+    worker_health_interval_s: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -1,0 +1,57 @@
+"""``prompt2mesh serve [--host H] [--port P]``: the API and the web UI in one uvicorn process."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from prompt2mesh.config import PLACEHOLDER_SECRETS
+
+
+def _cmd_serve(ns: argparse.Namespace) -> int:
+    import uvicorn
+    from pydantic import ValidationError
+
+    from prompt2mesh.config import Settings
+    from prompt2mesh.service.app import create_app
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # The settings refuse a placeholder secret outside development: say so, plainly.
+        print(f"prompt2mesh serve: refusing to start:\n{exc}", file=sys.stderr)
+        return 2
+    overrides = {k: v for k, v in (("host", ns.host), ("port", ns.port)) if v is not None}
+    settings = settings.model_copy(update=overrides)
+    if settings.secret_key in PLACEHOLDER_SECRETS:
+        print(
+            "prompt2mesh serve: WARNING: P2M_SECRET_KEY is a placeholder; fine for development, "
+            "refused when P2M_ENVIRONMENT=production",
+            file=sys.stderr,
+        )
+    print(
+        f"prompt2mesh serve: http://{settings.host}:{settings.port}  "
+        f"(database {settings.resolved_database_url().split('@')[-1]}, data {settings.data_dir})",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=ns.log_level,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("serve", help="run the multi-user service (API + web UI)")
+    p.add_argument("--host", default=None, help="address to bind (default: P2M_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default: P2M_PORT or 8000)")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(handler=_cmd_serve)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_serve]  # type: ignore[type-arg]
