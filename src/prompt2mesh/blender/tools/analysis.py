@@ -237,16 +237,13 @@ def _surface_distance(a: Group, b: Group, near: float) -> float:
     return max(box_gap, best if best < math.inf else box_gap)
 
 
-def _inside(a: Group, b: Group) -> bool:
-    """Is ``a`` enclosed by ``b``? (box containment and a ray from a's vertex crossing b an odd number of times)."""
-    if any(a.lo[i] < b.lo[i] or a.hi[i] > b.hi[i] for i in range(3)):
-        return False
-    point = a.verts[0]
+def _point_inside(point: Vector, group: Group) -> bool:
+    """Ray parity: an odd number of surface crossings means ``point`` is enclosed (closed meshes)."""
     direction = Vector((0.0123, 0.0311, 1.0)).normalized()
     crossings = 0
     origin = point.copy()
     for _ in range(1000):
-        location, _normal, _index, _dist = b.bvh.ray_cast(origin, direction)
+        location, _normal, _index, _dist = group.bvh.ray_cast(origin, direction)
         if location is None:
             break
         crossings += 1
@@ -254,13 +251,30 @@ def _inside(a: Group, b: Group) -> bool:
     return crossings % 2 == 1
 
 
+def _inside(a: Group, b: Group) -> bool:
+    """Is ``a`` enclosed by ``b``? (box containment and a vertex of ``a`` inside ``b``)."""
+    if any(a.lo[i] < b.lo[i] or a.hi[i] > b.hi[i] for i in range(3)):
+        return False
+    return _point_inside(a.verts[0], b)
+
+
 def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
-    """Box interpenetration depth when the surfaces really cross; 0 when they only touch or miss."""
+    """Box interpenetration depth when the objects really overlap; 0 when they only touch or miss.
+
+    Surfaces crossing (BVH overlap) is the usual evidence. Box-aligned shapes whose faces are
+    coplanar cross only along edges, which the BVH test misses, so a shared interior point
+    (the centre of the boxes' overlap) that is not explained by containment also counts.
+    """
     ov = _overlap(a, b)
     depth = min(ov)
     if depth <= tolerance:
         return 0.0
-    return depth if a.bvh.overlap(b.bvh) else 0.0
+    if a.bvh.overlap(b.bvh):
+        return depth
+    if _inside(a, b) or _inside(b, a):
+        return 0.0
+    center = Vector(tuple((max(a.lo[i], b.lo[i]) + min(a.hi[i], b.hi[i])) / 2 for i in range(3)))
+    return depth if _point_inside(center, a) and _point_inside(center, b) else 0.0
 
 
 def _relate(a: Group, b: Group, tolerance: float) -> dict[str, Any]:
