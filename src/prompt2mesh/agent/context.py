@@ -6,6 +6,7 @@ so one process can run many graphs side by side (the service does).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,11 +60,17 @@ class ArtisanContext:
     ) -> RoleContext:
         """A :class:`RoleContext` whose runner traces every call as a ``tool_call`` event."""
 
+        runner = TracingRunner(self.runner, self.trace, step=step, attempt=attempt)
+
         def emit(kind: str, data: dict[str, Any]) -> None:
-            self.trace.event(kind, step=step, **data)
+            # The runner already traced calls that reached the worker; keep only the others
+            # (e.g. a call to a tool the step was not offered, refused by the role itself).
+            if kind == "tool_call" and runner.claim(str(data.get("tool")), data.get("args")):
+                return
+            self.trace.event(kind, **{"step": step, "attempt": attempt, **data})
 
         return RoleContext(
-            runner=TracingRunner(self.runner, self.trace, step=step, attempt=attempt),
+            runner=runner,
             tools=tools,
             emit=emit,
             usage=Usage(),
@@ -82,10 +89,20 @@ class TracingRunner:
         self.step = step
         self.attempt = attempt
         self.results: list[ToolResult] = []
+        self._unclaimed: list[tuple[str, str]] = []
+
+    def claim(self, tool: str, args: Any) -> bool:
+        """Whether a role's report of a call matches one this runner traced (then drop it)."""
+        key = (tool, _args_key(args))
+        if key in self._unclaimed:
+            self._unclaimed.remove(key)
+            return True
+        return False
 
     async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
         result = await self.inner.call(tool, args)
         self.results.append(result)
+        self._unclaimed.append((tool, _args_key(result.args)))
         self.trace.event(
             "tool_call",
             step=self.step,
@@ -101,6 +118,13 @@ class TracingRunner:
 
     async def list_tools(self) -> list[ToolInfo]:
         return await self.inner.list_tools()
+
+
+def _args_key(args: Any) -> str:
+    try:
+        return json.dumps(args or {}, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(args)
 
 
 def call_record(result: ToolResult) -> dict[str, Any]:

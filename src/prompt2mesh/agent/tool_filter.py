@@ -94,12 +94,18 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOUN_CATEGORIES = ("materials", "lighting", "camera")
+
+
 def _words(step: PlanStep) -> str:
     return " ".join([step.action, step.description, step.expected_outcome]).lower()
 
 
 def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     """The categories a step needs: those of the tools it names, plus keyword matches.
+
+    When the step names known tools, only the noun keywords (materials, lighting, camera) add
+    categories; otherwise every keyword group does.
 
     The ``advanced`` category (arbitrary code) is offered only when the step names such a tool
     or asks for a script explicitly.
@@ -108,8 +114,10 @@ def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     named = {t for t in [*step.tools, *(c.tool for c in step.calls)] if t in by_name}
     categories = set(ALWAYS) | {by_name[t] for t in named}
     text = _words(step)
-    for category, words in _KEYWORDS.items():
-        if any(re.search(rf"\b{re.escape(w)}", text) for w in words):
+    # Verbs ("add", "make") say little once the step names its tools; nouns still do.
+    keyword_categories = _NOUN_CATEGORIES if named else _KEYWORDS.keys()
+    for category in keyword_categories:
+        if any(re.search(rf"\b{re.escape(w)}", text) for w in _KEYWORDS[category]):
             categories.add(category)
     if categories <= ALWAYS:
         # Nothing recognisable: the general modelling kit rather than inspection alone.
@@ -124,3 +132,14 @@ def tools_for_step(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -
     wanted = categories_for_step(plan_step, catalogue)
     named = set(plan_step.tools) | {c.tool for c in plan_step.calls}
     return [t for t in catalogue if t.category in wanted or t.name in named]
+
+
+REFINEMENT = frozenset({"modification", "materials"})
+"""A refinement enhances what the step built: smoother surfaces, detail, fixes, materials."""
+
+
+def tools_for_refinement(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -> list[ToolInfo]:
+    """The tools offered to refine ``step``: the step's own plus modification and materials."""
+    catalogue = list(tools)
+    own = {t.name for t in tools_for_step(step, catalogue)}
+    return [t for t in catalogue if t.name in own or t.category in REFINEMENT]

@@ -14,7 +14,7 @@ from prompt2mesh.agent.context import ArtisanContext, call_record
 from prompt2mesh.agent.nodes._shared import add_usage, current_step
 from prompt2mesh.agent.nodes.execute_step import has_work
 from prompt2mesh.agent.state import ArtisanState, replace_step
-from prompt2mesh.agent.tool_filter import tools_for_step
+from prompt2mesh.agent.tool_filter import tools_for_refinement
 from prompt2mesh.models.roles import Critique
 from prompt2mesh.workers.session import WorkerUnavailable
 
@@ -33,7 +33,7 @@ async def refine_step(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> 
     rc = ctx.role_context(
         step=step.number,
         total_steps=len(state["plan"]),
-        tools=tools_for_step(step, await ctx.tools()),
+        tools=tools_for_refinement(step, await ctx.tools()),
         requirement=state.get("refined_prompt"),
         attempt=f"refine{number}",
     )
