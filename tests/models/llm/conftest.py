@@ -61,5 +61,7 @@ def ctx(runner: ThreadedRunner, all_tools: list[ToolInfo], events: Recorder) -> 
         emit=events,
         step_index=1,
         total_steps=3,
-        requirement=RefinedPrompt(original="a red box", refined="A red box, 1 m on each side, on the ground."),
+        requirement=RefinedPrompt(
+            original="a red box", refined="A red box, 1 m on each side, on the ground."
+        ),
     )

@@ -8,7 +8,9 @@ from prompt2mesh.models.roles import PlanStep, RoleContext
 
 from .conftest import Recorder
 
-STEP = PlanStep(number=1, action="Build the box", description="A cube named Box, size 1, standing on the ground.")
+STEP = PlanStep(
+    number=1, action="Build the box", description="A cube named Box, size 1, standing on the ground."
+)
 
 
 async def test_executor_runs_the_models_tool_calls_in_a_real_worker_until_it_stops(
@@ -34,7 +36,11 @@ async def test_executor_runs_the_models_tool_calls_in_a_real_worker_until_it_sto
     second = model.received[1]
     assert [m.name for m in second if isinstance(m, ToolMessage)] == ["create_material", "create_primitive"]
     assert ctx.usage.calls == 3 and ctx.usage.input_tokens == 300 and ctx.usage.output_tokens == 60
-    assert [e["tool"] for e in events.of("tool_call")] == ["create_material", "create_primitive", "assign_material"]
+    assert [e["tool"] for e in events.of("tool_call")] == [
+        "create_material",
+        "create_primitive",
+        "assign_material",
+    ]
     assert len(events.of("model_call")) == 3
 
 
@@ -73,7 +79,9 @@ async def test_a_call_to_a_tool_not_offered_is_refused_without_running_it(ctx: R
     assert (await ctx.runner.call("get_object_info", {"name": "Keep"})).ok
 
 
-async def test_executor_gives_up_after_its_round_limit_with_a_warning(ctx: RoleContext, events: Recorder) -> None:
+async def test_executor_gives_up_after_its_round_limit_with_a_warning(
+    ctx: RoleContext, events: Recorder
+) -> None:
     model = ScriptedChatModel(default=tool_calls(("get_scene_info", {"limit": 1})))
     results = await LLMExecutor(model, max_rounds=3).execute(STEP, ctx)
 

@@ -1,0 +1,74 @@
+"""The role messages survive each real LangChain integration's request building (no network).
+
+These read the integrations' request-building methods (private API), so a LangChain upgrade
+that changes them fails here first rather than in a live run.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+
+from prompt2mesh.config import Settings
+from prompt2mesh.models.llm.critic import image_block
+from prompt2mesh.models.prompts import CACHE_CONTROL, EXECUTOR, system_message, tool_schemas
+from prompt2mesh.models.providers import build_chat_model
+from prompt2mesh.models.roles import ToolInfo
+
+PNG = b"\x89PNG\r\n\x1a\n-screenshot-"
+TOOLS = [
+    ToolInfo(
+        name="create_primitive",
+        description="Create a primitive.",
+        category="creation",
+        input_schema={"type": "object", "properties": {"kind": {"type": "string"}}},
+    )
+]
+KEYS: dict[str, Any] = {"ANTHROPIC_API_KEY": "k", "OPENAI_API_KEY": "k", "GOOGLE_API_KEY": "k", "model": None}
+
+
+def _critic_messages(cache: bool) -> list[Any]:
+    return [
+        system_message(EXECUTOR, cache=cache),
+        HumanMessage(content=[{"type": "text", "text": "judge this"}, image_block(PNG)]),
+    ]
+
+
+def test_the_anthropic_request_caches_the_system_prompt_and_the_tool_schemas() -> None:
+    claude = build_chat_model(Settings(provider="anthropic", **KEYS))
+    payload = claude._get_request_payload(_critic_messages(True), tools=tool_schemas(TOOLS, cache=True))  # type: ignore[attr-defined]
+
+    assert payload["system"][-1]["cache_control"] == CACHE_CONTROL
+    assert payload["tools"][-1]["cache_control"] == CACHE_CONTROL
+    image = payload["messages"][0]["content"][1]
+    assert image["source"] == {
+        "type": "base64",
+        "media_type": "image/png",
+        "data": base64.b64encode(PNG).decode(),
+    }
+
+
+def test_the_openai_request_carries_the_screenshot_as_a_data_url_and_the_tools_as_functions() -> None:
+    gpt = build_chat_model(Settings(provider="openai", **KEYS))
+    payload = gpt._get_request_payload(_critic_messages(False), tools=tool_schemas(TOOLS, cache=False))  # type: ignore[attr-defined]
+
+    image = payload["messages"][1]["content"][1]
+    assert image["image_url"]["url"] == "data:image/png;base64," + base64.b64encode(PNG).decode()
+    assert payload["tools"][0]["function"]["name"] == "create_primitive"
+
+
+def test_the_gemini_request_carries_the_screenshot_inline() -> None:
+    gemini = build_chat_model(Settings(provider="google", **KEYS))
+    request = gemini._prepare_request(_critic_messages(False))  # type: ignore[attr-defined]
+
+    parts = request["contents"][0].parts
+    assert parts[1].inline_data.data == PNG and parts[1].inline_data.mime_type == "image/png"
+
+
+def test_the_ollama_request_carries_the_screenshot_as_an_image() -> None:
+    local = build_chat_model(Settings(provider="ollama", **KEYS))
+    params = local._chat_params(_critic_messages(False))  # type: ignore[attr-defined]
+
+    assert params["messages"][1]["images"] == [base64.b64encode(PNG).decode()]
