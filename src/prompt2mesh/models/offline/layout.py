@@ -1,0 +1,366 @@
+"""The deterministic layout solver: a :class:`SceneSpec` -> where every instance goes.
+
+Each object is a root at its bottom centre (the recipe convention), so placing an object is
+choosing ``location`` (x, y, z of the bottom centre), ``rotation_z`` and ``scale``. The
+solver works in three passes:
+
+1. *anchors*: every object group gets at most one relation that places it relative to
+   another group (the first one the prompt gave); groups without one stand on the ground;
+2. *clusters*: each grounded group and everything anchored to it (transitively) is placed
+   around its own origin: supported things on the support's top surface, contained things on
+   the container's inner floor, neighbours beside it with a gap, decorations on the host's
+   surface, counts in rows/rings/stacks;
+3. *packing*: clusters are set side by side along x, and ground-level footprints that still
+   overlap are pushed apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from prompt2mesh.models.offline.kinds import DECORATION_KINDS, KindInfo, kind_info
+from prompt2mesh.models.offline.layout_rules import decoration_points, place_relative
+from prompt2mesh.models.offline.parser import ObjectSpec, RelationSpec, SceneSpec
+from prompt2mesh.models.offline.recipes.base import BuildContext, Surface, Vec3
+
+FESTIVE = ("#cc2222", "#d4a820", "#c0c0c8", "#2255cc", "#cc2222", "#7b3fb5")
+RAINBOW = ("#e02424", "#f08a12", "#f2d21b", "#2e9b3a", "#2255cc", "#7b3fb5")
+
+
+@dataclass
+class Placement:
+    """One object instance as the planner will build it."""
+
+    name: str
+    kind: str
+    spec_id: int
+    index: int
+    info: KindInfo
+    location: Vec3 = (0.0, 0.0, 0.0)
+    rotation_z: float = 0.0
+    scale: float = 1.0
+    color: str | None = None
+    material: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    flies: bool = False
+    relation: str | None = None
+    """How it is placed: on, in, next_to, top_of, decoration, hanging_on, ... or None (ground)."""
+    target: str | None = None
+    """The object the relation refers to (its support, container, host or neighbour)."""
+    parent: str | None = None
+    """Host it is parented to after building (decorations)."""
+
+    @property
+    def size(self) -> Vec3:
+        w, d, h = self.info.size
+        return (w * self.scale, d * self.scale, h * self.scale)
+
+    def footprint(self) -> tuple[float, float]:
+        """Half extents in world x, y after the rotation about z."""
+        w, d, _ = self.size
+        a = math.radians(self.rotation_z)
+        c, s = abs(math.cos(a)), abs(math.sin(a))
+        return ((w * c + d * s) / 2, (w * s + d * c) / 2)
+
+    def context(self) -> BuildContext:
+        return BuildContext(
+            name=self.name,
+            location=self.location,
+            rotation_z=self.rotation_z,
+            scale=self.scale,
+            color=self.color,
+            material=self.material,
+            options=dict(self.options),
+        )
+
+    def surface(self) -> Surface:
+        if self.info.recipe is not None:
+            return self.info.recipe.surface(self.context())
+        w, d, h = self.size
+        return Surface(top_z=h, top_half_extent=(w / 2, d / 2))
+
+    def bbox(self) -> tuple[Vec3, Vec3]:
+        hx, hy = self.footprint()
+        x, y, z = self.location
+        return (x - hx, y - hy, z), (x + hx, y + hy, z + self.size[2])
+
+
+@dataclass
+class PartOverride:
+    """'a snowman wearing a red scarf': recolour the host's own scarf instead of adding one."""
+
+    host: str
+    parts: list[str]
+    color: str
+    material: str | None = None
+
+
+@dataclass
+class Layout:
+    placements: list[Placement]
+    overrides: list[PartOverride] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> Placement:
+        return next(p for p in self.placements if p.name == name)
+
+    def extent(self) -> tuple[Vec3, Vec3]:
+        boxes = [p.bbox() for p in self.placements] or [((0.0, 0.0, 0.0), (1.0, 1.0, 1.0))]
+        lo = tuple(min(b[0][i] for b in boxes) for i in range(3))
+        hi = tuple(max(b[1][i] for b in boxes) for i in range(3))
+        return lo, hi  # type: ignore[return-value]
+
+
+def base_name(word: str) -> str:
+    """'bedside table' -> 'Bedside_Table' (the name the user will recognise)."""
+    return "_".join(w.capitalize() for w in re.split(r"[\s_\-]+", word) if w) or "Object"
+
+
+def _instances(spec: SceneSpec) -> dict[int, list[Placement]]:
+    out: dict[int, list[Placement]] = {}
+    used: set[str] = set()
+    for obj in spec.objects:
+        info = kind_info(obj.kind)
+        base = base_name(obj.word)
+        while base in used:
+            base = base + "_B"
+        used.add(base)
+        group: list[Placement] = []
+        for i in range(obj.count):
+            name = base if obj.count == 1 else f"{base}_{i + 1:02d}" if obj.count >= 10 else f"{base}_{i + 1}"
+            group.append(
+                Placement(
+                    name=name,
+                    kind=obj.kind,
+                    spec_id=obj.id,
+                    index=i,
+                    info=info,
+                    scale=obj.scale,
+                    color=_color(obj, info, i),
+                    material=obj.material,
+                    options=_options(obj),
+                    flies=info.flies,
+                )
+            )
+        out[obj.id] = group
+    return out
+
+
+def _color(obj: ObjectSpec, info: KindInfo, i: int) -> str | None:
+    if obj.rainbow:
+        return (FESTIVE if obj.kind == "ornament" else RAINBOW)[i % 6]
+    if obj.color_word or (obj.color and obj.material is None):
+        return obj.color
+    if info.recipe is None:
+        # A proxy has no recipe to pick a material's colour, so the colour travels with it.
+        return obj.color or (info.proxy.color if info.proxy else None)
+    return None
+
+
+def _options(obj: ObjectSpec) -> dict[str, Any]:
+    opts: dict[str, Any] = {}
+    shape = obj.shape or next((w for w in obj.word.split() if w in ("round", "square", "oval")), None)
+    if shape in ("round", "circular", "oval"):
+        opts["round"] = True
+    if shape:
+        opts["shape"] = shape
+    if obj.detail:
+        opts["detail"] = obj.detail
+    return opts
+
+
+def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: Layout) -> list[RelationSpec]:
+    """Turn the vague 'with'/'wearing' into decoration, part colour, 'on' or 'next_to'."""
+    out: list[RelationSpec] = []
+    for rel in spec.relations:
+        if rel.relation not in ("with", "wearing"):
+            out.append(rel)
+            continue
+        a, host = spec.get(rel.a), groups[rel.b][0]
+        if a.kind in DECORATION_KINDS:
+            out.append(
+                RelationSpec(rel.a, "top_of" if a.kind == "star" and a.count == 1 else "decoration", rel.b)
+            )
+            continue
+        parts = _host_parts(host, a)
+        if parts and a.count == 1 and a.color:
+            layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
+            groups[rel.a] = []
+            continue
+        if rel.relation == "wearing":
+            out.append(RelationSpec(rel.a, "worn", rel.b))
+            continue
+        small = kind_info(a.kind).size[2] * a.scale < 0.5 * host.size[2]
+        out.append(RelationSpec(rel.a, "on" if small and host.info.recipe is not None else "next_to", rel.b))
+    return out
+
+
+def _host_parts(host: Placement, obj: ObjectSpec) -> list[str]:
+    """The host's own parts called like ``obj`` ('Snowman_Scarf_Wrap'), if its recipe builds them."""
+    if host.info.recipe is None:
+        return []
+    calls = host.info.recipe.build(host.context())
+    needle = "_" + base_name(obj.word)
+    return [
+        str(c.args["name"])
+        for c in calls
+        if c.tool == "create_primitive" and needle in str(c.args.get("name", ""))
+    ]
+
+
+def solve(spec: SceneSpec) -> Layout:
+    """Place every instance of ``spec`` so its relations hold.
+
+    Args:
+        spec: The parsed scene.
+
+    Returns:
+        A :class:`Layout` whose placements are in build order (supports before what they
+        carry, hosts before decorations).
+    """
+    groups = _instances(spec)
+    layout = Layout(placements=[])
+    relations = _resolve_with(spec, groups, layout)
+    anchors: dict[int, RelationSpec] = {}
+    for given in relations:
+        rel = (
+            RelationSpec(given.b, "above", given.a)
+            if given.relation == "below" and given.b not in anchors
+            else given
+        )
+        if rel.a in anchors or rel.a == rel.b or not groups.get(rel.a) or not groups.get(rel.b):
+            continue
+        if _reaches(anchors, rel.b, rel.a):
+            layout.warnings.append(f"ignored a circular relation: {rel.relation}")
+            continue
+        anchors[rel.a] = rel
+    order = _order(spec, anchors)
+    clusters: dict[int, list[Placement]] = {}
+    for sid in order:
+        group = groups.get(sid) or []
+        if not group:
+            continue
+        anchor = anchors.get(sid)
+        if anchor is None:
+            _arrange(group, spec.get(sid).arrangement)
+            clusters[sid] = list(group)
+        else:
+            targets = groups[anchor.b]
+            place_relative(group, anchor.relation, targets, spec.get(sid).arrangement, layout)
+            root = _root(anchors, sid)
+            clusters.setdefault(root, []).extend(group)
+        layout.placements.extend(group)
+    _pack(list(clusters.values()))
+    _separate(layout.placements)
+    return layout
+
+
+def _reaches(anchors: dict[int, RelationSpec], start: int, goal: int) -> bool:
+    seen: set[int] = set()
+    while start in anchors and start not in seen:
+        seen.add(start)
+        start = anchors[start].b
+        if start == goal:
+            return True
+    return start == goal
+
+
+def _root(anchors: dict[int, RelationSpec], sid: int) -> int:
+    while sid in anchors:
+        sid = anchors[sid].b
+    return sid
+
+
+def _order(spec: SceneSpec, anchors: dict[int, RelationSpec]) -> list[int]:
+    def depth(sid: int) -> int:
+        d = 0
+        while sid in anchors and d < 50:
+            sid, d = anchors[sid].b, d + 1
+        return d
+
+    return sorted((o.id for o in spec.objects), key=lambda sid: (depth(sid), sid))
+
+
+def _arrange(group: list[Placement], arrangement: str | None) -> None:
+    """Counts on the ground: a row (default), a ring, a stack or a loose grid."""
+    n = len(group)
+    for p in group:
+        if p.flies:
+            p.location = (0.0, 0.0, max(2.5, 1.5 * p.size[2]))
+    if n == 1:
+        return
+    w, d, h = group[0].size
+    gap = max(0.1, 0.35 * max(w, d))
+    if arrangement == "stack":
+        z = group[0].location[2]
+        for p in group:
+            p.location = (0.0, 0.0, z)
+            z += p.surface().top_z
+            if p is not group[0]:
+                p.relation, p.target = "on", group[group.index(p) - 1].name
+        return
+    if arrangement in ("ring", "around"):
+        radius = max(w, d) * n / (2 * math.pi) + max(w, d)
+        for i, p in enumerate(group):
+            a = 2 * math.pi * i / n
+            p.location = (radius * math.cos(a), radius * math.sin(a), p.location[2])
+            p.rotation_z = math.degrees(a) - 90.0
+        return
+    cols = n if arrangement == "row" or n <= 5 else math.ceil(math.sqrt(n))
+    for i, p in enumerate(group):
+        r, c = divmod(i, cols)
+        x = (c - (min(n, cols) - 1) / 2) * (w + gap)
+        y = r * (d + gap)
+        p.location = (x, y, p.location[2])
+
+
+def _pack(clusters: list[list[Placement]]) -> None:
+    """Set independent clusters side by side along x, centred on the origin."""
+    if len(clusters) < 2:
+        return
+    spans = []
+    for c in clusters:
+        lo = min(p.bbox()[0][0] for p in c)
+        hi = max(p.bbox()[1][0] for p in c)
+        spans.append((lo, hi))
+    widths = [hi - lo for lo, hi in spans]
+    gap = max(0.3, 0.2 * max(widths))
+    total = sum(widths) + gap * (len(clusters) - 1)
+    x = -total / 2
+    for c, (lo, hi) in zip(clusters, spans, strict=True):
+        shift = x - lo
+        for p in c:
+            p.location = (p.location[0] + shift, p.location[1], p.location[2])
+        x += hi - lo + gap
+
+
+def _separate(placements: list[Placement]) -> None:
+    """Push apart ground-standing objects whose footprints still overlap (later one moves)."""
+    ground = [p for p in placements if p.relation in (None, "next_to", "in_front_of", "behind", "around")]
+    for _ in range(4):
+        moved = False
+        for i, a in enumerate(ground):
+            for b in ground[:i]:
+                if a.flies or b.flies or a.target == b.name and a.relation is None:
+                    continue
+                (alo, ahi), (blo, bhi) = a.bbox(), b.bbox()
+                ox = min(ahi[0], bhi[0]) - max(alo[0], blo[0])
+                oy = min(ahi[1], bhi[1]) - max(alo[1], blo[1])
+                if ox <= 0.01 or oy <= 0.01:
+                    continue
+                dx, dy = a.location[0] - b.location[0], a.location[1] - b.location[1]
+                if abs(dx) >= abs(dy):
+                    step = (ox + 0.1) * (1 if dx >= 0 else -1)
+                    a.location = (a.location[0] + step, a.location[1], a.location[2])
+                else:
+                    step = (oy + 0.1) * (1 if dy >= 0 else -1)
+                    a.location = (a.location[0], a.location[1] + step, a.location[2])
+                moved = True
+        if not moved:
+            return
+
+
+__all__ = ["Layout", "PartOverride", "Placement", "base_name", "decoration_points", "solve"]
