@@ -205,10 +205,11 @@ class OfflineTranslator:
         named = self._named_objects(text, scene)
         if named:
             return _Target(named, "named", 1.0)
+        roots = scene.roots
         if mentions_pronoun(text):
             res = focus.resolve(scene.objects.keys(), plural=is_plural_reference(text))
-            return _Target(res.objects, res.source, res.confidence)
-        roots = scene.roots
+            if res.objects or len(roots) != 1:
+                return _Target(res.objects, res.source, res.confidence)
         if len(roots) == 1:
             return _Target([roots[0].name], "only_object", 0.75)
         res = focus.resolve(scene.objects.keys())
