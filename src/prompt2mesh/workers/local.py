@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ _STOP_TIMEOUT_S = 10.0
 class _Worker:
     """Book-keeping for one user's worker process."""
 
-    def __init__(self, user_id: str, workspace: Path) -> None:
+    def __init__(self, user_id: str, workspace: Path, clock: Callable[[], float]) -> None:
+        self._clock = clock
         self.user_id = user_id
         self.workspace = workspace
         self.state = WorkerState.STOPPED
@@ -49,7 +51,7 @@ class _Worker:
         self.lock = asyncio.Lock()
         self.started_at: datetime | None = None
         self.last_used_at: datetime | None = None
-        self.last_used_mono = time.monotonic()
+        self.last_used_mono = clock()
         self.leases = 0
         self.restarts = 0
         self.launches = 0
@@ -57,12 +59,12 @@ class _Worker:
 
     def touch(self) -> None:
         self.last_used_at = datetime.now(UTC)
-        self.last_used_mono = time.monotonic()
+        self.last_used_mono = self._clock()
 
     def alive(self) -> bool:
         if self.state is not WorkerState.READY or self.session is None:
             return False
-        if self.task is None or self.task.done():
+        if self.task is None or self.task.done() or not getattr(self.session, "alive", True):
             return False
         return self.pid is None or pid_alive(self.pid)
 
@@ -144,6 +146,7 @@ class LocalWorkerManager(WorkerManager):
         allow_code: bool = False,
         tool_timeout_s: float = 120.0,
         health_interval_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = root
         self.max_workers = max_workers
@@ -152,6 +155,7 @@ class LocalWorkerManager(WorkerManager):
         self.allow_code = allow_code
         self.tool_timeout_s = tool_timeout_s
         self.health_interval_s = health_interval_s
+        self._clock = clock
         self._workers: dict[str, _Worker] = {}
         self._monitor: asyncio.Task[None] | None = None
 
@@ -212,7 +216,7 @@ class LocalWorkerManager(WorkerManager):
         return True
 
     async def reap(self) -> list[str]:
-        now = time.monotonic()
+        now = self._clock()
         idle = [
             w
             for w in self._workers.values()
@@ -266,7 +270,7 @@ class LocalWorkerManager(WorkerManager):
     def _worker(self, user_id: str) -> _Worker:
         w = self._workers.get(user_id)
         if w is None:
-            w = self._workers[user_id] = _Worker(user_id, self.workspace_for(user_id))
+            w = self._workers[user_id] = _Worker(user_id, self.workspace_for(user_id), self._clock)
         return w
 
     def _touch(self, user_id: str) -> None:

@@ -1,0 +1,131 @@
+"""Helpers for the service tests: a live uvicorn server in a thread, users, SSE parsing."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from prompt2mesh.config import Settings
+from prompt2mesh.service.app import create_app
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery"
+
+
+def make_settings(data_dir: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": SECRET,
+        "screenshot_size": 256,
+        "warm_worker_on_login": False,
+        "max_workers": 4,
+        "login_max_failures": 3,
+        "login_window_s": 600,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+class _Server(uvicorn.Server):
+    """Sets ``ready`` once the app's lifespan has started and the socket listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+class LiveServer:
+    """uvicorn serving ``create_app(settings)`` on a free loopback port, in a thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+        self.server = _Server(config)
+        self.thread = threading.Thread(target=self._run, daemon=True, name="p2m-test-server")
+
+    def _run(self) -> None:
+        try:
+            self.server.run(sockets=[self.sock])
+        finally:
+            self.server.ready.set()
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        assert self.server.ready.wait(120) and self.server.started, "the server did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(60)
+        self.sock.close()
+
+
+@dataclass
+class User:
+    """A signed-up, logged-in user with an httpx client carrying their token."""
+
+    username: str
+    token: str
+    client: httpx.Client
+    id: str = ""
+    runs: list[str] = field(default_factory=list)
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def signup_and_login(url: str, username: str) -> User:
+    client = httpx.Client(base_url=url, timeout=60)
+    created = client.post("/auth/signup", json={"username": username, "password": PASSWORD})
+    assert created.status_code == 201, created.text
+    login = client.post("/auth/login", json={"username": username, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    token = login.json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return User(username=username, token=token, client=client, id=created.json()["id"])
+
+
+def iter_sse(response: httpx.Response) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(event name, data) for each message of a text/event-stream response."""
+    name, data = "message", ""
+    for line in response.iter_lines():
+        if line == "":
+            if data:
+                yield name, json.loads(data)
+            name, data = "message", ""
+        elif line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data += line[5:].strip()
+
+
+def stream_events(user: User, run_id: str, *, after: int = 0, timeout: float = 180) -> list[dict[str, Any]]:
+    """Every event of the run until ``end`` (the ``end`` message is last, type ``end``)."""
+    events: list[dict[str, Any]] = []
+    with user.client.stream(
+        "GET", f"/runs/{run_id}/events", params={"after": after}, timeout=httpx.Timeout(timeout)
+    ) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for name, data in iter_sse(response):
+            if name == "end":
+                events.append({"type": "end", **data})
+                break
+            events.append(data)
+    return events

@@ -1,0 +1,134 @@
+"""The local worker manager with real Blender worker processes over MCP stdio.
+
+One manager (cap 2, a clock the tests move) serves the module, so workers start only a few
+times; each test releases every lease it takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from prompt2mesh.workers.base import WorkerState
+from prompt2mesh.workers.errors import WorkersBusy, WorkerUnavailable
+from prompt2mesh.workers.local import LocalWorkerManager
+
+pytestmark = [pytest.mark.timeout(180), pytest.mark.asyncio(loop_scope="module")]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def manager(
+    tmp_path_factory: pytest.TempPathFactory, clock: Clock
+) -> AsyncIterator[LocalWorkerManager]:
+    manager = LocalWorkerManager(
+        tmp_path_factory.mktemp("workspaces"),
+        max_workers=2,
+        idle_timeout_s=60,
+        health_interval_s=600,
+        clock=clock,
+    )
+    await manager.start()
+    yield manager
+    await manager.shutdown()
+
+
+async def test_each_user_gets_a_ready_worker_with_a_private_workspace(manager: LocalWorkerManager) -> None:
+    alice, bob = await asyncio.gather(manager.acquire("alice"), manager.acquire("bob"))
+    try:
+        assert alice.workspace != bob.workspace
+        assert alice.workspace.parent == bob.workspace.parent
+        assert await manager.health("alice") and await manager.health("bob")
+        info = manager.info("alice")
+        assert info.state is WorkerState.READY and info.leases == 1
+        assert info.pid and info.pid != manager.info("bob").pid
+        assert info.rss_bytes and info.rss_bytes < 1_000_000_000
+        result = await alice.runner.call("save_blend", {"filename": "mine.blend"})
+        assert result.ok, result.error
+        assert (alice.workspace / "mine.blend").is_file()
+        assert not (bob.workspace / "mine.blend").exists()
+    finally:
+        await manager.release(alice)
+        await manager.release(bob)
+
+
+async def test_a_new_user_beyond_the_cap_is_told_the_workers_are_busy(manager: LocalWorkerManager) -> None:
+    handles = [await manager.acquire("alice"), await manager.acquire("bob")]
+    try:
+        with pytest.raises(WorkersBusy, match="busy, try again"):
+            await manager.acquire("carol")
+        handles.append(await manager.acquire("alice"))  # a user who has a worker is never refused
+        assert manager.active_count() == 2
+    finally:
+        for handle in handles:
+            await manager.release(handle)
+
+
+async def test_a_killed_worker_is_unhealthy_and_the_next_call_restarts_it(
+    manager: LocalWorkerManager,
+) -> None:
+    handle = await manager.acquire("alice")
+    try:
+        first_pid = manager.info("alice").pid
+        assert first_pid is not None
+        os.kill(first_pid, signal.SIGKILL)
+        assert not await manager.health("alice")
+        # A call racing the death may fail (the scene died with the process); the next one
+        # must run on a fresh worker.
+        with contextlib.suppress(WorkerUnavailable):
+            await handle.runner.call("get_scene_info", {})
+        result = await handle.runner.call("get_scene_info", {})
+        assert result.ok, result.error
+        info = manager.info("alice")
+        assert info.state is WorkerState.READY and info.pid not in (None, first_pid)
+        assert info.restarts >= 1
+    finally:
+        await manager.release(handle)
+
+
+async def test_idle_workers_are_reaped_but_leased_ones_are_kept(
+    manager: LocalWorkerManager, clock: Clock
+) -> None:
+    leased = await manager.acquire("alice")
+    idle = await manager.acquire("bob")
+    await manager.release(idle)
+    assert await manager.reap() == []
+    clock.now += 61
+    assert await manager.reap() == ["bob"]
+    assert manager.info("bob").state is WorkerState.STOPPED
+    assert manager.info("alice").state is WorkerState.READY
+    await manager.release(leased)
+    clock.now += 61
+    assert await manager.reap() == ["alice"]
+    assert manager.active_count() == 0
+    assert not await manager.health("alice")
+    # The workspace outlives the worker: the next acquire starts a fresh process on it.
+    again = await manager.acquire("bob")
+    assert again.workspace == idle.workspace
+    await manager.release(again)
+
+
+async def test_user_ids_that_could_escape_the_workspace_root_are_refused(tmp_path: Path) -> None:
+    manager = LocalWorkerManager(tmp_path)
+    for bad in ("../evil", "a/b", "", "x" * 65):
+        with pytest.raises(ValueError, match="unsafe user id"):
+            manager.workspace_for(bad)
