@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["offline", "anthropic", "openai", "google", "ollama", "openai_compatible"]
@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     base_url: str | None = Field(default=None, description="Base URL for Ollama / OpenAI-compatible servers.")
     anthropic_api_key: str | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
-    google_api_key: str | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
+    google_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("GOOGLE_API_KEY", "GEMINI_API_KEY", "google_api_key")
+    )
     model_timeout_s: float = 120.0
     model_temperature: float = 0.2
     model_max_tokens: int = Field(default=4096, ge=256)

@@ -16,7 +16,7 @@ from prompt2mesh.config import Settings
 from prompt2mesh.models.errors import ProviderConfigError, ProviderUnreachableError
 from prompt2mesh.models.providers import build_chat_model, check_provider, model_name
 
-NO_KEYS = {"ANTHROPIC_API_KEY": None, "OPENAI_API_KEY": None, "GOOGLE_API_KEY": None}
+NO_KEYS = {"ANTHROPIC_API_KEY": None, "OPENAI_API_KEY": None, "GOOGLE_API_KEY": None, "GEMINI_API_KEY": None}
 
 
 def settings(**values: object) -> Settings:
@@ -80,6 +80,16 @@ def test_a_missing_key_is_one_clear_error_naming_the_variable(provider: str, var
         build_chat_model(settings(provider=provider))
     assert "P2M_PROVIDER=offline" in info.value.message
     assert info.value.code == "provider_config"
+
+
+def test_gemini_takes_its_key_from_either_usual_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
+    values = {**NO_KEYS, "model": None, "provider": "google", "GEMINI_API_KEY": "g-key"}
+    del values["GOOGLE_API_KEY"]  # the first alias wins, even when None
+    gemini = build_chat_model(Settings(**values))  # type: ignore[arg-type]
+
+    assert isinstance(gemini, ChatGoogleGenerativeAI)
+    assert gemini.google_api_key is not None and gemini.google_api_key.get_secret_value() == "g-key"
 
 
 def test_an_openai_compatible_server_needs_a_base_url_and_a_model_name() -> None:

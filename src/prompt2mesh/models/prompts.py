@@ -89,6 +89,9 @@ Judge only what the step was meant to achieve, in the context of the whole brief
 presence and shape of the parts, proportions, placement (nothing floating, sunken or
 intersecting by accident), colours, level of detail, composition.
 
+Measurements from the scene, when given, are exact (a small screenshot can hide a 5 cm gap);
+weigh them with what you see. Intersections are often intended (legs into a table top).
+
 Score from 1 to 10: 1-3 the step's result is missing or wrong; 4-5 recognisable but with clear
 problems; 6-7 good with small issues; 8-9 very good; 10 flawless. Name objects and say in
 metres or colours what to change.

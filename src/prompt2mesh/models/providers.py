@@ -4,7 +4,7 @@
 ``openai``, ``google`` (Gemini), ``ollama`` (local models) and ``openai_compatible`` (any
 server speaking the OpenAI API at ``P2M_BASE_URL``); ``offline`` needs no model at all.
 Keys come from the usual variables (``ANTHROPIC_API_KEY``, ``OPENAI_API_KEY``,
-``GOOGLE_API_KEY``), read by :mod:`prompt2mesh.config`. The SDKs' own retries are switched
+``GOOGLE_API_KEY`` or ``GEMINI_API_KEY``), read by :mod:`prompt2mesh.config`. The SDKs' own retries are switched
 off: :mod:`prompt2mesh.models.retry` owns the backoff policy so it is the same everywhere.
 
 Building a model opens no connection; :func:`check_provider` is the optional start-up check
@@ -57,7 +57,9 @@ def _key(settings: Settings) -> str:
         "google": settings.google_api_key,
     }[settings.provider]
     if not value:
-        var = _KEY_VARIABLES[settings.provider]
+        var = _KEY_VARIABLES[settings.provider] + (
+            " or GEMINI_API_KEY" if settings.provider == "google" else ""
+        )
         raise ProviderConfigError(
             f"provider {settings.provider!r} needs an API key: set {var} "
             f"(or use P2M_PROVIDER=offline, which needs no key)"

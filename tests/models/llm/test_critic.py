@@ -40,6 +40,23 @@ async def test_critic_sends_the_screenshot_as_an_image_block_and_parses_the_scor
     assert ctx.usage.calls == 1
 
 
+async def test_critic_tells_the_model_what_the_worker_measured(ctx: RoleContext) -> None:
+    await ctx.runner.call(
+        "create_primitive", {"kind": "cube", "name": "Ground", "size": 1, "location": [0, 0, 0.5]}
+    )
+    await ctx.runner.call(
+        "create_primitive", {"kind": "cube", "name": "Lamp", "size": 0.5, "location": [3, 0, 1.25]}
+    )
+    model = ScriptedChatModel(script=[critique(5)])
+    await LLMCritic(model).critique(STEP, b"\x89PNG", ctx)
+
+    assert "Lamp floats 1.00 m above the ground" in model.turns[0].text
+
+    model = ScriptedChatModel(script=[critique(5)])
+    await LLMCritic(model, measure=False).critique(STEP, b"\x89PNG", ctx)
+    assert "Measured" not in model.turns[0].text
+
+
 @pytest.mark.parametrize(
     ("score", "expected"),
     [("7/10", 7), (7.6, 8), (14, 10), (0, 1), ("8", 8)],
