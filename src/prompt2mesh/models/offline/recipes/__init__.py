@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing registers the recipes)
     characters,
+    food,
     furniture,
     household,
     misc,
     nature,
+    shapes,
     structures,
     vehicles,
 )

@@ -99,7 +99,8 @@ class Builder:
         ``ctx.color`` overrides the colour.
         """
         name = self.name(role)
-        if name not in self._materials:
+        # The body runs in full at every level, so every material exists after the build.
+        if name not in self._materials and self.level == 0:
             self._materials.add(name)
             if primary:
                 args = material_args(self.ctx.material, self.ctx.color, {"color": color, **props})
@@ -155,6 +156,28 @@ class Builder:
             "cylinder", part, at, rot, half, mat, finish, width, level, radius=radius, depth=depth,
             segments=segments, smooth=smooth, scale=list(scale), lengths=("radius", "depth"), fill=fill,
         )  # fmt: skip
+
+    def tube(
+        self,
+        part: str,
+        start: Vec3,
+        end: Vec3,
+        radius: float,
+        *,
+        mat: str,
+        segments: int = 12,
+        finish: Finish = "bevel",
+        level: int = 0,
+    ) -> str:
+        """A cylinder of ``radius`` from ``start`` to ``end`` (frames, struts, arms, rungs)."""
+        d = (end[0] - start[0], end[1] - start[1], end[2] - start[2])
+        length = math.sqrt(d[0] ** 2 + d[1] ** 2 + d[2] ** 2)
+        # The cylinder's axis is local z; Rx(a) then Ry(b) turns it to (cos a sin b, -sin a, cos a cos b).
+        a = -math.degrees(math.asin(max(-1.0, min(1.0, d[1] / length))))
+        b_ = math.degrees(math.atan2(d[0], d[2]))
+        mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, (start[2] + end[2]) / 2)
+        return self.cyl(part, radius, length, mid, mat=mat, rot=(a, b_, 0.0), segments=segments, finish=finish,
+                        smooth=True, level=level)  # fmt: skip
 
     def cone(
         self,
@@ -262,7 +285,7 @@ class Builder:
         """A flat rectangle ``size`` (x, y) centred at ``at``."""
         half = (size[0] / 2, size[1] / 2, 0.0)
         return self._prim(
-            "grid", part, at, rot, half, mat, finish, 0.0, level, scaled=True, size=1.0, subdivisions=4,
+            "grid", part, at, rot, half, mat, finish, 0.0, level, scaled=True, size=1.0, subdivisions=16,
             scale=[size[0], size[1], 1.0],
         )  # fmt: skip
 

@@ -51,6 +51,9 @@ class Surface:
     inner_floor_z: float | None = None
     """For containers (vase, pot, mug, basket): the floor height inside."""
     opening_radius: float | None = None
+    anchors: dict[str, Vec3] = field(default_factory=dict)
+    """Named local points where other things attach or align (a snowman's ``neck``, a scarf's
+    ``neck``, an ornament's or a star's ``centre``), in metres at ``ctx.scale``."""
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def _chair(b: Builder) -> None:
 
 def _stool(b: Builder) -> None:
     wood = b.mat("Wood", WOOD, primary=True, roughness=0.6)
-    b.cyl("Seat", 0.18, 0.04, (0, 0, 0.63), mat=wood, segments=32)
+    b.cyl("Top", 0.18, 0.04, (0, 0, 0.63), mat=wood, segments=32)
     for i in range(4):
         x, y = ((0.12, 0), (0, 0.12), (-0.12, 0), (0, -0.12))[i]
         b.cyl(f"Leg_{i + 1}", 0.018, 0.61, (x, y, 0.305), mat=wood, segments=12)
@@ -58,7 +58,7 @@ def _bench(b: Builder) -> None:
     wood = b.mat("Wood", WOOD, primary=True, roughness=0.7)
     iron = b.mat("Iron", "#2f2f2f", metallic=1.0, roughness=0.5)
     for i, y in enumerate((-0.15, -0.05, 0.05, 0.15), start=1):
-        b.box(f"Seat_Slat_{i}", (1.5, 0.085, 0.035), (0, y, 0.445), mat=wood)
+        b.box(f"Slat_{i}", (1.5, 0.085, 0.035), (0, y, 0.445), mat=wood)
     for i, z in enumerate((0.62, 0.76), start=1):
         b.box(f"Back_Slat_{i}", (1.5, 0.03, 0.1), (0, 0.205, z), mat=wood)
     for i, x in enumerate((-0.62, 0.62), start=1):
@@ -127,7 +127,7 @@ def _desk_surface(ctx: BuildContext) -> Surface:
 def _nightstand(b: Builder) -> None:
     wood = b.mat("Wood", WOOD, primary=True, roughness=0.6)
     metal = b.mat("Knob", "#c9a227", metallic=1.0, roughness=0.3)
-    b.box("Cabinet", (0.45, 0.4, 0.45), (0, 0, 0.305), mat=wood)
+    b.box("Carcass", (0.45, 0.4, 0.45), (0, 0, 0.305), mat=wood)
     b.box("Top", (0.48, 0.42, 0.02), (0, 0, 0.54), mat=wood)
     _legs(b, wood, 0.19, 0.16, 0.08, 0.04)
     b.box("Drawer_Front", (0.4, 0.02, 0.16), (0, -0.205, 0.42), mat=wood)
@@ -156,7 +156,7 @@ make_recipe(
 make_recipe(
     "chair",
     _chair,
-    synonyms=("dining_chair", "seat", "armchair"),
+    synonyms=("dining_chair", "armchair"),
     category=CAT,
     size=(0.45, 0.45, 0.92),
     default_color=WOOD,

@@ -46,13 +46,13 @@ def _cup(b: Builder) -> None:
 def _bowl(b: Builder) -> None:
     body = b.mat("Ceramic", "#f0ece2", primary=True, roughness=0.3)
     b.cyl("Base", 0.05, 0.012, (0, 0, 0.006), mat=body, segments=32)
-    b.cone("Wall", 0.05, 0.068, (0, 0, 0.046), radius_top=0.09, mat=body, segments=32, fill=False)
+    b.cone("Side", 0.05, 0.068, (0, 0, 0.046), radius_top=0.09, mat=body, segments=32, fill=False)
     b.torus("Rim", 0.09, 0.004, (0, 0, 0.08), mat=body, segments=48, rings=8)
 
 
 def _plate(b: Builder) -> None:
     body = b.mat("Ceramic", "#fbfbf8", primary=True, roughness=0.2)
-    b.cone("Dish", 0.09, 0.018, (0, 0, 0.009), radius_top=0.125, mat=body, segments=48)
+    b.cone("Base", 0.09, 0.018, (0, 0, 0.009), radius_top=0.125, mat=body, segments=48)
     b.torus("Rim", 0.125, 0.004, (0, 0, 0.018), mat=body, segments=48, rings=8)
 
 
@@ -85,7 +85,7 @@ def _glass(b: Builder) -> None:
     glass = b.mat("Glass", "#dff3fa", primary=True, roughness=0.05, transmission=1.0, alpha=0.35)
     water = b.mat("Water", "#9fd3ea", roughness=0.05, transmission=0.8, alpha=0.6)
     b.cyl("Base", 0.03, 0.012, (0, 0, 0.006), mat=glass, segments=32)
-    b.cone("Wall", 0.03, 0.108, (0, 0, 0.066), radius_top=0.037, mat=glass, segments=32, fill=False)
+    b.cone("Side", 0.03, 0.108, (0, 0, 0.066), radius_top=0.037, mat=glass, segments=32, fill=False)
     b.cyl("Water", 0.032, 0.06, (0, 0, 0.042), mat=water, segments=32, level=1)
 
 
@@ -103,7 +103,7 @@ def _book(b: Builder) -> None:
     pages = b.mat("Pages", "#f5f1e6", roughness=0.9)
     b.box("Back_Cover", (0.16, 0.23, 0.004), (0, 0, 0.002), mat=cover)
     b.box("Front_Cover", (0.16, 0.23, 0.004), (0, 0, 0.033), mat=cover)
-    b.box("Spine", (0.006, 0.23, 0.035), (-0.077, 0, 0.0175), mat=cover)
+    b.box("Binding", (0.006, 0.23, 0.035), (-0.077, 0, 0.0175), mat=cover)
     b.box("Pages", (0.15, 0.22, 0.027), (0.002, 0, 0.0175), mat=pages)
 
 
@@ -132,7 +132,7 @@ def _clock(b: Builder) -> None:
 def _basket(b: Builder) -> None:
     wicker = b.mat("Wicker", "#b8894d", primary=True, roughness=0.85)
     b.cyl("Base", 0.15, 0.02, (0, 0, 0.01), mat=wicker, segments=32)
-    b.cone("Wall", 0.15, 0.16, (0, 0, 0.1), radius_top=0.18, mat=wicker, segments=32, fill=False)
+    b.cone("Side", 0.15, 0.16, (0, 0, 0.1), radius_top=0.18, mat=wicker, segments=32, fill=False)
     b.torus("Rim", 0.18, 0.01, (0, 0, 0.18), mat=wicker, segments=48, rings=8)
     b.torus("Handle", 0.16, 0.012, (0, 0, 0.18), mat=wicker, rot=(90, 0, 0), segments=48, rings=8)
 
@@ -196,7 +196,7 @@ make_recipe(
 make_recipe(
     "bowl",
     _bowl,
-    synonyms=("fruit_bowl", "salad_bowl", "dish"),
+    synonyms=("fruit_bowl", "salad_bowl"),
     category=CAT,
     size=(0.19, 0.19, 0.084),
     default_color="#f0ece2",

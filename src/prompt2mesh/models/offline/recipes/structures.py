@@ -34,11 +34,11 @@ def _house(b: Builder) -> None:
     door = b.mat("Entrance", "#5c3a1e", roughness=0.6)
     glass = b.mat("Pane", "#9fc9e8", roughness=0.1)
     trim = b.mat("Trim", "#f5f5f5", roughness=0.6)
-    b.box("Walls", (6.0, 5.0, 3.0), (0, 0, 1.5), mat=walls, bevel=0.03)
+    b.box("Body", (6.0, 5.0, 3.0), (0, 0, 1.5), mat=walls, bevel=0.03)
     _gable(b, "Roof", 5.6, 2.0, 6.6, 3.0, roof)
     b.box("Chimney", (0.6, 0.6, 1.6), (1.8, 0.8, 4.5), mat=roof)
     b.box("Entrance", (1.0, 0.08, 2.1), (0, -2.52, 1.05), mat=door)
-    b.box("Doorstep", (1.4, 0.5, 0.15), (0, -2.75, 0.075), mat=trim)
+    b.box("Front_Step", (1.4, 0.5, 0.15), (0, -2.75, 0.075), mat=trim)
     for i, x in enumerate((-1.8, 1.8), start=1):
         b.box(f"Pane_{i}", (1.0, 0.08, 1.0), (x, -2.52, 1.7), mat=glass)
         b.box(f"Pane_Frame_{i}", (1.2, 0.06, 0.1), (x, -2.55, 1.15), mat=trim, level=1)
@@ -52,7 +52,7 @@ def _wall(b: Builder) -> None:
     b.box("Body", (4.0, 0.4, 1.4), (0, 0, 0.7), mat=stone)
     b.box("Cap", (4.1, 0.5, 0.12), (0, 0, 1.46), mat=stone)
     for i, x in enumerate((-1.9, 1.9), start=1):
-        b.box(f"Pillar_{i}", (0.5, 0.5, 1.6), (x, 0, 0.8), mat=stone)
+        b.box(f"End_Post_{i}", (0.5, 0.5, 1.6), (x, 0, 0.8), mat=stone)
     for i, (x, z) in enumerate(((-1.0, 0.35), (0.4, 0.9), (1.1, 0.3)), start=1):
         b.box(f"Stone_Block_{i}", (0.5, 0.42, 0.25), (x, 0, z), mat=stone, level=1)
 
@@ -77,7 +77,7 @@ def _tower(b: Builder) -> None:
     for i, (x, y, _z, a) in enumerate(ring(8, 1.6, 0.0, 22.5), start=1):
         b.box(f"Merlon_{i}", (0.3, 0.55, 0.5), (x, y, 8.85), mat=stone, rot=(0, 0, a))
     b.cone("Roof", 1.45, 2.6, (0, 0, 9.9), mat=roof, segments=32)
-    b.box("Doorway", (0.9, 0.1, 1.8), (0, -1.47, 0.9), mat=dark)
+    b.box("Entrance", (0.9, 0.1, 1.8), (0, -1.47, 0.9), mat=dark)
     for i, z in enumerate((3.5, 6.0), start=1):
         b.box(f"Arrow_Slit_{i}", (0.18, 0.1, 0.8), (0, -1.47, z), mat=dark, level=1)
 
@@ -142,7 +142,7 @@ def _porch(b: Builder) -> None:
 def _bridge(b: Builder) -> None:
     wood = b.mat("Deck", "#8b5a2b", primary=True, roughness=0.8)
     stone = b.mat("Stone", STONE, roughness=0.9)
-    b.box("Deck", (8.0, 2.4, 0.3), (0, 0, 1.35), mat=wood)
+    b.box("Walkway", (8.0, 2.4, 0.3), (0, 0, 1.35), mat=wood)
     for i, x in enumerate((-3.6, 3.6), start=1):
         b.box(f"Abutment_{i}", (0.8, 2.6, 1.2), (x, 0, 0.6), mat=stone)
     for i, x in enumerate((-1.3, 1.3), start=1):
@@ -167,7 +167,7 @@ make_recipe("door", _door, synonyms=("front_door", "doorway", "gate"), category=
             default_color="#6b4226")  # fmt: skip
 make_recipe("window", _window, synonyms=("window_frame", "windowpane"), category=CAT, size=(1.2, 0.1, 1.2),
             default_color="#f2f2f2")  # fmt: skip
-make_recipe("porch", _porch, synonyms=("veranda", "patio", "deck"), category=CAT, size=(3.3, 2.7, 2.82),
+make_recipe("porch", _porch, synonyms=("veranda", "patio"), category=CAT, size=(3.3, 2.7, 2.82),
             default_color="#a0703c")  # fmt: skip
 make_recipe("bridge", _bridge, synonyms=("footbridge", "foot_bridge"), category=CAT, size=(8.0, 2.6, 2.5),
             default_color="#8b5a2b")  # fmt: skip
