@@ -49,7 +49,12 @@ _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_mcp]  # ty
 def _load_optional_commands() -> None:
     import importlib
 
-    for module in ("prompt2mesh.agent.cli", "prompt2mesh.agent.editing.cli", "prompt2mesh.service.cli"):
+    for module in (
+        "prompt2mesh.agent.cli",
+        "prompt2mesh.agent.editing.cli",
+        "prompt2mesh.service.cli",
+        "prompt2mesh.evaluation.cli",
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

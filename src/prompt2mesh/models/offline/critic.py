@@ -146,8 +146,11 @@ class OfflineCritic:
 
     def _check_detail(self, present: list[Placement], facts: _Facts, f: _Findings, u: Understanding) -> None:
         target = u.target_detail()
+        # Decorations are small and already round enough; raising 20 ornaments costs seconds.
         low = [
-            (p, self._level(p, facts)) for p in present if self._level(p, facts) < min(target, max_detail(p))
+            (p, self._level(p, facts))
+            for p in present
+            if p.relation != "decoration" and self._level(p, facts) < min(target, max_detail(p))
         ]
         if not low:
             return

@@ -151,7 +151,7 @@ def _instances(spec: SceneSpec) -> dict[int, list[Placement]]:
 
 def _color(obj: ObjectSpec, info: KindInfo, i: int) -> str | None:
     if obj.rainbow:
-        return (FESTIVE if obj.kind == "ornament" else RAINBOW)[i % 6]
+        return (FESTIVE if obj.palette == "festive" else RAINBOW)[i % 6]
     if obj.color_word or (obj.color and obj.material is None):
         return obj.color
     if info.recipe is None:

@@ -41,6 +41,11 @@ _IRREGULAR = {
 }
 
 
+_SPECIES = frozenset({"oak", "pine", "walnut", "cherry", "maple", "birch", "ebony", "orange", "rose"})
+"""Material or colour words that name a species in front of a plant ('oak tree', 'pine tree')."""
+_GROUP_WORDS = {"stack": "stack", "pile": "stack", "row": "row", "line": "row", "circle": "ring"}
+
+
 @dataclass
 class ObjectSpec:
     """One noun phrase: ``count`` things of ``kind`` named after ``word``."""
@@ -59,6 +64,8 @@ class ObjectSpec:
     detail: str | None = None
     decorated: bool = False
     arrangement: str | None = None
+    palette: str | None = None
+    """'festive' for ornaments the prompt only implied ('decorated'); else colours as asked."""
     plural: bool = False
 
 
@@ -204,7 +211,11 @@ class _Reader:
             return
         noun = self._noun_at(self.i)
         is_adj = self._modifier_then_noun()
-        if noun and not (is_adj and noun[2] == 1 and self._is_modifier(word)):
+        if (
+            noun
+            and not (is_adj and noun[2] == 1 and self._is_modifier(word))
+            and not self._modifier_inside(noun)
+        ):
             self._object(*noun)
             return
         relation = self._phrase(V.RELATION_PHRASES)
@@ -233,7 +244,18 @@ class _Reader:
                 return
         self.i += 1
 
+    def _modifier_inside(self, noun: tuple[str, str, int, bool]) -> bool:
+        """'gold ring', 'round table': a synonym that starts with an adjective of the same kind."""
+        word = self.w[self.i]
+        if noun[2] < 2 or not self._is_modifier(word) or word in _SPECIES:
+            return False
+        rest = self._noun_at(self.i + 1)
+        return rest is not None and rest[0] == noun[0] and rest[2] == noun[2] - 1
+
     def _is_modifier(self, word: str) -> bool:
+        nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else ""
+        if V.is_shade_word(word) and nxt in V.COLORS:
+            return True
         return word in V.COLORS or word in V.MATERIAL_WORDS or word in V.SIZE_WORDS or word in SHAPE_WORDS
 
     def _proxy_noun_here(self) -> bool:
@@ -251,6 +273,12 @@ class _Reader:
         if word.isdigit():
             self.mods["count"] = max(1, min(int(word), 60))
             self.i += 1
+            return True
+        if word in ("a", "an") and nxt in _GROUP_WORDS:
+            self.mods["arrangement"] = _GROUP_WORDS[nxt]
+            self.i += 2
+            if self.w[self.i : self.i + 1] == ["of"]:
+                self.i += 1
             return True
         if word in ("a", "an") and nxt in ("pair", "couple", "dozen", "few", "bunch", "lot", "set", "group"):
             self.mods["count"] = {"pair": 2, "couple": 2, "dozen": 12, "few": 3, "lot": 8}.get(nxt, 5)
@@ -293,7 +321,8 @@ class _Reader:
 
     def _object(self, kind: str, phrase: str, used: int, plural: bool) -> None:
         m = self.mods
-        count = m.get("count", 3 if plural else 1)
+        default = (20 if kind in DECORATION_KINDS and kind != "star" else 3) if plural else 1
+        count = m.get("count", default)
         color = None
         if m.get("color_word"):
             color = V.COLORS[m["color_word"]]
@@ -318,6 +347,7 @@ class _Reader:
             shape=m.get("shape"),
             detail=m.get("detail"),
             decorated=bool(m.get("decorated")),
+            arrangement=m.get("arrangement"),
             plural=plural or count > 1,
         )
         self.spec.objects.append(obj)
@@ -411,7 +441,13 @@ def _expand_decorations(spec: SceneSpec) -> None:
         linked = {spec.get(r.a).kind for r in spec.relations if r.b == obj.id}
         if "ornament" not in linked:
             orn = ObjectSpec(
-                id=len(spec.objects), kind="ornament", word="ornament", count=20, rainbow=True, plural=True
+                id=len(spec.objects),
+                kind="ornament",
+                word="ornament",
+                count=20,
+                rainbow=True,
+                plural=True,
+                palette="festive",
             )
             spec.objects.append(orn)
             spec.relations.append(RelationSpec(orn.id, "with", obj.id))

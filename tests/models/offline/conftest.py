@@ -1,0 +1,62 @@
+"""Fixtures for the offline role tests: the shared real worker as an async ToolRunner and a
+small driver that builds a prompt the way the agent does (refine, plan, execute each step)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from prompt2mesh.models.offline import make_offline_roles
+from prompt2mesh.models.roles import Plan, RefinedPrompt, RoleContext, Roles, ToolInfo, ToolResult
+from prompt2mesh.workers.blocking import BlockingWorker
+
+
+class ThreadedRunner:
+    """The session's real worker (a BlockingWorker on its own loop) seen as an async ToolRunner."""
+
+    def __init__(self, worker: BlockingWorker) -> None:
+        self.worker = worker
+
+    async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
+        return await asyncio.to_thread(self.worker.call, tool, **(args or {}))
+
+    async def list_tools(self) -> list[ToolInfo]:
+        return await asyncio.to_thread(self.worker.list_tools)
+
+
+class Built:
+    """A prompt built step by step with the offline roles, without refinement."""
+
+    def __init__(self, roles: Roles, ctx: RoleContext, requirement: RefinedPrompt, plan: Plan) -> None:
+        self.roles, self.ctx, self.requirement, self.plan = roles, ctx, requirement, plan
+
+    def step(self, action_start: str) -> Any:
+        return next(s for s in self.plan.steps if s.action.startswith(action_start))
+
+
+async def build(
+    runner: ThreadedRunner, prompt: str, *, upto: int | None = None, refine: bool = False
+) -> Built:
+    """Refine, plan and execute the plan's steps (all, or the first ``upto``); with ``refine``
+    every step is critiqued and improved once when it scores below 7."""
+    roles = make_offline_roles()
+    ctx = RoleContext(runner=runner)
+    requirement = await roles.refiner.refine(prompt, ctx)
+    ctx.requirement = requirement
+    plan = await roles.planner.plan(requirement, {}, ctx)
+    for step in plan.steps[:upto]:
+        results = await roles.executor.execute(step, ctx)
+        assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+        if refine:
+            shot = await runner.call("get_viewport_screenshot", {"max_size": 128})
+            critique = await roles.critic.critique(step, shot.images[0], ctx)
+            if critique.score < 7:
+                await roles.improver.improve(step, critique, ctx)
+    return Built(roles, ctx, requirement, plan)
+
+
+@pytest.fixture
+def runner(worker: BlockingWorker) -> ThreadedRunner:
+    return ThreadedRunner(worker)
