@@ -40,6 +40,18 @@ def _print_outcome(report: dict[str, Any], out_dir: Path) -> int:
     return EXIT_BY_STATUS.get(report["status"], 1)
 
 
+def _run_and_report(run: Callable[[], dict[str, Any]], out_dir: Path, run_id: str | None) -> int:
+    """Run, print the outcome; a lost worker ends in a resume hint instead of a traceback."""
+    try:
+        report = run()
+    except Exception as exc:  # noqa: BLE001  (ExceptionGroup from the worker's client included)
+        errors = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+        print(f"run stopped: {'; '.join(f'{type(e).__name__}: {e}' for e in errors)}", file=sys.stderr)
+        print(f"resume with: prompt2mesh resume {run_id}", file=sys.stderr)
+        return 1
+    return _print_outcome(report, out_dir)
+
+
 async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], Any]) -> Any:
     from prompt2mesh.workers.session import open_local_worker
 
@@ -66,12 +78,17 @@ def _cmd_make(ns: argparse.Namespace) -> int:
     )
     print(f"run {request.run_id} ({roles.provider}) -> {out_dir}", flush=True)
     display = ProgressDisplay()
-    report = asyncio.run(
-        _with_worker(
-            out_dir, settings, lambda session: run_make(request, settings, session, roles=roles, emit=display)
-        )
+
+    async def make(session: Any) -> dict[str, Any]:
+        # A fresh worker opens Blender's default scene; a new model starts from an empty one.
+        cleared = await session.call("new_scene", {})
+        if not cleared.ok:
+            raise RuntimeError(f"could not empty the scene: {cleared.error}")
+        return await run_make(request, settings, session, roles=roles, emit=display)
+
+    return _run_and_report(
+        lambda: asyncio.run(_with_worker(out_dir, settings, make)), out_dir, request.run_id
     )
-    return _print_outcome(report, out_dir)
 
 
 def _cmd_resume(ns: argparse.Namespace) -> int:
@@ -85,16 +102,11 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
     roles = make_roles(settings)
     print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
     display = ProgressDisplay()
-    report = asyncio.run(
-        _with_worker(
-            out_dir,
-            settings,
-            lambda session: resume_run(
-                ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display
-            ),
-        )
-    )
-    return _print_outcome(report, out_dir)
+
+    def resume(session: Any) -> Any:
+        return resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
+
+    return _run_and_report(lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id)
 
 
 def _cmd_trace(ns: argparse.Namespace) -> int:

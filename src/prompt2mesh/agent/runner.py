@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+import anyio
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -90,15 +91,15 @@ async def _drive(
     try:
         await graph.ainvoke(graph_input, config, context=ctx, durability="sync")
     except Exception as exc:  # noqa: BLE001  a dead worker or model: the run stops resumably
-        snapshot = await graph.aget_state(config)
-        error = f"{type(exc).__name__}: {exc}"
-        ctx.trace.event("error", message=error, resumable=True)
-        report = build_report(
-            snapshot.values, provider=roles.provider, models=roles.model_names, status="failed", error=error
-        )
-    else:
-        snapshot = await graph.aget_state(config)
-        report = build_report(snapshot.values, provider=roles.provider, models=roles.model_names)
+        return await _finish_failed(graph, config, ctx, roles, f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:
+        # Cancelled (the worker's client tore down its task group) or interrupted: record the
+        # failure without being cancelled again, then let the cancellation go on.
+        with anyio.CancelScope(shield=True):
+            await _finish_failed(graph, config, ctx, roles, f"interrupted: {type(exc).__name__}")
+        raise
+    snapshot = await graph.aget_state(config)
+    report = build_report(snapshot.values, provider=roles.provider, models=roles.model_names)
     write_report(report, ctx.out_dir)
     ctx.trace.event(
         "run_finished",
@@ -106,6 +107,21 @@ async def _drive(
         message=report["final_message"],
         error=report["error"],
         totals=report["totals"],
+    )
+    return report
+
+
+async def _finish_failed(
+    graph: Any, config: RunnableConfig, ctx: ArtisanContext, roles: Roles, error: str
+) -> dict[str, Any]:
+    snapshot = await graph.aget_state(config)
+    ctx.trace.event("error", message=error, resumable=True)
+    report = build_report(
+        snapshot.values, provider=roles.provider, models=roles.model_names, status="failed", error=error
+    )
+    write_report(report, ctx.out_dir)
+    ctx.trace.event(
+        "run_finished", status="failed", message=report["final_message"], error=error, totals=report["totals"]
     )
     return report
 
