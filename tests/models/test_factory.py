@@ -42,7 +42,7 @@ def test_an_anthropic_setting_builds_claude_with_prompt_caching() -> None:
     roles = make_roles(Settings(provider="anthropic", **{**NO_KEYS, "ANTHROPIC_API_KEY": "sk-ant-test"}))  # type: ignore[arg-type]
 
     assert roles.provider == "anthropic"
-    assert roles.model_names["critic"] == "claude-sonnet-4-5"
+    assert roles.model_names["critic"] == "claude-sonnet-5-5"
     assert isinstance(roles.critic, LLMCritic) and roles.critic.cache
 
 

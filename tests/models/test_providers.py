@@ -27,9 +27,9 @@ def settings(**values: object) -> Settings:
 @pytest.mark.parametrize(
     ("values", "cls", "model"),
     [
-        ({"provider": "anthropic", "ANTHROPIC_API_KEY": "sk-ant-test"}, ChatAnthropic, "claude-sonnet-4-5"),
-        ({"provider": "openai", "OPENAI_API_KEY": "sk-test"}, ChatOpenAI, "gpt-4.1"),
-        ({"provider": "google", "GOOGLE_API_KEY": "g-test"}, ChatGoogleGenerativeAI, "gemini-2.5-flash"),
+        ({"provider": "anthropic", "ANTHROPIC_API_KEY": "sk-ant-test"}, ChatAnthropic, "claude-sonnet-5-5"),
+        ({"provider": "openai", "OPENAI_API_KEY": "sk-test"}, ChatOpenAI, "gpt-5.5"),
+        ({"provider": "google", "GOOGLE_API_KEY": "g-test"}, ChatGoogleGenerativeAI, "gemini-flash-latest"),
         ({"provider": "ollama"}, ChatOllama, "qwen3-vl:8b"),
         (
             {"provider": "openai_compatible", "base_url": "http://127.0.0.1:8001/v1", "model": "local-vl"},
@@ -69,6 +69,14 @@ def test_provider_models_take_the_timeout_temperature_and_no_sdk_retries_from_se
     compatible = build_chat_model(settings(provider="openai_compatible", base_url="http://h:1/v1", model="m"))
     assert isinstance(compatible, ChatOpenAI)
     assert compatible.openai_api_base == "http://h:1/v1"
+
+
+def test_claude_models_that_refuse_a_temperature_are_built_without_one() -> None:
+    newest = build_chat_model(settings(provider="anthropic", ANTHROPIC_API_KEY="k", model_temperature=0.2))
+    older = build_chat_model(settings(provider="anthropic", ANTHROPIC_API_KEY="k", model="claude-sonnet-5"))
+
+    assert isinstance(newest, ChatAnthropic) and newest.temperature is None
+    assert isinstance(older, ChatAnthropic) and older.temperature == 0.2
 
 
 @pytest.mark.parametrize(

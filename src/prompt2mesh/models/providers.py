@@ -14,6 +14,7 @@ that turns "no key / wrong URL / server down" into one clear line before a run s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from langchain_core.language_models import BaseChatModel
@@ -23,12 +24,18 @@ from prompt2mesh.config import Settings
 from prompt2mesh.models.errors import ProviderConfigError, ProviderUnreachableError
 
 DEFAULT_MODELS: dict[str, str] = {
-    "anthropic": "claude-sonnet-4-5",
-    "openai": "gpt-4.1",
-    "google": "gemini-2.5-flash",
+    "anthropic": "claude-sonnet-5-5",
+    "openai": "gpt-5.5",
+    "google": "gemini-flash-latest",
     "ollama": "qwen3-vl:8b",
 }
-"""Each provider's model when ``P2M_MODEL`` is unset (all take images and call tools)."""
+"""Each provider's model when ``P2M_MODEL`` is unset (all take images and call tools).
+
+Current models as the installed SDKs list them (the Anthropic SDK warns that
+``claude-sonnet-4-5`` reaches end of life on 30 November 2026); ``P2M_MODEL`` overrides."""
+
+_FIXED_SAMPLING_PREFIXES = ("claude-fable-5", "claude-sonnet-5-5")
+"""Claude models that refuse a temperature other than the default (langchain-anthropic raises)."""
 
 OLLAMA_DEFAULT_URL = "http://localhost:11434"
 
@@ -84,13 +91,17 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     if provider == "anthropic":
         from langchain_anthropic import ChatAnthropic
 
+        # P2M_BASE_URL points Claude at a gateway or proxy; unset means Anthropic's API.
+        where: dict[str, Any] = {"base_url": settings.base_url} if settings.base_url else {}
+        model = model_for(settings)
         return ChatAnthropic(  # type: ignore[call-arg]
-            model=model_for(settings),
+            model=model,
             api_key=SecretStr(_key(settings)),
+            **where,
             max_tokens=settings.model_max_tokens,
             timeout=settings.model_timeout_s,
             max_retries=0,
-            temperature=settings.model_temperature,
+            temperature=None if model.startswith(_FIXED_SAMPLING_PREFIXES) else settings.model_temperature,
         )
     if provider in ("openai", "openai_compatible"):
         from langchain_openai import ChatOpenAI
@@ -141,7 +152,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
 
 
 def model_name(model: BaseChatModel) -> str:
-    """A readable name of a chat model for the run report (``claude-sonnet-4-5``...)."""
+    """A readable name of a chat model for the run report (``claude-sonnet-5-5``...)."""
     for attr in ("model", "model_name"):
         value = getattr(model, attr, None)
         if isinstance(value, str) and value:
