@@ -155,9 +155,10 @@ def analyze_mesh(
         wire += sum(1 for e in bm.edges if e.is_wire)
         area += sum(f.calc_area() for f in bm.faces)
         volume += bm.calc_volume(signed=False)
-        for v in bm.verts:
-            lo = Vector(tuple(min(lo[i], v.co[i]) for i in range(3)))
-            hi = Vector(tuple(max(hi[i], v.co[i]) for i in range(3)))
+        if bm.verts:
+            coords = [v.co for v in bm.verts]
+            lo = Vector(tuple(min(lo[i], min(c[i] for c in coords)) for i in range(3)))
+            hi = Vector(tuple(max(hi[i], max(c[i] for c in coords)) for i in range(3)))
         bm.free()
     empty = totals["vertices"] == 0
     if empty:

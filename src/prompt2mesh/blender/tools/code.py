@@ -56,9 +56,9 @@ def execute_blender_code(
         str, Field(min_length=1, max_length=100_000, description="Python source; `bpy` is imported")
     ],
     timeout_s: Annotated[
-        float | None,
-        Field(gt=0, le=600, description="Seconds before the code is stopped; null = worker default"),
-    ] = None,
+        float,
+        Field(gt=0, le=600, description="Seconds before the code is stopped (capped by the worker's limit)"),
+    ] = 10.0,
 ) -> dict[str, Any]:
     """Run Python inside Blender when no typed tool can do the job (disabled unless --allow-code).
 
@@ -74,7 +74,7 @@ def execute_blender_code(
     import bpy
     import mathutils
 
-    limit = min(timeout_s, worker.config.code_timeout_s) if timeout_s else worker.config.code_timeout_s
+    limit = min(timeout_s, worker.config.code_timeout_s)
     namespace: dict[str, Any] = {"bpy": bpy, "bmesh": bmesh, "mathutils": mathutils, "__name__": "__p2m__"}
     out = io.StringIO()
     error: str | None = None
