@@ -1,0 +1,56 @@
+"""Each step is offered only the tools of its categories (categories from the worker's meta)."""
+
+from __future__ import annotations
+
+import pytest
+
+from prompt2mesh.agent.tool_filter import categories_for_step, tools_for_refinement, tools_for_step
+from prompt2mesh.models.roles import PlanStep, ToolInfo
+from prompt2mesh.workers.blocking import BlockingWorker
+
+
+@pytest.fixture(scope="module")
+def catalogue(shared_worker: BlockingWorker) -> list[ToolInfo]:
+    return shared_worker.list_tools()
+
+
+def names(tools: list[ToolInfo]) -> set[str]:
+    return {t.name for t in tools}
+
+
+def test_a_step_naming_a_material_tool_gets_materials_and_inspection_only(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=2, action="Paint the trunk brown", tools=["create_material"])
+    assert categories_for_step(step, catalogue) == {"inspection", "materials"}
+    offered = tools_for_step(step, catalogue)
+    assert {"create_material", "assign_material", "get_scene_info"} <= names(offered)
+    assert "create_primitive" not in names(offered) and "execute_blender_code" not in names(offered)
+
+
+def test_a_step_without_named_tools_is_filtered_by_its_words(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=5, action="Light the scene and frame the camera")
+    assert categories_for_step(step, catalogue) == {"inspection", "lighting", "camera"}
+
+
+def test_an_unrecognisable_step_gets_the_general_modelling_kit_but_never_code(
+    catalogue: list[ToolInfo],
+) -> None:
+    step = PlanStep(number=1, action="Do the thing")
+    assert categories_for_step(step, catalogue) == {"inspection", "creation", "modification", "materials"}
+    assert "execute_blender_code" not in names(tools_for_step(step, catalogue))
+
+
+def test_code_is_offered_only_when_the_step_names_it(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=1, action="Scatter snow", tools=["execute_blender_code"])
+    assert "execute_blender_code" in names(tools_for_step(step, catalogue))
+
+
+def test_every_offered_set_is_much_smaller_than_the_catalogue(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=1, action="Build the trunk", tools=["create_primitive"])
+    assert len(tools_for_step(step, catalogue)) <= len(catalogue) // 2
+
+
+def test_a_refinement_may_also_modify_and_change_materials(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=1, action="Build the trunk", tools=["create_primitive"])
+    offered = names(tools_for_refinement(step, catalogue))
+    assert {"create_primitive", "add_modifier", "set_shading", "create_material"} <= offered
+    assert "execute_blender_code" not in offered
