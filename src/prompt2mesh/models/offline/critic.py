@@ -23,7 +23,7 @@ from prompt2mesh.models.offline.build import detail_calls, detail_footprint, max
 from prompt2mesh.models.offline.critic_image import image_color_fractions
 from prompt2mesh.models.offline.errors import SceneReadError
 from prompt2mesh.models.offline.layout import Placement
-from prompt2mesh.models.offline.planner import GROUND_NAME
+from prompt2mesh.models.offline.planner import FRAME_MARGIN, GROUND_NAME
 from prompt2mesh.models.offline.scene_facts import (
     bounding_boxes,
     color_classes,
@@ -186,7 +186,7 @@ class OfflineCritic:
                 f.add(
                     "invisible",
                     f"no {word} is visible in the image although {p.name} should be {word}: hidden or out of view",
-                    [ToolCall(tool="frame_camera", args={"margin": 1.2})]
+                    [ToolCall(tool="frame_camera", args={"margin": FRAME_MARGIN})]
                     if "Camera" in facts.objects
                     else [],
                 )
@@ -289,13 +289,14 @@ def _check_intersections(
         ba, bb = _box(facts, mover), _box(facts, other)
         if ba is None or bb is None:
             continue
-        ox = min(ba[1][0], bb[1][0]) - max(ba[0][0], bb[0][0])
-        oy = min(ba[1][1], bb[1][1]) - max(ba[0][1], bb[0][1])
-        ca = [(ba[0][i] + ba[1][i]) / 2 - (bb[0][i] + bb[1][i]) / 2 for i in range(2)]
-        if ox <= oy:
-            delta = [math.copysign(ox + 0.05, ca[0] or 1.0), 0.0, 0.0]
-        else:
-            delta = [0.0, math.copysign(oy + 0.05, ca[1] or 1.0), 0.0]
+        # The smallest sideways shift that separates the boxes, plus a 5 cm gap.
+        shifts = [
+            (bb[1][0] - ba[0][0], 0), (-(ba[1][0] - bb[0][0]), 0),
+            (bb[1][1] - ba[0][1], 1), (-(ba[1][1] - bb[0][1]), 1),
+        ]  # fmt: skip
+        amount, axis = min(shifts, key=lambda s: abs(s[0]))
+        delta = [0.0, 0.0, 0.0]
+        delta[axis] = amount + math.copysign(0.05, amount)
         f.add(
             "intersection",
             f"{mover} intersects {other} by {float(hit.get('depth', 0.0)):.2f} m",
@@ -373,7 +374,8 @@ def _check_stage(step: PlanStep, facts: _Facts, f: _Findings, u: Understanding |
     if "frame_camera" in tools or not step.objects and "analyze_scene_problems" in tools:
         roots = root_names(u.layout) if u is not None else None
         frame = ToolCall(
-            tool="frame_camera", args={"objects": roots, "margin": 1.2} if roots else {"margin": 1.2}
+            tool="frame_camera",
+            args={"objects": roots, "margin": FRAME_MARGIN} if roots else {"margin": FRAME_MARGIN},
         )
         if "camera" not in types:
             f.add("camera", "there is no scene camera", [ToolCall(tool="set_camera", args={}), frame])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from prompt2mesh.models.offline.scene_facts import classes_of_rgb
@@ -20,7 +21,7 @@ def image_color_fractions(png: bytes) -> tuple[dict[str, float], float]:
         img = Image.open(io.BytesIO(png)).convert("RGB").resize((_SAMPLE, _SAMPLE))
     except (UnidentifiedImageError, OSError, ValueError):
         return {}, 0.0
-    pixels = list(img.getdata())
+    pixels = np.asarray(img, dtype=np.uint8).reshape(-1, 3).tolist()
     counts: dict[str, int] = {}
     lum = []
     for r, g, b in pixels:

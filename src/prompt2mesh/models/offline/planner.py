@@ -15,6 +15,8 @@ from prompt2mesh.models.roles import Plan, PlanStep, RefinedPrompt, RoleContext,
 MAX_OBJECT_STEPS = 8
 GROUND_NAME = "Ground"
 GROUND_COLOR = "#b9b7ae"
+FRAME_MARGIN = 1.35
+"""frame_camera fits bounding-box corners tightly; a wider margin keeps every corner in view."""
 
 
 class OfflineRefiner:
@@ -141,7 +143,7 @@ def make_plan(u: Understanding) -> Plan:
         "Frame the camera",
         [
             ToolCall(tool="set_camera", args={"lens": 50.0}),
-            ToolCall(tool="frame_camera", args={"objects": roots, "margin": 1.2}),
+            ToolCall(tool="frame_camera", args={"objects": roots, "margin": FRAME_MARGIN}),
         ],
         [],
         "A camera that frames every object from the front-right, slightly above.",
