@@ -90,11 +90,23 @@ def test_the_library_has_at_least_sixty_kinds_each_with_detail_levels() -> None:
 def test_no_part_name_contains_another_kind_word() -> None:
     # "House_Door" would count as a door, "Car_Window" as a window, "Cabinet" as a cabin.
     words = {w for r in RECIPES.values() for w in (r.kind, *r.synonyms) if len(w) > 3}
+    clashes: list[str] = []
     for kind, recipe in RECIPES.items():
         own = {kind, *recipe.synonyms}
         for call in recipe.build(BuildContext(name="X")):
             if call.tool != "create_primitive":
                 continue
             part = call.args["name"][2:].lower()
-            clashes = [w for w in words if w in part and not any(w in o for o in own)]
-            assert not clashes, f"{kind}: part {part!r} contains {clashes}"
+            clashes += [f"{kind}: {part} ~ {w}" for w in words if w in part and not any(w in o for o in own)]
+    assert not clashes
+
+
+def test_no_word_names_two_recipes() -> None:
+    seen: dict[str, str] = {}
+    clashes = []
+    for kind, recipe in RECIPES.items():
+        for word in (kind, *recipe.synonyms):
+            if word in seen and seen[word] != kind:
+                clashes.append(f"{word}: {seen[word]} and {kind}")
+            seen[word] = kind
+    assert not clashes

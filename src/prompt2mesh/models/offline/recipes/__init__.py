@@ -7,12 +7,14 @@ from a prompt ("chairs", "Christmas tree", "couch") to its recipe.
 from __future__ import annotations
 
 from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing registers the recipes)
+    animals,
     characters,
     food,
     furniture,
     household,
     misc,
     nature,
+    outdoor,
     shapes,
     structures,
     vehicles,
@@ -21,7 +23,19 @@ from prompt2mesh.models.offline.recipes.base import RECIPES, BuildContext, Recip
 
 __all__ = ["RECIPES", "BuildContext", "Recipe", "Surface", "lookup", "normalize"]
 
-_IRREGULAR = {"dice": "dice", "die": "dice", "leaves": "leaf", "geese": "goose", "mice": "mouse"}
+_IRREGULAR = {
+    "dice": "dice",
+    "die": "dice",
+    "leaves": "leaf",
+    "geese": "goose",
+    "mice": "mouse",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "cacti": "cactus",
+    "fish": "fish",
+}
 
 
 def normalize(word: str) -> str:

@@ -179,6 +179,32 @@ class Builder:
         return self.cyl(part, radius, length, mid, mat=mat, rot=(a, b_, 0.0), segments=segments, finish=finish,
                         smooth=True, level=level)  # fmt: skip
 
+    def prism(
+        self,
+        part: str,
+        width: float,
+        height: float,
+        length: float,
+        z_base: float,
+        *,
+        mat: str,
+        x: float = 0.0,
+        y: float = 0.0,
+        along_y: bool = False,
+        bevel: float | None = None,
+        level: int = 0,
+    ) -> str:
+        """A triangular prism (gable roof, tent): ridge along x (or y), base at ``z_base``.
+
+        A 3-sided cylinder has a corner on local +y; turning it (90, 0, 90) points that corner up
+        and the axis along x, so local x scales the span (``width``) and local y the ``height``.
+        """
+        sx = width / math.sqrt(3.0)
+        sy = height / 1.5
+        rot = (90.0, 0.0, 0.0) if along_y else (90.0, 0.0, 90.0)
+        return self.cyl(part, 1.0, length, (x, y, z_base + 0.5 * sy), mat=mat, rot=rot, scale=(sx, sy, 1.0),
+                        segments=3, bevel=bevel if bevel is not None else min(0.03, 0.05 * height), level=level)  # fmt: skip
+
     def cone(
         self,
         part: str,

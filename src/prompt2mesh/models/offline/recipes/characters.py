@@ -90,7 +90,7 @@ def _fish(b: Builder) -> None:
 
 make_recipe("snowman", _snowman, synonyms=("snow_man", "frosty"), category=CAT, size=(1.3, 0.8, 1.6),
             default_color="#f8f8ff", surface=_snowman_surface)  # fmt: skip
-make_recipe("robot", _robot, synonyms=("android", "droid", "bot", "automaton", "mech"), category=CAT,
+make_recipe("robot", _robot, synonyms=("android", "droid", "automaton", "mech"), category=CAT,
             size=(0.92, 0.4, 1.95), default_color="#c0c0c0")  # fmt: skip
 make_recipe("bird", _bird, synonyms=("sparrow", "robin", "bluebird", "songbird"), category=CAT,
             size=(0.26, 0.13, 0.2), default_color="#1e88e5", flies=True)  # fmt: skip

@@ -127,7 +127,7 @@ def _desk_surface(ctx: BuildContext) -> Surface:
 def _nightstand(b: Builder) -> None:
     wood = b.mat("Wood", WOOD, primary=True, roughness=0.6)
     metal = b.mat("Knob", "#c9a227", metallic=1.0, roughness=0.3)
-    b.box("Carcass", (0.45, 0.4, 0.45), (0, 0, 0.305), mat=wood)
+    b.box("Body", (0.45, 0.4, 0.45), (0, 0, 0.305), mat=wood)
     b.box("Top", (0.48, 0.42, 0.02), (0, 0, 0.54), mat=wood)
     _legs(b, wood, 0.19, 0.16, 0.08, 0.04)
     b.box("Drawer_Front", (0.4, 0.02, 0.16), (0, -0.205, 0.42), mat=wood)

@@ -94,7 +94,7 @@ def _jar(b: Builder) -> None:
     lid = b.mat("Lid", "#b8860b", metallic=1.0, roughness=0.35)
     jam = b.mat("Contents", "#b22234", roughness=0.3)
     b.cyl("Body", 0.05, 0.12, (0, 0, 0.06), mat=glass, segments=32, smooth=True)
-    b.cyl("Contents", 0.046, 0.08, (0, 0, 0.042), mat=jam, segments=32, finish="none")
+    b.cyl("Jam", 0.046, 0.08, (0, 0, 0.042), mat=jam, segments=32, finish="none")
     b.cyl("Lid", 0.053, 0.022, (0, 0, 0.131), mat=lid, segments=32)
 
 

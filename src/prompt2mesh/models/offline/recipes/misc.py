@@ -235,7 +235,7 @@ make_recipe(
 )
 make_recipe("umbrella", _umbrella, synonyms=("parasol", "brolly"), category=CAT, size=(1.1, 1.1, 1.24),
             default_color="#283593")  # fmt: skip
-make_recipe("hat", _hat, synonyms=("top_hat", "cap", "fedora", "bowler_hat"), category=CAT,
+make_recipe("hat", _hat, synonyms=("top_hat", "fedora", "bowler_hat", "baseball_cap"), category=CAT,
             size=(0.34, 0.34, 0.162), default_color="#222222")  # fmt: skip
 make_recipe("star", _star, synonyms=("tree_topper", "star_topper"), category=CAT, size=(0.46, 0.05, 0.43),
             default_color=GOLD,

@@ -126,10 +126,11 @@ def _rock(b: Builder) -> None:
     b.ico("Pebble", 0.15, (0.42, -0.18, 0.09), mat=stone, scale=(1.0, 0.8, 0.6), rot=(0, 0, 70))
 
 
-def _stem_and_leaves(b: Builder, height: float, radius: float, mat: str) -> None:
+def _stem_and_leaves(b: Builder, height: float, radius: float, mat: str, leaf: float = 0.05) -> None:
+    """A stem from the ground up to ``height`` with two leaves of length ``2 * leaf``."""
     b.cyl("Stem", radius, height, (0, 0, height / 2), mat=mat, segments=8, smooth=True)
     for i, (sx, z) in enumerate(((1, 0.35), (-1, 0.55)), start=1):
-        b.sphere(f"Leaf_{i}", 0.05 * height / 0.4, (sx * 0.045 * height / 0.4, 0, z * height), mat=mat,
+        b.sphere(f"Leaf_{i}", leaf, (sx * 0.9 * leaf, 0, z * height), mat=mat,
                  scale=(1.0, 0.35, 0.12), rot=(0, -sx * 25, 0), segments=12, rings=6)  # fmt: skip
 
 
@@ -162,12 +163,12 @@ def _sunflower(b: Builder) -> None:
     petal = b.mat("Petals", "#f6c700", primary=True, roughness=0.6)
     seeds = b.mat("Seeds", "#4a2c12", roughness=0.9)
     stem = b.mat("Stem", "#3b7d2a", roughness=0.7)
-    _stem_and_leaves(b, 1.5, 0.015, stem)
+    _stem_and_leaves(b, 1.5, 0.01, stem, leaf=0.09)
     b.cyl("Disc", 0.1, 0.04, (0, -0.02, 1.6), mat=seeds, rot=(90, 0, 0), segments=32)
-    for i in range(10):
-        a = 36.0 * i
-        x, z = 0.16 * math.cos(math.radians(a)), 1.6 + 0.16 * math.sin(math.radians(a))
-        b.sphere(f"Petal_{i + 1}", 0.07, (x, -0.01, z), mat=petal, scale=(1.0, 0.12, 0.35), rot=(0, -a, 0),
+    for i in range(12):
+        a = 30.0 * i
+        x, z = 0.17 * math.cos(math.radians(a)), 1.6 + 0.17 * math.sin(math.radians(a))
+        b.sphere(f"Petal_{i + 1}", 0.08, (x, -0.01, z), mat=petal, scale=(1.0, 0.12, 0.35), rot=(0, -a, 0),
                  segments=12, rings=6)  # fmt: skip
 
 
@@ -198,7 +199,7 @@ def _mushroom(b: Builder) -> None:
     for i, (phi, theta) in enumerate(((20, 0), (45, 60), (45, 180), (50, 290), (30, 130)), start=1):
         p, t = math.radians(phi), math.radians(theta)
         at = (0.1 * math.sin(p) * math.cos(t), 0.1 * math.sin(p) * math.sin(t), 0.13 + 0.06 * math.cos(p))
-        b.sphere(f"Spot_{i}", 0.014, at, mat=stem, scale=(1, 1, 0.5), segments=10, rings=6, finish="none")
+        b.sphere(f"Dot_{i}", 0.014, at, mat=stem, scale=(1, 1, 0.5), segments=10, rings=6, finish="none")
 
 
 def _cloud(b: Builder) -> None:

@@ -6,26 +6,10 @@ named ``Entrance`` and ``Pane_N`` so a search for "door" or "window" finds only 
 
 from __future__ import annotations
 
-import math
-
 from prompt2mesh.models.offline.recipes._parts import Builder, make_recipe, ring
 
 CAT = "structure"
 STONE = "#8a8a8a"
-
-
-def _gable(
-    b: Builder, part: str, width: float, height: float, length: float, z_base: float, mat: str
-) -> None:
-    """A triangular-prism roof: ridge along x, ``width`` along y, eaves at ``z_base``.
-
-    A 3-sided cylinder has its apex on local +y; turning it (90, 0, 90) points the apex up and
-    the axis along x, so its local x scales the span and its local y the height.
-    """
-    sx = width / math.sqrt(3.0)
-    sy = height / 1.5
-    b.cyl(part, 1.0, length, (0, 0, z_base + 0.5 * sy), mat=mat, rot=(90, 0, 90), scale=(sx, sy, 1.0),
-          segments=3, bevel=0.03)  # fmt: skip
 
 
 def _house(b: Builder) -> None:
@@ -35,7 +19,7 @@ def _house(b: Builder) -> None:
     glass = b.mat("Pane", "#9fc9e8", roughness=0.1)
     trim = b.mat("Trim", "#f5f5f5", roughness=0.6)
     b.box("Body", (6.0, 5.0, 3.0), (0, 0, 1.5), mat=walls, bevel=0.03)
-    _gable(b, "Roof", 5.6, 2.0, 6.6, 3.0, roof)
+    b.prism("Roof", 5.6, 2.0, 6.6, 3.0, mat=roof)
     b.box("Chimney", (0.6, 0.6, 1.6), (1.8, 0.8, 4.5), mat=roof)
     b.box("Entrance", (1.0, 0.08, 2.1), (0, -2.52, 1.05), mat=door)
     b.box("Front_Step", (1.4, 0.5, 0.15), (0, -2.75, 0.075), mat=trim)
