@@ -87,3 +87,17 @@ async def test_executor_gives_up_after_its_round_limit_with_a_warning(
 
     assert len(results) == 3 and len(model.turns) == 3
     assert any("3 model rounds" in w["message"] for w in events.of("warning"))
+
+
+async def test_executor_tells_the_model_which_objects_already_exist(ctx: RoleContext) -> None:
+    await ctx.runner.call(
+        "create_primitive", {"kind": "cylinder", "name": "Table_Leg", "location": [1, 2, 0.5]}
+    )
+    model = ScriptedChatModel(script=[text("done")])
+    await LLMExecutor(model).execute(STEP, ctx)
+
+    assert "Objects in the scene (1)" in model.turns[0].text and '"name": "Table_Leg"' in model.turns[0].text
+
+    model = ScriptedChatModel(script=[text("done")])
+    await LLMExecutor(model, scene_context=False).execute(STEP, ctx)
+    assert "Table_Leg" not in model.turns[0].text

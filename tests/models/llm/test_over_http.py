@@ -20,6 +20,8 @@ from prompt2mesh.config import Settings
 from prompt2mesh.models.factory import make_roles
 from prompt2mesh.models.roles import PlanStep, RoleContext
 
+from .conftest import Recorder
+
 STEP = PlanStep(number=1, action="Build the box", description="A cube named Box.")
 
 
@@ -82,7 +84,12 @@ def _claude(content: list[dict[str, Any]], stop: str = "end_turn") -> tuple[int,
         "content": content,
         "stop_reason": stop,
         "stop_sequence": None,
-        "usage": {"input_tokens": 50, "output_tokens": 7},
+        "usage": {
+            "input_tokens": 50,
+            "output_tokens": 7,
+            "cache_read_input_tokens": 900,
+            "cache_creation_input_tokens": 0,
+        },
     }
 
 
@@ -103,7 +110,7 @@ def _settings(**values: Any) -> Settings:
 
 
 async def test_claude_runs_a_step_through_a_rate_limit_with_cached_prompts_over_http(
-    server: ScriptedServer, ctx: RoleContext
+    server: ScriptedServer, ctx: RoleContext, events: Recorder
 ) -> None:
     server.replies = [
         (429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}),
@@ -130,7 +137,9 @@ async def test_claude_runs_a_step_through_a_rate_limit_with_cached_prompts_over_
     assert [(r.tool, r.ok) for r in results] == [("create_primitive", True)]
     assert (await ctx.runner.call("get_object_info", {"name": "Box"})).ok
     assert sleep.delays == [1.0]
-    assert ctx.usage.calls == 2 and ctx.usage.input_tokens == 100
+    # Cached prompt tokens count as input and are reported apart in the trace.
+    assert ctx.usage.calls == 2 and ctx.usage.input_tokens == 2 * 950
+    assert [e["cache_read_tokens"] for e in events.of("model_call")] == [900, 900]
     path, first = server.requests[1]
     assert path == "/v1/messages" and first["model"] == "claude-sonnet-5-5"
     assert "temperature" not in first  # the newest Sonnet refuses one

@@ -125,6 +125,7 @@ class LLMRole:
         input_tokens = int(usage.get("input_tokens", 0) or 0)
         output_tokens = int(usage.get("output_tokens", 0) or 0)
         ctx.usage.add(input_tokens, output_tokens)
+        details: dict[str, Any] = dict(usage.get("input_token_details") or {})
         ctx.emit(
             "model_call",
             {
@@ -133,6 +134,8 @@ class LLMRole:
                 "step": ctx.step_index,
                 "input_tokens": input_tokens,
                 "output_tokens": output_tokens,
+                "cache_read_tokens": int(details.get("cache_read", 0) or 0),
+                "cache_creation_tokens": int(details.get("cache_creation", 0) or 0),
                 "tool_calls": len(reply.tool_calls),
                 "duration_s": round(time.perf_counter() - started, 3),
             },

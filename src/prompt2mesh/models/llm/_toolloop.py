@@ -8,7 +8,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, ToolMessage
 
-from prompt2mesh.models.llm._base import LLMRole
+from prompt2mesh.models.llm._base import LLMRole, scene_text
 from prompt2mesh.models.prompts import tool_schemas
 from prompt2mesh.models.roles import RoleContext, ToolInfo, ToolResult
 
@@ -42,6 +42,18 @@ def tool_event(result: ToolResult, ctx: RoleContext, role: str) -> dict[str, Any
         "error": result.error,
         "duration_s": round(result.duration_s, 4),
     }
+
+
+async def scene_summary(ctx: RoleContext) -> str:
+    """The scene as it is now, for the task message (names to build on, sizes, positions).
+
+    Read-only and not part of the step's results; an unreadable scene gives "" and the
+    model can still inspect it with tools.
+    """
+    result = await ctx.runner.call("get_scene_info", {"limit": 60})
+    if not result.ok or not isinstance(result.result, dict):
+        return ""
+    return scene_text(result.result)
 
 
 async def run_tool_loop(

@@ -8,7 +8,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from prompt2mesh.models import prompts
 from prompt2mesh.models.llm._base import LLMRole, brief_text
-from prompt2mesh.models.llm._toolloop import run_tool_loop
+from prompt2mesh.models.llm._toolloop import run_tool_loop, scene_summary
 from prompt2mesh.models.roles import PlanStep, RoleContext, ToolResult
 
 
@@ -28,10 +28,15 @@ def step_text(step: PlanStep, ctx: RoleContext) -> str:
 
 @dataclass
 class LLMExecutor(LLMRole):
-    """Binds only ``ctx.tools`` and loops model -> tool calls -> results until the step is done."""
+    """Binds only ``ctx.tools`` and loops model -> tool calls -> results until the step is done.
+
+    With ``scene_context`` on, the task message lists the objects already in the scene (one
+    read-only ``get_scene_info``), so the model builds on real names and positions.
+    """
 
     role: str = "executor"
     max_rounds: int = 8
+    scene_context: bool = True
 
     async def execute(self, step: PlanStep, ctx: RoleContext) -> list[ToolResult]:
         """Carry out ``step`` through ``ctx.runner``.
@@ -47,8 +52,10 @@ class LLMExecutor(LLMRole):
             RetriesExhaustedError: A model call outlasted the backoff.
             WorkerUnavailable: The worker died.
         """
+        scene = await scene_summary(ctx) if self.scene_context else ""
+        task = step_text(step, ctx) + (f"\n\n{scene}" if scene else "")
         messages: list[BaseMessage] = [
             prompts.system_message(prompts.EXECUTOR, cache=self.cache),
-            HumanMessage(content=step_text(step, ctx) + "\n\nCarry out this step now."),
+            HumanMessage(content=task + "\n\nCarry out this step now."),
         ]
         return await run_tool_loop(self, messages, ctx.tools, ctx, max_rounds=self.max_rounds)

@@ -8,7 +8,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from prompt2mesh.models import prompts
 from prompt2mesh.models.llm._base import LLMRole
-from prompt2mesh.models.llm._toolloop import run_tool_loop
+from prompt2mesh.models.llm._toolloop import run_tool_loop, scene_summary
 from prompt2mesh.models.llm.executor import step_text
 from prompt2mesh.models.roles import Critique, PlanStep, RoleContext, ToolResult
 
@@ -31,6 +31,7 @@ class LLMImprover(LLMRole):
 
     role: str = "improver"
     max_rounds: int = 8
+    scene_context: bool = True
 
     async def improve(self, step: PlanStep, critique: Critique, ctx: RoleContext) -> list[ToolResult]:
         """Improve the work of ``step`` according to ``critique``.
@@ -47,11 +48,13 @@ class LLMImprover(LLMRole):
             RetriesExhaustedError: A model call outlasted the backoff.
             WorkerUnavailable: The worker died.
         """
+        scene = await scene_summary(ctx) if self.scene_context else ""
+        parts = [step_text(step, ctx), critique_text(critique), scene]
         messages: list[BaseMessage] = [
             prompts.system_message(prompts.IMPROVER, cache=self.cache),
             HumanMessage(
-                content=f"{step_text(step, ctx)}\n\n{critique_text(critique)}\n\n"
-                "Improve this step's result now (enhance, do not replace)."
+                content="\n\n".join(p for p in parts if p)
+                + "\n\nImprove this step's result now (enhance, do not replace)."
             ),
         ]
         return await run_tool_loop(self, messages, ctx.tools, ctx, max_rounds=self.max_rounds)
