@@ -143,9 +143,8 @@ class RunManager:
             queue.put_nowait(event)
 
     async def _set_status(self, job: _Job, status: str, **values: Any) -> None:
-        self._publish(
-            job, {"type": "status", "status": status, **{k: v for k, v in values.items() if k == "error"}}
-        )
+        extra = {"error": values["error"]} if values.get("error") else {}
+        self._publish(job, {"type": "status", "status": status, **extra})
         await self.flush()
         await asyncio.to_thread(self.store.set_status, job.run_id, status, **values)
 

@@ -56,7 +56,11 @@ async def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: S
     return [
         FileOut(name=p.relative_to(base).as_posix(), bytes=p.stat().st_size)
         for p in sorted(base.rglob("*"))
-        if p.is_file() and not p.is_symlink() and p.resolve().is_relative_to(base)
+        # Dot-folders hold the agent's resume anchors: internal, so not listed.
+        if p.is_file()
+        and not p.is_symlink()
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        and p.resolve().is_relative_to(base)
     ]
 
 
