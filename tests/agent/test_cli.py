@@ -164,3 +164,20 @@ def test_trace_summary_names_the_most_failing_tools_and_scores_before_and_after(
     assert agent_cli(["trace", "summary", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "set_transform" in text and "most common errors" in text
+
+
+def test_resuming_an_unknown_run_says_so_and_exits_2(
+    tmp_path: Path,
+    cli_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prompt2mesh.config import get_settings
+
+    monkeypatch.setenv("P2M_DATA_DIR", cli_env["P2M_DATA_DIR"])
+    get_settings.cache_clear()
+    try:
+        assert agent_cli(["resume", "no-such-run"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "no run 'no-such-run'" in capsys.readouterr().err

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fakes.chat import critique, plan, rate_limit_error, text, tool_calls
+from fakes.chat import critique, json_reply, plan, rate_limit_error, text, tool_calls
 from prompt2mesh.agent.graph import NODE_NAMES, build_graph
-from prompt2mesh.agent.runner import run_make
+from prompt2mesh.agent.runner import recursion_limit, run_make
 from prompt2mesh.agent.trace import read_events
 
 
@@ -238,3 +238,43 @@ async def test_each_step_is_offered_only_the_tools_of_its_categories(
     assert {tools[t] for t in light} <= {"inspection", "lighting"}
     assert "create_primitive" not in light
     assert all(len(o) < len(tools) for o in offered)
+
+
+async def test_work_already_in_the_scene_is_detected_and_its_steps_skipped(
+    runner, settings, request_for, roles_for, kit
+) -> None:
+    for i in (1, 2):
+        name, args = kit.block(i)
+        assert runner.worker.call(name, **args).ok
+    runner.worker.call("create_primitive", kind="plane", name="Ground", size=10.0)
+    runner.worker.call("add_light", type="sun", name="Sun")
+    executor = [t for i in (3, 4, 5) for t in kit.executor_turns(kit.block(i))]
+    plans = [plan(*[f"Build block {i}" for i in range(1, 6)]), json_reply({"completed": [1, 2]})]
+    model = kit.script(plans=plans, executor=executor)
+    report = await run_make(request_for(), settings, runner, roles=roles_for(model))
+
+    assert [s["status"] for s in report["steps"]] == ["skipped_resumed"] * 2 + ["accepted"] * 3
+    assert report["totals"]["steps"] == 3
+    resume_turn = model.turns_of("planner")[1]
+    assert "Block1" in resume_turn.text
+    blocks = sorted(n for n in scene_names(runner) if n.startswith("Block"))
+    assert blocks == [f"Block{i}" for i in range(1, 6)]
+
+
+async def test_without_refinement_a_weak_step_is_accepted_as_it_is(
+    runner, settings, request_for, roles_for, kit
+) -> None:
+    model = kit.script(scores=[3])
+    report = await run_make(request_for(refine=False), settings, runner, roles=roles_for(model))
+
+    assert report["steps"][0]["scores"] == [3]
+    assert report["steps"][0]["refinements"] == 0
+    assert report["steps"][0]["status"] == "accepted_after_max_refinements"
+    assert not model.turns_of("improver")
+
+
+def test_the_recursion_limit_is_the_settings_but_never_below_the_longest_legitimate_run(settings) -> None:
+    assert settings.recursion_limit == 100
+    assert recursion_limit(settings, 0) == 100
+    # 15 steps, each refined twice: 3 + 15 * (4 + 3 * 2) node visits.
+    assert recursion_limit(settings, 2) == 153

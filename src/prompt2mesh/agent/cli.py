@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from prompt2mesh.agent.errors import AgentError
 from prompt2mesh.config import Settings, get_settings
+from prompt2mesh.models.errors import ModelsError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -68,7 +70,11 @@ def _cmd_make(ns: argparse.Namespace) -> int:
 
     settings = _settings(ns)
     out_dir = Path(ns.out).resolve()
-    roles = make_roles(settings)
+    try:
+        roles = make_roles(settings)
+    except ModelsError as exc:
+        print(f"cannot start: {exc.message}", file=sys.stderr)
+        return 2
     request = RunRequest(
         prompt=ns.prompt,
         out_dir=out_dir,
@@ -97,9 +103,13 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
     from prompt2mesh.models.factory import make_roles
 
     settings = _settings(ns)
-    state = asyncio.run(load_state(ns.run_id, settings))
+    try:
+        state = asyncio.run(load_state(ns.run_id, settings))
+        roles = make_roles(settings)
+    except (AgentError, ModelsError) as exc:
+        print(f"cannot resume: {exc.message}", file=sys.stderr)
+        return 2
     out_dir = Path(ns.out).resolve() if ns.out else Path(state["out_dir"])
-    roles = make_roles(settings)
     print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
     display = ProgressDisplay()
 

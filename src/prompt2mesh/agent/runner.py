@@ -76,8 +76,21 @@ async def _checkpointer(
         yield saver
 
 
-def _config(run_id: str, settings: Settings) -> RunnableConfig:
-    return {"configurable": {"thread_id": run_id}, "recursion_limit": settings.recursion_limit}
+def recursion_limit(settings: Settings, max_refinements: int | None = None) -> int:
+    """``settings.recursion_limit`` (100), raised to what the longest legitimate run needs.
+
+    The loop is bounded by design (at most ``max_plan_steps`` steps, each at most
+    ``4 + 3 * max_refinements`` node visits), so the limit only guards against a bug; it must
+    never cut short a 15-step plan whose every step is refined twice.
+    """
+    refinements = settings.max_refinements if max_refinements is None else max_refinements
+    worst = 3 + settings.max_plan_steps * (4 + 3 * refinements)
+    return max(settings.recursion_limit, worst)
+
+
+def _config(run_id: str, settings: Settings, max_refinements: int | None = None) -> RunnableConfig:
+    limit = recursion_limit(settings, max_refinements)
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": limit}
 
 
 async def _drive(
@@ -172,7 +185,8 @@ async def run_make(
     ctx = ArtisanContext(roles, runner, settings, trace, out_dir, request.artifact_prefix, clock)
     async with _checkpointer(settings, checkpointer) as saver:
         graph = build_graph(saver)
-        return await _drive(graph, dict(state), _config(run_id, settings), ctx, roles)
+        config = _config(run_id, settings, state["max_refinements"])
+        return await _drive(graph, dict(state), config, ctx, roles)
 
 
 async def load_state(
@@ -255,6 +269,7 @@ async def resume_run(
             report = build_report(state, provider=roles.provider, models=roles.model_names)
             write_report(report, out_dir)
             return report
+        config = _config(run_id, settings, state.get("max_refinements"))
         trace.event("run_resumed", next=list(snapshot.next), step=state.get("current", 0) + 1)
         await _restore_scene(ctx, graph, config, state, snapshot.next[0])
         return await _drive(graph, None, config, ctx, roles)
