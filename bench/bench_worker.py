@@ -75,6 +75,8 @@ def in_process(workspace: Path) -> dict[str, Any]:
         for i in range(REPEATS)
     ]
     create_transform_cpu = (_cpu_s() - cpu) / REPEATS
+    snapshots = [_timed(lambda: worker.history.snapshot("bench")) for _ in range(REPEATS)]
+    undos = [_timed(lambda: worker.history.undo(1)) for _ in range(REPEATS // 2)]
     shots, bare, shots_cpu, bare_cpu = _screenshot_vs_bare(
         workspace, lambda: call("get_viewport_screenshot", max_size=512)
     )
@@ -83,6 +85,8 @@ def in_process(workspace: Path) -> dict[str, Any]:
         "get_scene_info_cpu_ms": round(info_cpu * 1000, 3),
         "create_transform_ms": _median_ms(create_transform),
         "create_transform_cpu_ms": round(create_transform_cpu * 1000, 3),
+        "undo_snapshot_ms": _median_ms(snapshots),
+        "undo_restore_ms": _median_ms(undos),
         "screenshot_ms": _median_ms(shots),
         "bare_render_ms": _median_ms(bare),
         "screenshot_cpu_ms": _median_ms(shots_cpu),

@@ -161,3 +161,20 @@ def test_new_scene_is_truly_empty(worker: BlockingWorker) -> None:
     assert boxes == {"boxes": {}}
     problems = _ok(worker, "analyze_scene_problems")
     assert isinstance(problems, dict) and problems["empty_scene"] is True
+
+
+def test_blender_logs_from_saves_exports_and_renders_go_to_stderr_not_the_protocol(
+    worker: BlockingWorker,
+) -> None:
+    _red_cube(worker)
+    for tool, args in (
+        ("save_blend", {"filename": "log.blend"}),
+        ("export_scene", {"format": "fbx", "filename": "log.fbx"}),
+        ("export_scene", {"format": "glb", "filename": "log.glb"}),
+        ("render_image", {"engine": "workbench", "width": 32, "height": 32}),
+    ):
+        assert worker.call(tool, **args).ok
+    # The session still parses answers, and Blender's own report lines landed in the worker's log.
+    assert worker.call("get_history").ok
+    log = (Path(worker.workspace) / "worker.log").read_text()
+    assert "log.blend" in log
