@@ -54,3 +54,9 @@ def test_a_refinement_may_also_modify_and_change_materials(catalogue: list[ToolI
     offered = names(tools_for_refinement(step, catalogue))
     assert {"create_primitive", "add_modifier", "set_shading", "create_material"} <= offered
     assert "execute_blender_code" not in offered
+
+
+def test_scene_lifecycle_tools_are_never_offered_to_a_model(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=1, action="Save and export the scene", tools=["save_blend", "new_scene"])
+    offered = names(tools_for_step(step, catalogue)) | names(tools_for_refinement(step, catalogue))
+    assert not offered & {"new_scene", "open_blend", "save_blend", "export_scene"}

@@ -16,6 +16,10 @@ from prompt2mesh.models.roles import PlanStep, ToolInfo
 ALWAYS = frozenset({"inspection"})
 """Every step may look at the scene."""
 
+RESERVED = frozenset({"new_scene", "open_blend", "save_blend", "export_scene"})
+"""Scene lifecycle is the agent's job (resume anchors, final export): never offered to a model,
+which could otherwise wipe or replace the accepted work."""
+
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "creation": (
         "create",
@@ -131,7 +135,7 @@ def tools_for_step(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -
     catalogue = list(tools)
     wanted = categories_for_step(plan_step, catalogue)
     named = set(plan_step.tools) | {c.tool for c in plan_step.calls}
-    return [t for t in catalogue if t.category in wanted or t.name in named]
+    return [t for t in catalogue if (t.category in wanted or t.name in named) and t.name not in RESERVED]
 
 
 REFINEMENT = frozenset({"modification", "materials"})
@@ -142,4 +146,4 @@ def tools_for_refinement(step: PlanStep | dict[str, Any], tools: Iterable[ToolIn
     """The tools offered to refine ``step``: the step's own plus modification and materials."""
     catalogue = list(tools)
     own = {t.name for t in tools_for_step(step, catalogue)}
-    return [t for t in catalogue if t.name in own or t.category in REFINEMENT]
+    return [t for t in catalogue if (t.name in own or t.category in REFINEMENT) and t.name not in RESERVED]
