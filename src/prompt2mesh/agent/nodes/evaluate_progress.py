@@ -46,6 +46,7 @@ async def evaluate_progress(state: ArtisanState, runtime: Runtime[ArtisanContext
         status=record["status"],
         scores=record["scores"],
         refinements=record["refinements"],
+        duration_s=round(record["duration_s"], 3),
     )
     for issue in recurring_issues(state["steps"], index):
         warnings = warn(ctx, {"warnings": warnings}, f"recurring problem in recent steps: {issue}")

@@ -41,6 +41,8 @@ async def execute_step(state: ArtisanState, runtime: Runtime[ArtisanContext]) ->
     if critical and fatal is not None:
         message = f"critical step {step.number} ({step.action}) failed: {fatal.tool}: {fatal.error}"
         ctx.trace.event("error", step=step.number, message=message)
+        # The timeline closes the step as failed (same event as an accepted step, status says so).
+        ctx.trace.event("step_accepted", step=step.number, status="failed", scores=[], refinements=0)
         update["critical_error"] = message
         update["steps"] = replace_step(state, index, tool_calls=calls, status="failed")
         return update
