@@ -46,6 +46,14 @@ def test_an_anthropic_setting_builds_claude_with_prompt_caching() -> None:
     assert isinstance(roles.critic, LLMCritic) and roles.critic.cache
 
 
+def test_a_gemini_setting_simplifies_the_tool_schemas_of_the_tool_using_roles() -> None:
+    roles = make_roles(Settings(provider="google", **{**NO_KEYS, "GOOGLE_API_KEY": "g"}))  # type: ignore[arg-type]
+
+    assert isinstance(roles.executor, LLMExecutor) and roles.executor.gemini_schemas
+    assert isinstance(roles.improver, LLMImprover) and roles.improver.gemini_schemas
+    assert not roles.critic.cache  # type: ignore[attr-defined]
+
+
 def test_a_provider_setting_with_a_given_model_keeps_the_provider_name() -> None:
     roles = make_roles(Settings(provider="openai", **NO_KEYS), chat_model=ScriptedChatModel())  # type: ignore[arg-type]
 

@@ -13,9 +13,10 @@ from langchain_core.messages import HumanMessage
 
 from prompt2mesh.config import Settings
 from prompt2mesh.models.llm.critic import image_block
-from prompt2mesh.models.prompts import CACHE_CONTROL, EXECUTOR, system_message, tool_schemas
+from prompt2mesh.models.prompts import CACHE_CONTROL, EXECUTOR, gemini_schema, system_message, tool_schemas
 from prompt2mesh.models.providers import build_chat_model
 from prompt2mesh.models.roles import ToolInfo
+from prompt2mesh.workers.blocking import BlockingWorker
 
 PNG = b"\x89PNG\r\n\x1a\n-screenshot-"
 TOOLS = [
@@ -65,6 +66,36 @@ def test_the_gemini_request_carries_the_screenshot_inline() -> None:
 
     parts = request["contents"][0].parts
     assert parts[1].inline_data.data == PNG and parts[1].inline_data.mime_type == "image/png"
+
+
+def test_every_worker_tool_schema_converts_into_a_gemini_request(shared_worker: BlockingWorker) -> None:
+    tools = shared_worker.list_tools()
+    gemini = build_chat_model(Settings(provider="google", **KEYS))
+    bound = gemini.bind_tools(tool_schemas(tools, cache=False, gemini=True))
+    request = gemini._prepare_request([HumanMessage(content="go")], **bound.kwargs)  # type: ignore[attr-defined]
+
+    declarations = {fd.name: fd for tool in request["config"].tools for fd in tool.function_declarations}
+    assert set(declarations) == {t.name for t in tools}
+    assert "kind" in declarations["create_primitive"].parameters.properties
+
+
+def test_gemini_schemas_inline_nested_alternatives_and_drop_additional_properties() -> None:
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "glow": {
+                "anyOf": [
+                    {"anyOf": [{"type": "string"}, {"type": "array"}], "description": "colour"},
+                    {"type": "null"},
+                ]
+            }
+        },
+    }
+    assert gemini_schema(schema) == {
+        "type": "object",
+        "properties": {"glow": {"anyOf": [{"type": "string"}, {"type": "array"}, {"type": "null"}]}},
+    }
 
 
 def test_the_ollama_request_carries_the_screenshot_as_an_image() -> None:

@@ -23,6 +23,14 @@ def _is_anthropic(model: BaseChatModel) -> bool:
     return isinstance(model, ChatAnthropic)
 
 
+def _is_gemini(model: BaseChatModel) -> bool:
+    try:
+        from langchain_google_genai import ChatGoogleGenerativeAI
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(model, ChatGoogleGenerativeAI)
+
+
 def make_roles(
     settings: Settings,
     chat_model: BaseChatModel | None = None,
@@ -62,14 +70,15 @@ def make_roles(
     cache = _is_anthropic(model) if prompt_caching is None else prompt_caching
     retry = RetryPolicy(delays=tuple(settings.retry_delays_s), **({"sleep": sleep} if sleep else {}))
     rounds = settings.executor_max_rounds
+    gemini = _is_gemini(model)
     return Roles(
         provider=provider,
         refiner=LLMRefiner(model, label, retry, cache),
         planner=LLMPlanner(
             model, label, retry, cache, min_steps=settings.min_plan_steps, max_steps=settings.max_plan_steps
         ),
-        executor=LLMExecutor(model, label, retry, cache, max_rounds=rounds),
+        executor=LLMExecutor(model, label, retry, cache, gemini_schemas=gemini, max_rounds=rounds),
         critic=LLMCritic(model, label, retry, cache),
-        improver=LLMImprover(model, label, retry, cache, max_rounds=rounds),
+        improver=LLMImprover(model, label, retry, cache, gemini_schemas=gemini, max_rounds=rounds),
         model_names=dict.fromkeys(ROLE_NAMES, label),
     )

@@ -128,7 +128,30 @@ def tool_catalogue(tools: Sequence[ToolInfo]) -> str:
     return "\n".join(lines)
 
 
-def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool) -> list[dict[str, Any]]:
+def gemini_schema(node: Any) -> Any:
+    """A tool's JSON schema in the subset langchain-google-genai converts for Gemini.
+
+    The worker's pydantic schemas nest ``anyOf`` (an optional colour that is a hex string or
+    a list) and set ``additionalProperties``; the Gemini converter crashes on the first and
+    logs a complaint for the second. Nested ``anyOf`` alternatives are inlined, the key dropped.
+    """
+    if isinstance(node, list):
+        return [gemini_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: gemini_schema(v) for k, v in node.items() if k != "additionalProperties"}
+    if isinstance(out.get("anyOf"), list):
+        flat: list[Any] = []
+        for alt in out["anyOf"]:
+            if isinstance(alt, dict) and "anyOf" in alt and set(alt) <= {"anyOf", "description", "title"}:
+                flat.extend(alt["anyOf"])
+            else:
+                flat.append(alt)
+        out["anyOf"] = flat
+    return out
+
+
+def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool, gemini: bool = False) -> list[dict[str, Any]]:
     """Tool definitions for ``bind_tools``.
 
     With ``cache`` they are Anthropic-format dicts (passed through unchanged by
@@ -138,6 +161,7 @@ def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool) -> list[dict[str, An
     Args:
         tools: The tools to offer, as published by the worker.
         cache: Produce Anthropic-format schemas with a cache breakpoint.
+        gemini: Simplify the schemas for the Gemini converter (see :func:`gemini_schema`).
 
     Returns:
         One dict per tool, in the given order.
@@ -145,6 +169,8 @@ def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool) -> list[dict[str, An
     schemas: list[dict[str, Any]] = []
     for info in tools:
         parameters = info.input_schema or {"type": "object", "properties": {}}
+        if gemini:
+            parameters = gemini_schema(parameters)
         description = info.description or info.name
         if cache:
             schemas.append({"name": info.name, "description": description, "input_schema": parameters})

@@ -77,6 +77,7 @@ class LLMRole:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     cache: bool = False
     role: str = "model"
+    gemini_schemas: bool = False
 
     async def invoke(
         self,

@@ -85,7 +85,11 @@ async def run_tool_loop(
         WorkerUnavailable: The worker died (raised by ``ctx.runner``).
     """
     offered = {t.name for t in tools}
-    runnable = role.model.bind_tools(tool_schemas(tools, cache=role.cache)) if tools else None
+    runnable = (
+        role.model.bind_tools(tool_schemas(tools, cache=role.cache, gemini=role.gemini_schemas))
+        if tools
+        else None
+    )
     results: list[ToolResult] = []
     for _round in range(max_rounds):
         reply = await role.invoke(messages, ctx, runnable=runnable)
