@@ -79,6 +79,25 @@ def test_every_worker_tool_schema_converts_into_a_gemini_request(shared_worker: 
     assert "kind" in declarations["create_primitive"].parameters.properties
 
 
+def test_every_worker_tool_schema_goes_into_claude_gpt_and_ollama_requests(
+    shared_worker: BlockingWorker,
+) -> None:
+    tools = shared_worker.list_tools()
+    names = {t.name for t in tools}
+    claude = build_chat_model(Settings(provider="anthropic", **KEYS))
+    gpt = build_chat_model(Settings(provider="openai", **KEYS))
+    local = build_chat_model(Settings(provider="ollama", **KEYS))
+    messages = [HumanMessage(content="go")]
+
+    cached = claude.bind_tools(tool_schemas(tools, cache=True)).kwargs  # type: ignore[attr-defined]
+    assert {t["name"] for t in claude._get_request_payload(messages, **cached)["tools"]} == names  # type: ignore[attr-defined]
+    plain = tool_schemas(tools, cache=False)
+    payload = gpt._get_request_payload(messages, **gpt.bind_tools(plain).kwargs)  # type: ignore[attr-defined]
+    assert {t["function"]["name"] for t in payload["tools"]} == names
+    params = local._chat_params(messages, **local.bind_tools(plain).kwargs)  # type: ignore[attr-defined]
+    assert {t["function"]["name"] for t in params["tools"]} == names
+
+
 def test_gemini_schemas_inline_nested_alternatives_and_drop_additional_properties() -> None:
     schema = {
         "type": "object",
