@@ -128,6 +128,10 @@ def analyze_mesh(
     (edges without exactly two faces), is_manifold (watertight), loose_vertices, surface_area (m2),
     volume (m3, meaningful when manifold), bbox_min/bbox_max/dimensions. For an empty the numbers
     are summed over its descendant meshes.
+
+    Raises:
+        NotFound: no object by that name.
+        WrongType: the object (and its descendants) has no geometry, e.g. a light or camera.
     """
     obj = get_object(name)
     objects = _members(obj, obj.type == "EMPTY")
@@ -186,6 +190,10 @@ def get_bounding_boxes(
 
     An empty's box is the union of its descendants; objects without geometry are left out
     when names is null (and refused when named).
+
+    Raises:
+        NotFound: a named object does not exist.
+        WrongType: a named object has no geometry.
     """
     depsgraph = bpy.context.evaluated_depsgraph_get()
     objects = [get_object(n) for n in names] if names is not None else list(bpy.context.scene.objects)
@@ -327,7 +335,14 @@ def analyze_relations(
     Each entry: {a, b, relations, distance, vertical_gap, horizontal_overlap}. Relations read
     "a <relation> b": above, below, on_top_of (resting on b), under, inside, contains, adjacent
     (touching side by side), intersecting (surfaces cross by more than tolerance), separate.
-    Without names, root objects are compared as groups with their descendants.
+    Without names, root objects are compared as groups with their descendants. Intersecting
+    entries also carry `depth` (how far they interpenetrate). `distance` is the surface gap
+    for nearby objects and the bounding-box gap for far ones.
+
+    Raises:
+        NotFound: a named object does not exist.
+        WrongType: a pair names an object without geometry.
+        InvalidArgument: a pair of one object with itself, or more than 2000 pairs.
     """
     if pairs is not None:
         wanted = list(dict.fromkeys(n for pair in pairs for n in pair))
@@ -428,6 +443,10 @@ def check_printability(
     object's own surface. Returns printable, is_manifold, non_manifold_edges,
     min_wall_thickness_found (null if no ray hit), thin_regions [{location, thickness}] (up to
     10) and issues (human-readable).
+
+    Raises:
+        NotFound: no object by that name.
+        WrongType: the object has no geometry.
     """
     obj = get_object(name)
     groups = _groups([obj.name])

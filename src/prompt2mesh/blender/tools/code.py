@@ -65,6 +65,9 @@ def execute_blender_code(
     `bpy`, `bmesh` and `mathutils` are available. Assign to a variable named `result` to return
     a JSON-able value. Returns {stdout, error, result}: error holds the traceback if the code
     raised or ran past the time limit (changes made before that stay; use undo).
+
+    Raises:
+        CodeExecutionDisabled: the worker was started without --allow-code.
     """
     if not worker.config.allow_code:
         raise CodeExecutionDisabled(

@@ -17,6 +17,10 @@ def undo(worker: Worker, steps: Steps = 1) -> dict[str, Any]:
     Returns the undone tool names (newest first) and the remaining history. Only calls that
     changed the scene are recorded; screenshots and inspection are not. Fails when fewer steps
     are recorded; call get_history to see them.
+
+    Raises:
+        InvalidArgument: more steps than recorded.
+        BlenderOperationFailed: the snapshot could not be restored.
     """
     undone = worker.history.undo(steps)
     return {"undone": undone, **worker.history.labels()}
@@ -24,7 +28,12 @@ def undo(worker: Worker, steps: Steps = 1) -> dict[str, Any]:
 
 @tool("modification", mutates=True)
 def redo(worker: Worker, steps: Steps = 1) -> dict[str, Any]:
-    """Redo `steps` calls previously undone. Any new scene change after an undo clears redo."""
+    """Redo `steps` calls previously undone. Any new scene change after an undo clears redo.
+
+    Raises:
+        InvalidArgument: more steps than there are undone calls.
+        BlenderOperationFailed: the snapshot could not be restored.
+    """
     redone = worker.history.redo(steps)
     return {"redone": redone, **worker.history.labels()}
 

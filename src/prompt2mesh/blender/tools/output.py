@@ -124,6 +124,11 @@ def get_viewport_screenshot(
     object from the front-right-above. Neutral grey background, studio lighting. Changes nothing
     in the scene and is not recorded in the undo history. Returns the image plus
     {width, height, camera}.
+
+    Raises:
+        NotFound: camera='scene' and the scene has no camera.
+        LimitExceeded: max_size above the worker's render size limit.
+        BlenderOperationFailed: Blender could not render.
     """
     if max_size > worker.config.max_render_size:
         raise LimitExceeded(f"max_size {max_size} exceeds the worker limit {worker.config.max_render_size}")
@@ -172,7 +177,13 @@ def render_image(
     """Render a final-quality image with the scene's lights, world and materials.
 
     Uses the scene camera, or a temporary camera framing everything when there is none.
-    Returns the PNG plus {width, height, engine, samples, camera, path}.
+    Returns the PNG plus {width, height, engine, samples, camera, path}. EEVEE compiles its
+    shaders on first use and can take a minute headless; prefer cycles or workbench.
+
+    Raises:
+        LimitExceeded: size or samples above the worker's limits.
+        InvalidArgument / PathOutsideWorkspace: a filename that is not a .png inside the workspace.
+        BlenderOperationFailed: Blender could not render.
     """
     limits = worker.config
     if max(width, height) > limits.max_render_size:
@@ -250,6 +261,11 @@ def export_scene(
     """Export the scene (modifiers applied) to a file in the workspace. Returns {path, bytes, format}.
 
     The filename must end with the format's extension (.glb, .gltf, .obj, .stl, .fbx, .usd/.usda/.usdc/.usdz).
+
+    Raises:
+        InvalidArgument: wrong extension for the format, or nothing (selected) to export.
+        PathOutsideWorkspace: the filename escapes the workspace.
+        BlenderOperationFailed: the exporter failed.
     """
     target = worker.workspace.resolve(filename, suffixes=SUFFIXES[format])
     objects = [o for o in bpy.context.scene.objects if o.type in {"MESH", "CURVE", "FONT", "SURFACE", "META"}]
@@ -277,7 +293,12 @@ def save_blend(
         str, Field(min_length=1, description="Relative path ending in .blend")
     ] = "scene.blend",
 ) -> dict[str, Any]:
-    """Save the whole scene as a .blend file in the workspace (for open_blend or Blender itself)."""
+    """Save the whole scene as a .blend file in the workspace (for open_blend or Blender itself).
+
+    Raises:
+        InvalidArgument / PathOutsideWorkspace: not a .blend path inside the workspace.
+        BlenderOperationFailed: Blender could not write the file.
+    """
     target = worker.workspace.resolve(filename, suffixes=(".blend",))
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -297,7 +318,13 @@ def open_blend(
     worker: Worker,
     filename: Annotated[str, Field(min_length=1, description="Relative path of a .blend in the workspace")],
 ) -> dict[str, Any]:
-    """Replace the current scene with a .blend file from the workspace (undo brings the old one back)."""
+    """Replace the current scene with a .blend file from the workspace (undo brings the old one back).
+
+    Raises:
+        NotFound: no such file in the workspace.
+        InvalidArgument / PathOutsideWorkspace: not a .blend path inside the workspace.
+        BlenderOperationFailed: Blender could not read the file.
+    """
     source = worker.workspace.resolve(filename, must_exist=True, suffixes=(".blend",))
     try:
         with quiet_reports():
@@ -309,7 +336,11 @@ def open_blend(
 
 @tool("rendering", mutates=True)
 def new_scene(worker: Worker) -> dict[str, Any]:
-    """Start from a truly empty scene: no objects, camera, lights or materials (undo brings it back)."""
+    """Start from a truly empty scene: no objects, camera, lights or materials (undo brings it back).
+
+    Raises:
+        BlenderOperationFailed: Blender could not reset its data.
+    """
     try:
         with quiet_reports():
             bpy.ops.wm.read_homefile(use_empty=True, use_factory_startup=True)

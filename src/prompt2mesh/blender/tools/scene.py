@@ -50,6 +50,7 @@ def bounds_corners(objects: Iterable[bpy.types.Object]) -> list[Vector]:
 
 
 def bounds(objects: Iterable[bpy.types.Object]) -> tuple[Vector, Vector] | None:
+    """World-space (min, max) over the evaluated objects; None when there are none."""
     corners = bounds_corners(objects)
     if not corners:
         return None
@@ -118,6 +119,7 @@ def frame(camera: bpy.types.Object, corners: list[Vector], direction: Vector, ma
 
 
 def camera_info(camera: bpy.types.Object | None) -> dict[str, Any] | None:
+    """The camera as tools report it: name, location, rotation (degrees), lens."""
     if camera is None:
         return None
     return {
@@ -129,6 +131,7 @@ def camera_info(camera: bpy.types.Object | None) -> dict[str, Any] | None:
 
 
 def light_info(obj: bpy.types.Object) -> dict[str, Any]:
+    """A light as tools report it: name, type, location, rotation (degrees), energy, colour."""
     return {
         "name": obj.name,
         "type": obj.data.type.lower(),
@@ -184,6 +187,11 @@ def add_light(
 
     Lights point along their local -Z. Sun strength is independent of distance; point, spot
     and area energy falls off with distance squared (1000 W lights a 1 m object at ~4 m).
+
+    Raises:
+        InvalidArgument: spot_angle for a non-spot light, a look_at point at the light itself,
+            or a colour that is not '#RRGGBB' / [r, g, b].
+        NotFound: look_at names an object that does not exist.
     """
     if spot_angle is not None and type != "spot":
         raise InvalidArgument("spot_angle applies only to type='spot'")
@@ -245,7 +253,8 @@ def setup_lighting(
     """Light the whole scene with a preset placed around the bounds of all objects.
 
     Replaces lights made by an earlier setup_lighting call (lights from add_light are kept).
-    Call it after the geometry is built so the lights fit the scene's size.
+    Call it after the geometry is built so the lights fit the scene's size. An empty scene is
+    lit as if it held a 2 m object at the origin.
     """
     removed = _remove_auto_lights()
     box = bounds(shape_objects())
@@ -310,7 +319,11 @@ def set_world(
     color: Color = "#333333",
     strength: Annotated[float, Field(ge=0, le=1000, description="Background light strength")] = 1.0,
 ) -> dict[str, Any]:
-    """Set the world (background and ambient light) colour and strength."""
+    """Set the world (background and ambient light) colour and strength.
+
+    Raises:
+        InvalidArgument: a colour that is not '#RRGGBB' / [r, g, b] in 0..1.
+    """
     return _set_world(color, strength)
 
 
@@ -319,6 +332,11 @@ Lens = Annotated[float, Field(ge=1, le=5000, description="Focal length in mm (50
 
 
 def ensure_camera(name: str = "Camera") -> bpy.types.Object:
+    """The camera called ``name`` (created at [7, -7, 5] facing the origin if missing), made the scene camera.
+
+    Raises:
+        InvalidArgument: an object called ``name`` exists and is not a camera.
+    """
     scene = bpy.context.scene
     obj = bpy.data.objects.get(name)
     if obj is not None and obj.type != "CAMERA":
@@ -346,6 +364,11 @@ def set_camera(
 
     A new camera starts at [7, -7, 5] aimed at the origin. Use frame_camera instead to fit
     objects automatically.
+
+    Raises:
+        InvalidArgument: `name` belongs to an object that is not a camera, or look_at is the
+            camera's own location.
+        NotFound: look_at names an object that does not exist.
     """
     camera = ensure_camera(name)
     if location is not None:
@@ -373,6 +396,10 @@ def frame_camera(
     """Move the scene camera (created if missing) so the objects fill the frame.
 
     Accounts for the lens and the render aspect ratio. The camera looks along -direction.
+
+    Raises:
+        InvalidArgument: direction is the zero vector.
+        NotFound: a named object does not exist, or none of them has geometry.
     """
     if Vector(direction).length < 1e-9:
         raise InvalidArgument("direction must be a non-zero vector, e.g. [1, -1, 0.7]")
