@@ -181,3 +181,10 @@ def test_resuming_an_unknown_run_says_so_and_exits_2(
     finally:
         get_settings.cache_clear()
     assert "no run 'no-such-run'" in capsys.readouterr().err
+
+
+def test_registering_the_commands_twice_is_harmless() -> None:
+    sub = argparse.ArgumentParser().add_subparsers()
+    for add in [*COMMANDS, *COMMANDS]:
+        add(sub)
+    assert {"make", "resume", "trace"} <= set(sub.choices)

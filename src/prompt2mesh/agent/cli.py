@@ -132,6 +132,8 @@ def _cmd_trace(ns: argparse.Namespace) -> int:
 
 
 def _add_make(sub: SubParsers) -> None:
+    if "make" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
     p = sub.add_parser("make", help="model a prompt in a private Blender and save .blend/.glb/report")
     p.add_argument("prompt", help='what to make, e.g. "Create a decorated Christmas tree"')
     p.add_argument("--out", required=True, help="folder for scene.blend, scene.glb, screenshots, report")
@@ -143,6 +145,8 @@ def _add_make(sub: SubParsers) -> None:
 
 
 def _add_resume(sub: SubParsers) -> None:
+    if "resume" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
     p = sub.add_parser("resume", help="continue an interrupted run from its last checkpoint")
     p.add_argument("run_id")
     p.add_argument("--out", default=None, help="the run's folder (default: where it was started)")
@@ -151,6 +155,8 @@ def _add_resume(sub: SubParsers) -> None:
 
 
 def _add_trace(sub: SubParsers) -> None:
+    if "trace" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
     p = sub.add_parser("trace", help="analyse run traces")
     tsub = p.add_subparsers(dest="trace_command", required=True)
     s = tsub.add_parser("summary", help="failure analysis across runs (failing tools, errors, scores)")
