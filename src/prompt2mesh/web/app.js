@@ -184,6 +184,7 @@ async function openRun(id) {
       return url;
     },
     onCancel: () => cancelRun(id),
+    onResume: () => resumeRun(id),
     onOpenImage: openLightbox,
   });
   state.view = view;
@@ -224,7 +225,10 @@ async function finishRun(id) {
   state.files = { glb: artifacts.glb, blend: artifacts.blend, report: run.report ? "report.json" : null };
   for (const b of document.querySelectorAll(".download")) b.disabled = !state.files[b.dataset.file];
   if (run.status === "completed") toast("Your model is ready.", { kind: "ok" });
-  if (run.status === "failed") toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
+  if (run.status === "failed") {
+    toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
+    if (run.error && !run.report) state.view.note(run.error, true);
+  }
   if (artifacts.glb) await showModel(id, artifacts.glb);
 }
 
@@ -235,10 +239,20 @@ async function showModel(id, name) {
     const stats = await viewer.load(await fetchFile(id, name));
     if (state.runId !== id) return;
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
-    $("#viewer-stats").textContent = `${stats.meshes} meshes · ${stats.triangles.toLocaleString()} triangles`;
+    const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
+    $("#viewer-stats").textContent = `${stats.meshes} meshes · ${tris} triangles`;
   } catch (err) {
     viewer.show("The model could not be shown. You can still download it.");
     toastError(err, "3D preview failed");
+  }
+}
+
+async function resumeRun(id) {
+  try {
+    await api.resumeRun(id);
+    await openRun(id);
+  } catch (err) {
+    toastError(err, "Could not resume");
   }
 }
 
@@ -253,7 +267,8 @@ async function cancelRun(id) {
 
 function setLiveSummary(view) {
   const steps = [...view.steps.values()];
-  const scores = steps.flatMap((s) => s.scores);
+  // Like the report's average: each step's latest score.
+  const scores = steps.filter((s) => s.scores.length).map((s) => s.scores.at(-1));
   setSummary({
     steps: steps.length ? `${steps.filter((s) => s.done).length}/${steps.length}` : null,
     average_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,

@@ -5,20 +5,20 @@
 
 import { formatDuration, h, scoreClass, statusPill, TERMINAL } from "./ui.js";
 
+// Node names of the Artisan graph (agent/graph.py NODE_NAMES); others fall back to a generic line.
 const NODE_ACTIVITY = {
-  refine_prompt: "Refining your prompt…",
-  plan: "Planning the build…",
-  plan_steps: "Planning the build…",
+  analyze_scene: "Looking at the scene…",
+  plan: "Refining your prompt and planning the build…",
   execute_step: "Building step {n}…",
-  capture: "Taking a screenshot of step {n}…",
-  take_screenshot: "Taking a screenshot of step {n}…",
-  evaluate_step: "Checking step {n} on its screenshot…",
-  critique_step: "Checking step {n} on its screenshot…",
+  capture_feedback: "Checking step {n} on its screenshot…",
+  assess_quality: "Scoring step {n}…",
   refine_step: "Improving step {n}…",
-  evaluate_progress: "Reviewing progress…",
-  finalize: "Exporting the model…",
-  export: "Exporting the model…",
+  evaluate_progress: "Reviewing progress after step {n}…",
+  complete: "Saving and exporting the model…",
 };
+
+// docs/API.md: POST /runs/{id}/resume is allowed from these.
+const RESUMABLE = new Set(["cancelled", "interrupted", "failed"]);
 
 const STEP_STATUS_TEXT = {
   accepted: "Accepted",
@@ -37,7 +37,7 @@ export class RunView {
   /**
    * @param {HTMLElement} root  the element the run is drawn into (emptied first)
    * @param {{id: string, prompt: string, status: string}} run  the run's summary
-   * @param {{loadImage: (file: string) => Promise<string>, onCancel: () => void,
+   * @param {{loadImage: (file: string) => Promise<string>, onCancel: () => void, onResume: () => void,
    *          onOpenImage: (url: string, caption: string) => void}} actions
    */
   constructor(root, run, actions) {
@@ -51,6 +51,7 @@ export class RunView {
     this.activity = h("span", { class: "run-activity" }, "Waiting for the worker…");
     this.bar = h("i");
     this.cancelBtn = h("button", { type: "button", class: "btn-danger-link", onclick: () => actions.onCancel() }, "Cancel");
+    this.resumeBtn = h("button", { type: "button", class: "btn btn-secondary btn-sm", hidden: true, onclick: () => actions.onResume() }, "Resume");
     this.refinedCard = h("section", { class: "card", hidden: true, "data-testid": "refined" },
       h("h3", { class: "card-title" }, "Refined prompt"));
     this.timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -62,7 +63,7 @@ export class RunView {
     root.replaceChildren(
       h("div", { class: "bubble-user" }, run.prompt),
       h("section", { class: "card run-head" },
-        h("div", { class: "run-head-row" }, this.pill, this.activity, this.cancelBtn),
+        h("div", { class: "run-head-row" }, this.pill, this.activity, this.cancelBtn, this.resumeBtn),
         h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar)),
       this.refinedCard,
       this.planCard,
@@ -77,10 +78,12 @@ export class RunView {
     this.pill.className = `status status-${status}`;
     this.pill.dataset.status = status;
     this.pill.textContent = status;
-    this.cancelBtn.hidden = TERMINAL.has(status);
+    this.cancelBtn.hidden = TERMINAL.has(status) || status === "interrupted";
+    this.resumeBtn.hidden = !RESUMABLE.has(status);
     if (status === "queued") this.activity.textContent = "Queued: waiting for your Blender worker…";
+    if (status === "interrupted") this.activity.textContent = "Interrupted by a server restart";
     if (TERMINAL.has(status)) {
-      this.activity.textContent = { completed: "Done", halted: "Stopped early", failed: "Failed", cancelled: "Cancelled" }[status];
+      this.activity.textContent = "";
       for (const step of this.steps.values()) step.el.classList.remove("running");
       if (status === "completed") this.bar.style.width = "100%";
     }
@@ -109,7 +112,7 @@ export class RunView {
   }
 
   on_plan(ev) {
-    const steps = ev.plan?.steps ?? ev.plan ?? ev.steps ?? [];
+    const steps = ev.steps ?? ev.plan?.steps ?? ev.plan ?? [];
     this.planLength = steps.length;
     steps.forEach((s, i) => this.ensureStep(Number(s.number ?? i + 1), s));
     this.updateProgress();
@@ -123,6 +126,13 @@ export class RunView {
       for (const [num, step] of this.steps) step.el.classList.toggle("running", num === n && !step.done);
       this.ensureStep(n).el.classList.remove("pending");
     }
+  }
+
+  on_step_started(ev) {
+    const n = stepNumber(ev);
+    if (!n) return;
+    const step = this.ensureStep(n, ev.action ? { action: ev.action } : null);
+    step.el.classList.remove("pending");
   }
 
   on_tool_call(ev) {
@@ -139,7 +149,12 @@ export class RunView {
 
   on_screenshot(ev) {
     const n = stepNumber(ev);
-    if (!n || !ev.file) return;
+    if (!ev.file) return;
+    if (ev.step === null || ev.step === undefined) {
+      this.finalShot = ev.file; // the finished scene, shown with the outcome
+      return;
+    }
+    if (!n) return;
     const step = this.ensureStep(n);
     const img = h("img", { alt: `Step ${n} screenshot ${step.shots.children.length + 1}`, loading: "lazy" });
     const score = h("span", { class: "score", hidden: true });
@@ -177,7 +192,7 @@ export class RunView {
     const n = stepNumber(ev);
     if (!n) return;
     const step = this.ensureStep(n);
-    step.refinements = Number(ev.attempt ?? ev.refinement ?? step.refinements + 1);
+    step.refinements = Number(ev.refinement ?? ev.attempt ?? step.refinements + 1);
     step.refineBadge.hidden = false;
     step.refineBadge.textContent = `Refined ×${step.refinements}`;
   }
@@ -191,7 +206,7 @@ export class RunView {
     step.el.classList.remove("running", "pending");
     step.el.classList.add(status);
     step.dot.textContent = status === "failed" ? "!" : "✓";
-    const score = ev.score ?? step.scores.at(-1);
+    const score = ev.score ?? ev.scores?.at(-1) ?? step.scores.at(-1);
     step.statusBadge.hidden = false;
     step.statusBadge.textContent = (STEP_STATUS_TEXT[status] ?? status) + (score ? ` · ${score}/10` : "");
     step.statusBadge.className = `badge ${status === "accepted" ? "badge-ok" : status === "failed" ? "badge-bad" : "badge-warn"}`;
@@ -203,25 +218,34 @@ export class RunView {
   on_error(ev) { this.note(ev.message ?? ev.error ?? "Error", true); }
 
   on_run_finished(ev) {
-    if (ev.status) this.setStatus(ev.status);
-    if (ev.report) this.showOutcome(ev.report);
+    this.showOutcome(ev.report ?? { status: ev.status, totals: ev.totals, final_message: ev.message });
+    if (ev.error) this.note(ev.error, true);
   }
 
   note(text, isError) {
     this.notes.append(h("p", { class: `event-note${isError ? " error" : ""}` }, text));
   }
 
-  /** The final numbers, from the run's report (report.totals). */
+  /** The final numbers (report.totals) and the finished scene's screenshot. */
   showOutcome(report) {
     const t = report?.totals;
     if (!t) return;
     const avg = t.average_score ?? null;
+    const status = report.status ?? this.status;
+    const title = { completed: "Your model is ready", halted: "Stopped early", failed: "The run failed" }[status] ?? `Run ${status}`;
+    const img = this.finalShot ? h("img", { class: "final-shot", alt: "The finished model" }) : null;
     this.outcome.replaceChildren(h("section", { class: "card done-card", "data-testid": "outcome" },
-      h("div", { class: "big" }, avg !== null ? `${Number(avg).toFixed(1)}/10` : "—"),
+      img,
+      h("div", { class: "big" }, avg !== null ? `${Number(avg).toFixed(1)}` : "—", h("small", {}, "/10")),
       h("div", {},
-        h("strong", {}, report.status === "completed" ? "Your model is ready" : `Run ${report.status ?? this.status}`),
-        h("div", { class: "muted small" },
-          `${t.steps ?? this.steps.size} steps · ${t.refinements ?? 0} refinements · ${t.tool_calls ?? 0} tool calls · ${formatDuration(t.duration_s)}`))));
+        h("strong", {}, title),
+        h("div", { class: "muted small" }, report.final_message ||
+          `${t.steps ?? this.steps.size} steps · ${t.refinements ?? 0} refinements · ${t.tool_calls ?? 0} tool calls`),
+        h("div", { class: "muted small" }, `Took ${formatDuration(t.duration_s)}`))));
+    if (img) {
+      img.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, "The finished model"));
+      this.actions.loadImage(this.finalShot).then((url) => { img.src = url; }, () => img.remove());
+    }
   }
 
   ensureStep(number, info = null) {

@@ -16,6 +16,13 @@ export function webglAvailable() {
   }
 }
 
+function isSoftwareRenderer(renderer) {
+  const gl = renderer.getContext();
+  const info = gl.getExtension("WEBGL_debug_renderer_info");
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+}
+
 export class Viewer {
   /**
    * @param {HTMLElement} host  the box the canvas fills
@@ -42,12 +49,22 @@ export class Viewer {
     host.prepend(this.renderer.domElement);
 
     this.scene = new THREE.Scene();
-    const pmrem = new THREE.PMREMGenerator(this.renderer);
-    this.scene.environment = pmrem.fromScene(new RoomEnvironment(), 0.04).texture;
-    this.scene.environmentIntensity = 0.75;
+    this.software = isSoftwareRenderer(this.renderer);
     const sun = new THREE.DirectionalLight(0xffffff, 1.4);
     sun.position.set(3, 6, 4);
     this.scene.add(sun);
+    if (this.software) {
+      // Prefiltering an environment map costs ~20 s of CPU on a software rasteriser
+      // (SwiftShader, llvmpipe): plain lights there, so the page stays responsive.
+      const fill = new THREE.DirectionalLight(0xffffff, 0.5);
+      fill.position.set(-4, 2, -3);
+      this.scene.add(fill, new THREE.HemisphereLight(0xeef0ff, 0x404050, 1.2));
+    } else {
+      const pmrem = new THREE.PMREMGenerator(this.renderer);
+      this.scene.environment = pmrem.fromScene(new RoomEnvironment(), 0.04).texture;
+      this.scene.environmentIntensity = 0.75;
+      pmrem.dispose();
+    }
     this.grid = new THREE.GridHelper(10, 20, 0x7078a0, 0x4a5070);
     this.grid.material.transparent = true;
     this.grid.material.opacity = 0.35;
@@ -100,6 +117,8 @@ export class Viewer {
     this.model.traverse((o) => {
       if (!o.isMesh) return;
       meshes += 1;
+      // With no environment to reflect (software GL), full metals would render black.
+      if (this.software) for (const m of [o.material].flat()) if (m.metalness > 0.5) m.metalness = 0.5;
       const g = o.geometry;
       triangles += (g.index ? g.index.count : g.attributes.position.count) / 3;
     });
@@ -120,7 +139,8 @@ export class Viewer {
     const center = box.getCenter(new THREE.Vector3());
     const radius = Math.max(size.length() / 2, 1e-3);
     const fov = THREE.MathUtils.degToRad(this.camera.fov);
-    const distance = (radius / Math.sin(fov / 2)) * 1.1;
+    // The bounding sphere over-estimates a flat or tall scene: 0.8 of it fills the frame well.
+    const distance = (radius / Math.sin(fov / 2)) * 0.8;
     const dir = new THREE.Vector3(1, 0.7, 1.3).normalize();
     this.camera.position.copy(center).addScaledVector(dir, distance);
     this.camera.near = distance / 100;
