@@ -151,3 +151,13 @@ async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner
     assert cat["max"][2] < table["max"][2] - 0.03
     problems = (await runner.call("analyze_scene_problems", {})).result
     assert not problems["intersecting"] and not problems["floating"]
+
+
+async def test_a_part_named_in_the_prompt_is_renamed_and_recoloured_not_duplicated(runner: ThreadedRunner) -> None:
+    built = await build(runner, "A house with a red door", upto=2, refine=True)
+    assert built.plan.steps[1].objects == ["House"]
+    info = await runner.call("get_object_info", {"name": "House_Door"})
+    assert info.ok, info.error
+    colors = {m["name"]: m["color"] for m in (await runner.call("list_materials", {})).result["materials"]}
+    assert colors[info.result["materials"][0]] == "#cc2222"
+    assert not (await runner.call("get_object_info", {"name": "Door"})).ok

@@ -3,6 +3,7 @@ without a recipe, plus the prompt's material words and part colours."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from prompt2mesh.models.offline.layout import Layout, PartOverride, Placement
@@ -127,10 +128,20 @@ def max_detail(p: Placement) -> int:
     return p.info.recipe.max_detail if p.info.recipe is not None else PROXY_MAX_DETAIL
 
 
-def build_calls(p: Placement) -> list[ToolCall]:
-    """Everything that makes ``p`` at detail level 0, then parents it to its host if any."""
+def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
+    """Everything that makes ``p`` at detail level 0, parented to its ``host`` if it has one."""
     calls = p.info.recipe.build(p.context()) if p.info.recipe is not None else proxy_build(p)
-    if p.parent:
+    if p.parent and host is not None and calls and calls[0].tool == "create_empty":
+        # Created under the host directly (one call less per ornament than set_parent).
+        args = dict(calls[0].args)
+        a = math.radians(-host.rotation_z)
+        dx, dy, dz = (p.location[i] - host.location[i] for i in range(3))
+        local = [dx * math.cos(a) - dy * math.sin(a), dx * math.sin(a) + dy * math.cos(a), dz]
+        rotation = list(args.get("rotation") or [0.0, 0.0, 0.0])
+        rotation[2] = _r(float(rotation[2]) - host.rotation_z)
+        args.update(parent=p.parent, location=[_r(v) for v in local], rotation=rotation)
+        calls[0] = ToolCall(tool="create_empty", args=args)
+    elif p.parent:
         calls.append(
             ToolCall(tool="set_parent", args={"child": p.name, "parent": p.parent, "keep_transform": True})
         )
@@ -140,8 +151,23 @@ def build_calls(p: Placement) -> list[ToolCall]:
 def detail_calls(p: Placement, level: int) -> list[ToolCall]:
     """The calls that raise ``p`` from ``level - 1`` to ``level`` (enhance, never rebuild)."""
     if p.info.recipe is not None:
-        return p.info.recipe.detail(p.context(), level)
+        return [_renamed(c, p.renames) for c in p.info.recipe.detail(p.context(), level)]
     return proxy_detail(p, level)
+
+
+_NAME_KEYS = ("name", "object", "parent", "child")
+
+
+def _renamed(call: ToolCall, renames: dict[str, str]) -> ToolCall:
+    """``call`` addressed to the renamed parts (detail calls come from the recipe's names)."""
+    if not renames:
+        return call
+    args = {
+        k: renames.get(v, v) if k in _NAME_KEYS and isinstance(v, str) else v for k, v in call.args.items()
+    }
+    if isinstance(args.get("objects"), list):
+        args["objects"] = [renames.get(v, v) for v in args["objects"]]
+    return ToolCall(tool=call.tool, args=args, id=call.id)
 
 
 def detail_footprint(p: Placement) -> list[tuple[str, str]]:
@@ -154,9 +180,14 @@ def detail_footprint(p: Placement) -> list[tuple[str, str]]:
 
 
 def override_calls(o: PartOverride, layout: Layout) -> list[ToolCall]:
-    """Recolour a part the host's recipe already builds ('wearing a red scarf')."""
+    """Rename (to the prompt's word) and recolour parts the host's recipe already builds."""
+    host = layout.get(o.host)
     mat = f"{o.parts[0]}_Color"
     return [
+        *(
+            ToolCall(tool="rename_object", args={"name": old, "new_name": new})
+            for old, new in host.renames.items()
+        ),
         _material_call(mat, o.color, o.material),
         ToolCall(tool="assign_material", args={"objects": list(o.parts), "material": mat, "recursive": True}),
     ]

@@ -203,7 +203,13 @@ def _check_presence(placements: list[Placement], facts: _Facts, f: _Findings, u:
 
     for p in placements:
         if p.name not in facts.objects:
-            f.add("missing", f"{p.name} is missing from the scene", build_calls(p), f"build {p.name} again")
+            host = u.layout.get(p.parent) if p.parent else None
+            f.add(
+                "missing",
+                f"{p.name} is missing from the scene",
+                build_calls(p, host),
+                f"build {p.name} again",
+            )
         elif not facts.objects[p.name].get("visible", True):
             f.add("missing", f"{p.name} is hidden", [], f"unhide {p.name}")
 

@@ -26,6 +26,17 @@ from prompt2mesh.models.offline.layout_rules import decoration_points, place_rel
 from prompt2mesh.models.offline.parser import ObjectSpec, RelationSpec, SceneSpec
 from prompt2mesh.models.offline.recipes.base import BuildContext, Surface, Vec3
 
+PART_WORDS: dict[str, tuple[str, ...]] = {
+    "door": ("entrance", "front door"),
+    "window": ("pane",),
+    "nose": ("carrot",),
+    "handle": ("grip",),
+    "wheel": ("tyre", "tire"),
+    "shade": ("lampshade",),
+    "lid": ("cap",),
+}
+"""Other names recipes give the parts a prompt may mention ('a house with a red door')."""
+
 FESTIVE = ("#cc2222", "#d4a820", "#c0c0c8", "#2255cc", "#cc2222", "#7b3fb5")
 RAINBOW = ("#e02424", "#f08a12", "#f2d21b", "#2e9b3a", "#2255cc", "#7b3fb5")
 
@@ -52,6 +63,8 @@ class Placement:
     """The object the relation refers to (its support, container, host or neighbour)."""
     parent: str | None = None
     """Host it is parented to after building (decorations)."""
+    renames: dict[str, str] = field(default_factory=dict)
+    """Recipe part name -> the prompt's word for it ('House_Entrance' -> 'House_Door')."""
 
     @property
     def size(self) -> Vec3:
@@ -187,6 +200,11 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             continue
         parts = _host_parts(host, a)
         if parts and a.count == 1 and a.color:
+            word = base_name(a.word)
+            for i, part in enumerate(parts):
+                if f"_{word}" not in part:
+                    host.renames[part] = f"{host.name}_{word}" + (f"_{i + 1}" if len(parts) > 1 else "")
+            parts = [host.renames.get(n, n) for n in parts]
             layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
             groups[rel.a] = []
             continue
@@ -203,12 +221,9 @@ def _host_parts(host: Placement, obj: ObjectSpec) -> list[str]:
     if host.info.recipe is None:
         return []
     calls = host.info.recipe.build(host.context())
-    needle = "_" + base_name(obj.word)
-    return [
-        str(c.args["name"])
-        for c in calls
-        if c.tool == "create_primitive" and needle in str(c.args.get("name", ""))
-    ]
+    needles = ["_" + base_name(w) for w in (obj.word, *PART_WORDS.get(obj.kind, ()))]
+    names = [str(c.args.get("name", "")) for c in calls if c.tool == "create_primitive"]
+    return [n for n in names if any(needle in n for needle in needles)]
 
 
 def solve(spec: SceneSpec) -> Layout:

@@ -10,11 +10,11 @@ them instead of silently dropping them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from prompt2mesh.models.offline import vocabulary as V
 from prompt2mesh.models.offline.kinds import DECORATION_KINDS, lexicon
+from prompt2mesh.models.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
 RAINBOW_WORDS = frozenset({"rainbow", "multicolored", "multicoloured", "colorful", "colourful"})
@@ -44,59 +44,6 @@ _IRREGULAR = {
 _SPECIES = frozenset({"oak", "pine", "walnut", "cherry", "maple", "birch", "ebony", "orange", "rose"})
 """Material or colour words that name a species in front of a plant ('oak tree', 'pine tree')."""
 _GROUP_WORDS = {"stack": "stack", "pile": "stack", "row": "row", "line": "row", "circle": "ring"}
-
-
-@dataclass
-class ObjectSpec:
-    """One noun phrase: ``count`` things of ``kind`` named after ``word``."""
-
-    id: int
-    kind: str
-    word: str
-    count: int = 1
-    color: str | None = None
-    color_word: str | None = None
-    rainbow: bool = False
-    material: str | None = None
-    size_words: list[str] = field(default_factory=list)
-    scale: float = 1.0
-    shape: str | None = None
-    detail: str | None = None
-    decorated: bool = False
-    arrangement: str | None = None
-    palette: str | None = None
-    """'festive' for ornaments the prompt only implied ('decorated'); else colours as asked."""
-    plural: bool = False
-
-
-@dataclass
-class RelationSpec:
-    a: int
-    relation: str
-    b: int
-
-
-@dataclass
-class SceneSpec:
-    objects: list[ObjectSpec] = field(default_factory=list)
-    relations: list[RelationSpec] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    detail: str | None = None
-
-    def get(self, oid: int) -> ObjectSpec:
-        return next(o for o in self.objects if o.id == oid)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SceneSpec:
-        return cls(
-            objects=[ObjectSpec(**o) for o in data.get("objects", [])],
-            relations=[RelationSpec(**r) for r in data.get("relations", [])],
-            unknown=list(data.get("unknown", [])),
-            detail=data.get("detail"),
-        )
 
 
 def singular(word: str) -> str:
@@ -411,6 +358,9 @@ class _Reader:
         self.spec.relations = [r for r in self.spec.relations if not (r.a == last and r.b == host)]
         self.spec.relations.append(V_rel(last, "top_of", host))
         self.pending_rel = None
+
+
+__all__ = ["ObjectSpec", "RelationSpec", "SceneSpec", "parse", "singular"]
 
 
 def V_rel(a: int, relation: str, b: int) -> RelationSpec:  # noqa: N802 - reads like a constructor

@@ -119,7 +119,7 @@ def make_plan(u: Understanding) -> Plan:
     for title, members in _group_steps(u):
         calls: list[ToolCall] = []
         for p in members:
-            calls.extend(build_calls(p))
+            calls.extend(build_calls(p, u.layout.get(p.parent) if p.parent else None))
             for o in u.layout.overrides:
                 if o.host == p.name:
                     calls.extend(override_calls(o, u.layout))

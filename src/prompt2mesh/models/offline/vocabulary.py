@@ -351,6 +351,16 @@ STOP_WORDS: frozenset[str] = frozenset(
         "up",
         "both",
         "all",
+        "sleeping",
+        "flying",
+        "floating",
+        "hovering",
+        "perched",
+        "parked",
+        "lying",
+        "resting",
+        "here",
+        "together",
     }
 )
 """Words that carry no modelling meaning here; they are skipped without a warning."""
