@@ -9,6 +9,7 @@ from __future__ import annotations
 from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing registers the recipes)
     animals,
     characters,
+    electronics,
     food,
     furniture,
     household,
@@ -16,7 +17,9 @@ from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing regis
     nature,
     outdoor,
     shapes,
+    sky,
     structures,
+    treasure,
     vehicles,
 )
 from prompt2mesh.models.offline.recipes.base import RECIPES, BuildContext, Recipe, Surface

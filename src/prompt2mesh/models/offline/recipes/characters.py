@@ -96,3 +96,25 @@ make_recipe("bird", _bird, synonyms=("sparrow", "robin", "bluebird", "songbird")
             size=(0.26, 0.13, 0.2), default_color="#1e88e5", flies=True)  # fmt: skip
 make_recipe("fish", _fish, synonyms=("goldfish", "fishes"), category=CAT, size=(0.34, 0.11, 0.18),
             default_color="#ff8f00", flies=True)  # fmt: skip
+
+
+def _person(b: Builder) -> None:
+    shirt = b.mat("Shirt", "#c62828", primary=True, roughness=0.8)
+    trousers = b.mat("Trousers", "#283593", roughness=0.8)
+    skin = b.mat("Skin", "#e0ac69", roughness=0.6)
+    hair = b.mat("Hair", "#3e2723", roughness=0.9)
+    shoe = b.mat("Shoe", "#212121", roughness=0.6)
+    for i, x in enumerate((-0.1, 0.1), start=1):
+        b.box(f"Shoe_{i}", (0.1, 0.24, 0.07), (x, -0.04, 0.035), mat=shoe, bevel=0.02)
+        b.cyl(f"Leg_{i}", 0.07, 0.82, (x, 0, 0.48), mat=trousers, segments=12, smooth=True)
+        b.tube(f"Arm_{i}", (x * 2.4, 0, 1.4), (x * 2.9, 0, 0.88), 0.045, mat=shirt, segments=10)
+        b.sphere(f"Hand_{i}", 0.05, (x * 2.95, 0, 0.84), mat=skin, segments=12, rings=6)
+    b.box("Torso", (0.42, 0.22, 0.58), (0, 0, 1.17), mat=shirt, bevel=0.06)
+    b.cyl("Neck", 0.05, 0.08, (0, 0, 1.49), mat=skin, segments=12, smooth=True)
+    b.sphere("Head", 0.11, (0, 0, 1.62), mat=skin, scale=(0.9, 1.0, 1.1), segments=20, rings=10)
+    b.sphere("Hair", 0.105, (0, 0.015, 1.66), mat=hair, scale=(0.95, 1.05, 1.05), segments=20, rings=10)
+
+
+make_recipe("person", _person, synonyms=("man", "woman", "human", "figure", "boy", "girl", "child", "kid",
+            "character", "villager", "people"), category=CAT, size=(0.69, 0.285, 1.77),
+            default_color="#c62828")  # fmt: skip

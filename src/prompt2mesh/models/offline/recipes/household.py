@@ -292,7 +292,7 @@ make_recipe(
 make_recipe(
     "box",
     _box,
-    synonyms=("crate", "wooden_box", "wooden_crate", "chest", "carton"),
+    synonyms=("crate", "wooden_box", "wooden_crate", "carton"),
     category=CAT,
     size=(0.51, 0.51, 0.5),
     default_color=WOOD,

@@ -79,7 +79,7 @@ def _hat(b: Builder) -> None:
     felt = b.mat("Felt", "#222222", primary=True, roughness=0.8)
     band = b.mat("Band", "#8b1e2d", roughness=0.6)
     b.cyl("Brim", 0.17, 0.012, (0, 0, 0.006), mat=felt, segments=32)
-    b.cyl("Crown", 0.1, 0.15, (0, 0, 0.087), mat=felt, segments=32)
+    b.cyl("Body", 0.1, 0.15, (0, 0, 0.087), mat=felt, segments=32)
     b.cyl("Band", 0.102, 0.03, (0, 0, 0.03), mat=band, segments=32)
 
 

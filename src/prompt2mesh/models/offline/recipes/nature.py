@@ -105,9 +105,9 @@ def _tree(b: Builder) -> None:
     b.cyl("Trunk", 0.18, 2.3, (0, 0, 1.15), mat=bark, segments=16)
     for i, (x, rz) in enumerate(((0.35, -35), (-0.3, 35)), start=1):
         b.cyl(f"Branch_{i}", 0.06, 0.8, (x, 0, 2.2), mat=bark, rot=(0, rz, 0), segments=10)
-    b.sphere("Crown", _CROWN[1], _CROWN[0], mat=leaves, segments=24, rings=12)
+    b.sphere("Canopy", _CROWN[1], _CROWN[0], mat=leaves, segments=24, rings=12)
     for i, (x, y, z) in enumerate(((0.8, 0.3, 2.7), (-0.75, -0.35, 2.8), (0.1, -0.8, 2.6)), start=1):
-        b.sphere(f"Crown_Lobe_{i}", 0.6, (x, y, z), mat=leaves, segments=16, rings=8, level=1)
+        b.sphere(f"Canopy_Lobe_{i}", 0.6, (x, y, z), mat=leaves, segments=16, rings=8, level=1)
 
 
 def _bush(b: Builder) -> None:
@@ -268,7 +268,7 @@ make_recipe("flower", _flower, synonyms=("daisy", "tulip", "blossom", "bloom"), 
 make_recipe(
     "rose", _rose, synonyms=("red_rose",), category=CAT, size=(0.2, 0.09, 0.48), default_color="#c8102e"
 )
-make_recipe("sunflower", _sunflower, synonyms=("sun_flower",), category=CAT, size=(0.7, 0.13, 1.83),
+make_recipe("sunflower", _sunflower, synonyms=("sun_flower",), category=CAT, size=(0.5, 0.071, 1.85),
             default_color="#f6c700")  # fmt: skip
 make_recipe("cactus", _cactus, synonyms=("cacti", "succulent", "saguaro"), category=CAT, size=(0.61, 0.24, 0.67),
             default_color="#3a7d44")  # fmt: skip

@@ -40,7 +40,7 @@ def _campfire(b: Builder) -> None:
     b.cone("Flame", 0.2, 0.55, (0, 0, 0.35), mat=fire, segments=12)
     b.cone("Flame_Tip", 0.1, 0.35, (0.08, 0.05, 0.3), mat=fire, segments=10)
     for i, (x, y, _z, _a) in enumerate(ring(8, 0.5, 0.0), start=1):
-        b.ico(f"Hearth_{i}", 0.08, (x, y, 0.05), mat=stone, scale=(1, 1, 0.6))
+        b.ico(f"Cobble_{i}", 0.08, (x, y, 0.05), mat=stone, scale=(1, 1, 0.6))
 
 
 def _log(b: Builder) -> None:

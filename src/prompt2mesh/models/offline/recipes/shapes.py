@@ -43,6 +43,15 @@ def _torus(b: Builder) -> None:
     b.torus("Solid", 0.15, 0.05, (0, 0, 0.05), mat=paint, segments=48, rings=16)
 
 
+def _heart(b: Builder) -> None:
+    paint = b.mat("Paint", "#e53935", primary=True, roughness=0.4)
+    # Two lobes and a point below them, standing upright and facing -y.
+    for i, x in enumerate((-0.075, 0.075), start=1):
+        b.sphere(f"Lobe_{i}", 0.1, (x, 0, 0.24), mat=paint, scale=(1, 0.5, 1), segments=20, rings=10)
+    b.cone("Point", 0.13, 0.2, (0, 0, 0.1), mat=paint, rot=(180, 0, 0), scale=(1.25, 0.38, 1), segments=16,
+           smooth=True)  # fmt: skip
+
+
 make_recipe(
     "cube", _cube, synonyms=("block", "square_block"), category=CAT, size=(0.3, 0.3, 0.3), default_color=RED
 )
@@ -58,3 +67,6 @@ make_recipe("pyramid", _pyramid, synonyms=("tetrahedron",), category=CAT, size=(
             default_color="#e0c068")  # fmt: skip
 make_recipe("torus", _torus, synonyms=("ring_shape", "doughnut_shape"), category=CAT, size=(0.4, 0.4, 0.1),
             default_color="#8e24aa")  # fmt: skip
+make_recipe(
+    "heart", _heart, synonyms=("love_heart",), category=CAT, size=(0.35, 0.1, 0.34), default_color="#e53935"
+)

@@ -1,6 +1,6 @@
 """Vehicles: car, bus, bicycle, boat, rocket, airplane. Length runs along x, the front at +x.
 
-Window parts are called ``Windshield`` / ``Side_Pane`` (never "window" or "glass": those are
+Window parts are called ``Windscreen`` / ``Side_Pane`` (never "window" or "glass": those are
 kinds of their own that a prompt may ask to count).
 """
 
@@ -35,7 +35,7 @@ def _car(b: Builder) -> None:
     lamp = b.mat("Headlight", "#fff8d0", emission_color="#fff2b0", emission_strength=2.0)
     b.box("Body", (4.2, 1.8, 0.7), (0, 0, 0.65), mat=paint, bevel=0.06)
     b.box("Top", (2.2, 1.6, 0.6), (-0.25, 0, 1.3), mat=paint, bevel=0.06)
-    b.box("Windshield", (0.05, 1.45, 0.48), (0.86, 0, 1.3), mat=glazing, rot=(0, -20, 0))
+    b.box("Windscreen", (0.05, 1.45, 0.48), (0.86, 0, 1.3), mat=glazing, rot=(0, -20, 0))
     b.box("Rear_Screen", (0.05, 1.45, 0.45), (-1.36, 0, 1.3), mat=glazing)
     for i, y in enumerate((-0.81, 0.81), start=1):
         b.box(f"Side_Pane_{i}", (1.8, 0.02, 0.42), (-0.25, y, 1.32), mat=glazing)
@@ -50,7 +50,7 @@ def _bus(b: Builder) -> None:
     glazing = b.mat("Glazing", GLAZING, roughness=0.1)
     chrome = b.mat("Chrome", "#d0d0d0", metallic=1.0, roughness=0.2)
     b.box("Body", (10.0, 2.5, 2.7), (0, 0, 1.75), mat=paint, bevel=0.1)
-    b.box("Windshield", (0.04, 2.2, 1.1), (5.0, 0, 2.3), mat=glazing)
+    b.box("Windscreen", (0.04, 2.2, 1.1), (5.0, 0, 2.3), mat=glazing)
     for i, y in enumerate((-1.25, 1.25), start=1):
         b.box(f"Side_Pane_{i}", (8.0, 0.03, 0.9), (-0.6, y, 2.35), mat=glazing)
     b.box("Bumper", (0.15, 2.5, 0.25), (5.05, 0, 0.55), mat=chrome)
@@ -154,3 +154,41 @@ make_recipe("rocket", _rocket, synonyms=("spaceship", "space_rocket", "rocket_sh
             size=(1.9, 1.9, 5.8), default_color="#e8e8e8")  # fmt: skip
 make_recipe("airplane", _airplane, synonyms=("aeroplane", "plane", "jet", "aircraft", "airliner"), category=CAT,
             size=(10.2, 10.0, 3.4), default_color="#eef1f5", flies=True)  # fmt: skip
+
+
+def _truck(b: Builder) -> None:
+    paint = b.mat("Paint", "#1565c0", primary=True, metallic=0.3, roughness=0.4)
+    cargo = b.mat("Cargo", "#eceff1", roughness=0.6)
+    tyre = b.mat("Tyre", TYRE, roughness=0.9)
+    glazing = b.mat("Glazing", GLAZING, roughness=0.1)
+    chrome = b.mat("Chrome", "#d0d0d0", metallic=1.0, roughness=0.2)
+    b.box("Chassis", (6.5, 2.2, 0.3), (0, 0, 0.75), mat=tyre)
+    b.box("Cab", (1.8, 2.3, 2.1), (2.3, 0, 1.95), mat=paint, bevel=0.08)
+    b.box("Windscreen", (0.04, 2.0, 0.8), (3.21, 0, 2.45), mat=glazing)
+    b.box("Cargo_Body", (4.4, 2.4, 2.6), (-0.9, 0, 2.2), mat=cargo, bevel=0.05)
+    b.box("Grille", (0.05, 1.6, 0.5), (3.21, 0, 1.3), mat=chrome)
+    _wheels(b, (-2.3, -1.3, 2.2), 1.0, 0.5, 0.35, tyre, chrome)
+
+
+def _train(b: Builder) -> None:
+    paint = b.mat("Paint", "#2e7d32", primary=True, metallic=0.3, roughness=0.4)
+    dark = b.mat("Iron", "#263238", metallic=1.0, roughness=0.5)
+    red = b.mat("Trim", "#c62828", roughness=0.5)
+    b.box("Frame", (6.0, 2.0, 0.3), (0, 0, 0.95), mat=dark)
+    b.cyl("Boiler", 0.8, 3.6, (1.0, 0, 1.9), mat=paint, rot=(0, 90, 0), segments=24)
+    b.box("Cab", (2.0, 2.2, 2.4), (-1.9, 0, 2.3), mat=paint, bevel=0.05)
+    b.box("Cab_Roof", (2.3, 2.4, 0.12), (-1.9, 0, 3.56), mat=dark)
+    b.cone("Smokestack", 0.22, 0.8, (2.2, 0, 3.0), radius_top=0.35, mat=dark, segments=16)
+    b.sphere("Dome", 0.3, (0.8, 0, 2.7), mat=red, segments=16, rings=8)
+    b.cone("Cowcatcher", 0.45, 0.6, (3.2, 0, 0.5), mat=red, rot=(0, 90, 0), scale=(0.7, 1.0, 1.0), segments=4)
+    n = 0
+    for x in (-2.0, -0.4, 1.2):
+        for sy in (-1, 1):
+            n += 1
+            b.cyl(f"Wheel_{n}", 0.55, 0.2, (x, sy * 0.9, 0.55), mat=red, rot=(90, 0, 0), segments=24)
+
+
+make_recipe("truck", _truck, synonyms=("lorry", "delivery_truck", "van", "pickup_truck"), category=CAT,
+            size=(6.5, 2.55, 3.5), default_color="#1565c0")  # fmt: skip
+make_recipe("train", _train, synonyms=("locomotive", "steam_engine", "steam_train"), category=CAT,
+            size=(6.5, 2.4, 3.62), default_color="#2e7d32")  # fmt: skip
