@@ -64,17 +64,24 @@ def _load_optional_commands() -> None:
         _COMMANDS.extend(mod.COMMANDS)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, worker_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser; ``worker_only`` skips the agent/service commands.
+
+    A Blender worker is started often (one per user) and must be ready fast, so
+    ``prompt2mesh mcp`` does not import the agent, the models or the service at all.
+    """
     parser = argparse.ArgumentParser(prog="prompt2mesh", description="Turn words into editable 3D models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    _load_optional_commands()
+    if not worker_only:
+        _load_optional_commands()
     for add in _COMMANDS:
         add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ns = build_parser().parse_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    ns = build_parser(worker_only=bool(args) and args[0] == "mcp").parse_args(args)
     handler: Handler = ns.handler
     try:
         return handler(ns)
