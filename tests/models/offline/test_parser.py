@@ -176,3 +176,28 @@ def test_an_unknown_noun_after_an_article_becomes_its_own_object() -> None:
 def test_smooth_and_detailed_set_the_detail_intent() -> None:
     assert parse("a smooth white vase").detail == "smooth"
     assert parse("a vase").detail is None
+
+
+def test_a_second_sentence_can_refer_back_with_the() -> None:
+    spec = parse("A table. On the table there is a red vase.")
+    assert kinds(spec) == ["table", "vase"]
+    assert relations(spec) == [("vase", "on", "table")]
+
+
+def test_left_and_right_of_are_read_for_each_clause() -> None:
+    spec = parse("A lamp to the left of a sofa and a plant to the right of the sofa")
+    assert relations(spec) == [("lamp", "left_of", "sofa"), ("plant", "right_of", "sofa")]
+
+
+def test_objects_joined_by_and_share_the_relation() -> None:
+    assert relations(parse("a cube and a ball on a table")) == [
+        ("cube", "on", "table"),
+        ("ball", "on", "table"),
+    ]
+    assert kinds(parse("a red cube, a blue ball and a green cone")) == ["cube", "ball", "cone"]
+
+
+def test_a_part_word_after_with_names_the_hosts_part() -> None:
+    spec = parse("a snowman with an orange nose")
+    assert kinds(spec) == ["snowman", "nose"]
+    assert spec.objects[1].color_word == "orange"

@@ -241,11 +241,7 @@ def solve(spec: SceneSpec) -> Layout:
     relations = _resolve_with(spec, groups, layout)
     anchors: dict[int, RelationSpec] = {}
     for given in relations:
-        rel = (
-            RelationSpec(given.b, "above", given.a)
-            if given.relation == "below" and given.b not in anchors
-            else given
-        )
+        rel = _below(given, groups, anchors)
         if rel.a in anchors or rel.a == rel.b or not groups.get(rel.a) or not groups.get(rel.b):
             continue
         if _reaches(anchors, rel.b, rel.a):
@@ -271,6 +267,20 @@ def solve(spec: SceneSpec) -> Layout:
     _pack(list(clusters.values()))
     _separate(layout.placements)
     return layout
+
+
+def _below(
+    rel: RelationSpec, groups: dict[int, list[Placement]], anchors: dict[int, RelationSpec]
+) -> RelationSpec:
+    """'a below b': under b when b flies or is furniture, else b goes above a."""
+    if rel.relation != "below" or not groups.get(rel.b):
+        return rel
+    b = groups[rel.b][0]
+    if b.flies or (b.info.recipe is not None and b.info.recipe.category == "furniture"):
+        return RelationSpec(rel.a, "under", rel.b)
+    if rel.b in anchors:
+        return RelationSpec(rel.a, "next_to", rel.b)
+    return RelationSpec(rel.b, "above", rel.a)
 
 
 def _reaches(anchors: dict[int, RelationSpec], start: int, goal: int) -> bool:

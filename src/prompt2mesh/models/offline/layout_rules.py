@@ -171,12 +171,14 @@ def _beside(group: list[Placement], t: Placement, relation: str, layout: Layout)
             off = (i - (len(group) - 1) / 2) * phx * 2.4
             _set(p, t.location[0] + off, t.location[1] + hy + gap + phy, t.location[2], relation, t)
             continue
-        side = (taken + i) % 4
+        side = {"left_of": 1, "right_of": 0}.get(relation, (taken + i) % 4)
         if side in (0, 1):
             sign = 1 if side == 0 else -1
             step = (taken + i) // 4
             x = t.location[0] + sign * (hx + gap + phx + step * (2 * phx + gap))
             _set(p, x, t.location[1], t.location[2], "next_to", t)
+            if relation in ("left_of", "right_of"):
+                taken += 4  # the next one on the same side stands further out
         else:
             sign = -1 if side == 2 else 1
             y = t.location[1] + sign * (hy + gap + phy)

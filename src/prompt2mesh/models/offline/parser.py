@@ -62,7 +62,8 @@ def singular(word: str) -> str:
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
     text = re.sub(r"(\d+)", r" \1 ", text)
-    text = re.sub(r"[^a-z0-9\- ]+", " ", text)
+    text = re.sub(r"[.;!?]+", " . ", text).replace(",", " and ")
+    text = re.sub(r"[^a-z0-9\-. ]+", " ", text)
     words: list[str] = []
     for w in text.split():
         if w.endswith("-colored") or w.endswith("-coloured"):
@@ -88,6 +89,7 @@ class _Reader:
         self.host: int | None = None
         self.stray: list[str] = []
         self.saw_and = False
+        self.fronted: tuple[str, int] | None = None
 
     # --- lookups ---------------------------------------------------------------------------
     def _phrase(self, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
@@ -134,6 +136,15 @@ class _Reader:
 
     def _step(self) -> None:
         word = self.w[self.i]
+        if word == ".":
+            # A new sentence: nothing carries over but the objects themselves.
+            self.subjects, self.pending_rel, self.host, self.mods, self.saw_and = [], None, None, {}, False
+            self.i += 1
+            return
+        if word == "the":
+            self.mods["definite"] = True
+            self.i += 1
+            return
         arrangement = self._phrase(V.ARRANGEMENT_PHRASES)
         if arrangement:
             targets = self.subjects or [o.id for o in self.spec.objects[-1:]]
@@ -268,6 +279,13 @@ class _Reader:
 
     def _object(self, kind: str, phrase: str, used: int, plural: bool) -> None:
         m = self.mods
+        same = [o for o in self.spec.objects if o.kind == kind]
+        if m.get("definite") and same and not plural:
+            # "the table" refers to the table already built
+            self.mods = {}
+            self.i += used
+            self._attach(same[-1].id)
+            return
         default = (20 if kind in DECORATION_KINDS and kind != "star" else 3) if plural else 1
         count = m.get("count", default)
         color = None
@@ -301,10 +319,19 @@ class _Reader:
         self.mods = {}
         self.i += used
         self.stray = [w for w in self.stray if w not in phrase.split()]
+        self._attach(obj.id)
+
+    def _attach(self, oid: int) -> None:
         if self.pending_rel is not None:
-            self._link(obj.id)
+            self._link(oid)
+        elif self.fronted is not None:
+            # "On the table (there is) a vase": the relation came before its subject.
+            rel, target = self.fronted
+            self.fronted = None
+            self.spec.relations.append(V_rel(oid, rel, target))
+            self.subjects = [oid]
         else:
-            self.subjects = [*self.subjects, obj.id] if self.saw_and else [obj.id]
+            self.subjects = [*self.subjects, oid] if self.saw_and else [oid]
         self.saw_and = False
 
     def _relation(self, relation: str) -> None:
@@ -327,11 +354,10 @@ class _Reader:
                 self.spec.relations.append(V_rel(target, "in", s))
             self.subjects = [target]
             return
-        if self.subjects and target in self.subjects:
-            # "with a flower in it": 'it' is the host, the flower is the subject
+        if not self.subjects:
+            self.fronted = (rel or "next_to", target)
             return
-        subjects = self.subjects or ([self.spec.objects[-2].id] if len(self.spec.objects) > 1 else [])
-        for s in subjects:
+        for s in self.subjects:
             if s != target:
                 self._replace_with(s, target)
                 self.spec.relations.append(V_rel(s, rel or "next_to", target))
