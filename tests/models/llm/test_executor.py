@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import AIMessage, ToolMessage
 
 from fakes.chat import ScriptedChatModel, text, tool_calls
 from prompt2mesh.models.llm import LLMExecutor
@@ -101,3 +101,32 @@ async def test_executor_tells_the_model_which_objects_already_exist(ctx: RoleCon
     model = ScriptedChatModel(script=[text("done")])
     await LLMExecutor(model, scene_context=False).execute(STEP, ctx)
     assert "Table_Leg" not in model.turns[0].text
+
+
+async def test_a_call_with_unparsable_arguments_is_answered_with_an_error_and_corrected(
+    ctx: RoleContext,
+) -> None:
+    broken = AIMessage(
+        content="",
+        invalid_tool_calls=[
+            {
+                "name": "create_primitive",
+                "args": '{"kind": "cube",',
+                "id": "call_bad",
+                "error": "bad JSON",
+                "type": "invalid_tool_call",
+            }
+        ],
+    )
+    model = ScriptedChatModel(
+        script=[broken, tool_calls(("create_primitive", {"kind": "cube", "name": "Box"})), text("done")]
+    )
+    results = await LLMExecutor(model).execute(STEP, ctx)
+
+    assert [(r.tool, r.ok) for r in results] == [("create_primitive", False), ("create_primitive", True)]
+    answer = model.received[1][-1]
+    assert (
+        isinstance(answer, ToolMessage)
+        and answer.tool_call_id == "call_bad"
+        and "not valid JSON" in str(answer.content)
+    )

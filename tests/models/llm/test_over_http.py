@@ -197,3 +197,25 @@ async def test_an_openai_compatible_server_runs_a_step_after_a_503_over_http(
     assert isinstance(first["messages"][0]["content"], str)  # no Anthropic cache blocks elsewhere
     assert server.requests[2][1]["messages"][-1]["role"] == "tool"
     assert roles.provider == "openai_compatible" and roles.model_names["executor"] == "local-vl"
+
+
+async def test_a_tool_call_with_broken_json_gets_an_answer_in_the_next_openai_request(
+    server: ScriptedServer, ctx: RoleContext
+) -> None:
+    bad = {
+        "id": "call_bad",
+        "type": "function",
+        "function": {"name": "create_primitive", "arguments": '{"kind": '},
+    }
+    server.replies = [
+        _gpt({"content": None, "tool_calls": [bad]}, finish="tool_calls"),
+        _gpt({"content": "Gave up."}),
+    ]
+    roles = make_roles(_settings(provider="openai_compatible", base_url=server.url + "/v1", model="local-vl"))
+
+    results = await roles.executor.execute(STEP, ctx)
+
+    assert [(r.tool, r.ok) for r in results] == [("create_primitive", False)]
+    sent = server.requests[1][1]["messages"]
+    assert sent[-2]["tool_calls"][0]["id"] == "call_bad"
+    assert sent[-1]["role"] == "tool" and sent[-1]["tool_call_id"] == "call_bad"

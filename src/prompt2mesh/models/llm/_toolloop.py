@@ -94,8 +94,28 @@ async def run_tool_loop(
     for _round in range(max_rounds):
         reply = await role.invoke(messages, ctx, runnable=runnable)
         messages.append(reply)
-        if not reply.tool_calls:
+        if not reply.tool_calls and not reply.invalid_tool_calls:
             return results
+        # Calls whose arguments were not valid JSON still need an answer: providers reject
+        # a conversation in which a tool call has no result.
+        for n, bad in enumerate(reply.invalid_tool_calls):
+            name = bad.get("name") or "unknown"
+            result = ToolResult(
+                tool=name,
+                args={"_raw": bad.get("args")},
+                ok=False,
+                error=f"the arguments were not valid JSON ({bad.get('error') or 'unparsable'}); send a JSON object",
+            )
+            results.append(result)
+            ctx.emit("tool_call", tool_event(result, ctx, role.role))
+            messages.append(
+                ToolMessage(
+                    content=result_text(result),
+                    tool_call_id=bad.get("id") or f"{name}_invalid_{n}",
+                    name=name,
+                    status="error",
+                )
+            )
         for n, call in enumerate(reply.tool_calls):
             name, args = call["name"], dict(call.get("args") or {})
             if name in offered:
