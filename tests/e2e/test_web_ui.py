@@ -198,3 +198,48 @@ def test_a_wrong_password_is_reported_on_the_login_form(
         assert page.locator("#app-view").is_hidden()
     finally:
         context.close()
+
+
+def _logged_in_page(chromium: Any, live_server: Any, username: str) -> tuple[Any, Any]:
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.fill("#auth-username", username)
+    page.fill("#auth-password", PASSWORD)
+    page.click("#auth-submit")
+    page.wait_for_selector("#app-view:not([hidden])")
+    return context, page
+
+
+def test_a_prompt_the_api_refuses_shows_its_validation_message_in_a_toast(
+    journey: Journey, live_server: Any, chromium: Any
+) -> None:
+    context, page = _logged_in_page(chromium, live_server, journey.username)
+    try:
+        # Longer than the 2,000 characters the API accepts (the textarea's maxlength is bypassed).
+        page.eval_on_selector("#prompt", "el => { el.value = 'x'.repeat(2001); }")
+        page.click("#send")
+        toast = page.locator(".toast-error")
+        toast.wait_for()
+        assert "Please check your input" in toast.inner_text()
+        assert "2000" in toast.inner_text()
+        assert page.locator("#welcome").is_visible()  # no run was opened
+    finally:
+        context.close()
+
+
+def test_cancelling_a_run_marks_it_cancelled_and_offers_to_resume(
+    journey: Journey, live_server: Any, chromium: Any
+) -> None:
+    context, page = _logged_in_page(chromium, live_server, journey.username)
+    try:
+        page.fill("#prompt", "A wooden chair")
+        page.keyboard.press("Enter")
+        cancel = page.locator(".run-head .btn-danger-link")
+        cancel.wait_for()
+        cancel.click()
+        page.wait_for_selector(".run-head .status[data-status=cancelled]", timeout=STEP_TIMEOUT_MS)
+        page.locator(".run-head button", has_text="Resume").wait_for()
+        assert cancel.is_hidden()
+    finally:
+        context.close()
