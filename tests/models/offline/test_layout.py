@@ -153,7 +153,9 @@ async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner
     assert not problems["intersecting"] and not problems["floating"]
 
 
-async def test_a_part_named_in_the_prompt_is_renamed_and_recoloured_not_duplicated(runner: ThreadedRunner) -> None:
+async def test_a_part_named_in_the_prompt_is_renamed_and_recoloured_not_duplicated(
+    runner: ThreadedRunner,
+) -> None:
     built = await build(runner, "A house with a red door", upto=2, refine=True)
     assert built.plan.steps[1].objects == ["House"]
     info = await runner.call("get_object_info", {"name": "House_Door"})
@@ -161,3 +163,17 @@ async def test_a_part_named_in_the_prompt_is_renamed_and_recoloured_not_duplicat
     colors = {m["name"]: m["color"] for m in (await runner.call("list_materials", {})).result["materials"]}
     assert colors[info.result["materials"][0]] == "#cc2222"
     assert not (await runner.call("get_object_info", {"name": "Door"})).ok
+
+
+def test_chairs_around_a_long_table_line_its_sides_and_ends_facing_it() -> None:
+    lay = layout("Six orange chairs around a long table")
+    table = lay.get("Table")
+    chairs = [p for p in lay.placements if p.kind == "chair"]
+    assert len(chairs) == 6
+    for c in chairs:
+        assert overlap(c, table) == 0.0
+        assert all(overlap(c, d) == 0.0 for d in chairs if d is not c)
+        dx, dy = table.location[0] - c.location[0], table.location[1] - c.location[1]
+        front = math.radians(c.rotation_z - 90.0)
+        # the chair's front points at the table along the axis it stands on
+        assert math.cos(front) * dx + math.sin(front) * dy > 0

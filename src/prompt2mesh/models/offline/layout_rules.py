@@ -144,17 +144,49 @@ def _ring(group: list[Placement], t: Placement) -> None:
     n = len(group)
     hx, hy = t.footprint()
     round_target = bool(t.options.get("round"))
+    if not round_target and max(hx, hy) > 1.3 * min(hx, hy):
+        _sides(group, t)
+        return
     for i, p in enumerate(group):
         theta = 2 * math.pi * i / n + (math.pi / 2 if n % 2 else 0.0)
         c, s = math.cos(theta), math.sin(theta)
         if round_target:
-            reach = max(hx, hy)
+            # A round top's radius is the corner of its inscribed square (recipe sizes are boxes).
+            reach = min(max(hx, hy), math.hypot(*t.surface().top_half_extent))
         else:
             reach = min(hx / abs(c) if abs(c) > 1e-6 else 1e9, hy / abs(s) if abs(s) > 1e-6 else 1e9)
         depth = p.size[1] / 2
         dist = reach + depth + 0.06
         p.rotation_z = round(math.degrees(theta) - 90.0, 3)
         _set(p, t.location[0] + c * dist, t.location[1] + s * dist, t.location[2], "around", t)
+
+
+def _sides(group: list[Placement], t: Placement) -> None:
+    """Around a long target: along both long sides first, then one at each end."""
+    hx, hy = t.footprint()
+    long_x = hx >= hy
+    half_long, half_short = (hx, hy) if long_x else (hy, hx)
+    width = max(group[0].size[0], 0.2) * 1.25
+    per_side = max(1, int(2 * half_long // width))
+    n = len(group)
+    ends = min(2, max(0, n - 2 * per_side)) if n > 2 else (1 if n == 3 else 0)
+    side_counts = [(n - ends + 1) // 2, (n - ends) // 2]
+    slots: list[tuple[float, float]] = []  # (along, angle of the side's outward normal)
+    for side, count in enumerate(side_counts):
+        normal = 90.0 if side == 0 else 270.0
+        spacing = 2 * half_long / max(count, 1)
+        slots += [(-half_long + (k + 0.5) * spacing, normal) for k in range(count)]
+    slots += [(0.0, a) for a in (0.0, 180.0)[:ends]]
+    depth = group[0].size[1] / 2
+    for p, (along, normal) in zip(group, slots, strict=False):
+        theta = normal if long_x else normal + 90.0
+        c, s = math.cos(math.radians(theta)), math.sin(math.radians(theta))
+        across = (half_short if normal in (90.0, 270.0) else half_long) + depth + 0.06
+        ax, ay = (along, 0.0) if long_x else (0.0, along)
+        if normal in (0.0, 180.0):
+            ax, ay = 0.0, 0.0
+        p.rotation_z = round(theta - 90.0, 3)
+        _set(p, t.location[0] + ax + c * across, t.location[1] + ay + s * across, t.location[2], "around", t)
 
 
 def _beside(group: list[Placement], t: Placement, relation: str, layout: Layout) -> None:
