@@ -10,11 +10,9 @@ from prompt2mesh.config import PLACEHOLDER_SECRETS
 
 
 def _cmd_serve(ns: argparse.Namespace) -> int:
-    import uvicorn
     from pydantic import ValidationError
 
     from prompt2mesh.config import Settings
-    from prompt2mesh.service.app import create_app
 
     try:
         settings = Settings()
@@ -36,6 +34,11 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    # Imported only now: a refused start should not pay for loading the whole app.
+    import uvicorn
+
+    from prompt2mesh.service.app import create_app
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,

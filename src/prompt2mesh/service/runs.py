@@ -1,8 +1,9 @@
 """Background run jobs: the agent on the user's worker, its events stored and fanned out.
 
-Each run is one asyncio task. Its ``emit`` callback numbers every event (``seq``), keeps it
-in memory for live subscribers, and queues it for a writer task that stores batches in
-``run_events`` (so a late subscriber replays from the database). One run per user at a time:
+Each run is one asyncio task. Its ``emit`` callback numbers every event (``seq``) and queues
+it for a writer task that stores batches in ``run_events``; only stored events are fanned out
+to live subscribers, so every event a client has seen survives a crash and its ``seq`` is
+never reused (a late subscriber replays from the database, then follows live). One run per user at a time:
 a user's second run waits (``queued``) for the first, since both would edit the same scene.
 On start, runs a stop interrupted are resumed (or marked ``interrupted`` if resuming is off).
 """
@@ -49,7 +50,7 @@ class RunManager:
         self.agent = agent
         self._jobs: dict[str, _Job] = {}
         self._user_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._pending: list[Event] = []
+        self._pending: list[tuple[_Job, Event]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
         self._write_lock = asyncio.Lock()
@@ -105,7 +106,7 @@ class RunManager:
         return True
 
     def subscribe(self, run_id: str) -> tuple[list[Event], asyncio.Queue[Event | None]] | None:
-        """Events so far in memory and a queue of the ones to come (None when it ends)."""
+        """Stored events of the active run and a queue of the ones to come (None when it ends)."""
         job = self._jobs.get(run_id)
         if job is None:
             return None
@@ -127,8 +128,15 @@ class RunManager:
         """Store every event emitted so far."""
         async with self._write_lock:
             batch, self._pending = self._pending, []
-            if batch:
-                await asyncio.to_thread(self.store.append_events, batch)
+            if not batch:
+                return
+            try:
+                await asyncio.to_thread(self.store.append_events, [event for _, event in batch])
+            finally:
+                for job, event in batch:
+                    job.events.append(event)
+                    for queue in job.subscribers:
+                        queue.put_nowait(event)
 
     # --- the job --------------------------------------------------------------------------
 
@@ -136,11 +144,8 @@ class RunManager:
         event = {**event, "seq": job.next_seq, "run_id": job.run_id}
         event.setdefault("ts", time.time())
         job.next_seq += 1
-        job.events.append(event)
-        self._pending.append(event)
+        self._pending.append((job, event))
         self._wake.set()
-        for queue in job.subscribers:
-            queue.put_nowait(event)
 
     async def _set_status(self, job: _Job, status: str, **values: Any) -> None:
         extra = {"error": values["error"]} if values.get("error") else {}

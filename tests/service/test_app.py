@@ -1,0 +1,204 @@
+"""The app as a person runs it: ``prompt2mesh serve`` in its own process. A server killed
+mid-run resumes the run when it starts again; two users run at once in separate workspaces;
+the web UI is served; a placeholder secret is refused in production."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from service.live import SECRET, User, iter_sse, signup_and_login, stream_events
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServeProcess:
+    """``python -m prompt2mesh serve`` with its own data directory, in its own process group."""
+
+    def __init__(self, data_dir: Path, port: int, **env: str) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
+        self.env.update(
+            P2M_DATA_DIR=str(data_dir),
+            P2M_SECRET_KEY=SECRET,
+            P2M_SCREENSHOT_SIZE="256",
+            P2M_WARM_WORKER_ON_LOGIN="false",
+            **env,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.log: list[str] = []
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 120) -> ServeProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "prompt2mesh", "serve", "--port", str(self.port), "--log-level", "info"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._drain, daemon=True).start()
+        while (line := self.lines.get(timeout=timeout)) is not None:
+            if "Uvicorn running on" in line:
+                return self
+        raise AssertionError("serve exited before listening:\n" + "".join(self.log))
+
+    def _drain(self) -> None:
+        assert self.proc is not None and self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.log.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, like a machine losing power."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared") / "data"
+
+
+@pytest.fixture(scope="module")
+def shared(shared_data_dir: Path) -> Iterator[ServeProcess]:
+    """One server for the tests that do not stop it."""
+    process = ServeProcess(shared_data_dir, _free_port()).start()
+    yield process
+    process.stop()
+
+
+def _login(url: str, username: str) -> User:
+    client = httpx.Client(base_url=url, timeout=60)
+    token = client.post("/auth/login", json={"username": username, "password": "correct horse battery"})
+    assert token.status_code == 200, token.text
+    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    return User(username=username, token=token.json()["access_token"], client=client)
+
+
+def test_a_run_interrupted_by_a_killed_server_is_resumed_when_it_starts_again(data_dir: Path) -> None:
+    serve = ServeProcess(data_dir, _free_port()).start()
+    alice = signup_and_login(serve.url, "alice")
+    run_id = alice.client.post("/runs", json={"prompt": "a red cube on a blue table"}).json()["id"]
+    seen: list[dict[str, Any]] = []
+    with alice.client.stream("GET", f"/runs/{run_id}/events") as response:
+        for _name, event in iter_sse(response):
+            seen.append(event)
+            # Mid-node (a tool call of step 2), where a crash most often lands.
+            if event["type"] == "tool_call" and (event.get("step") or 0) >= 2:
+                serve.kill()
+                break
+    alice.client.close()
+    assert seen[-1]["type"] == "tool_call"
+
+    again = ServeProcess(data_dir, _free_port()).start()
+    try:
+        alice = _login(again.url, "alice")
+        more = stream_events(alice, run_id, after=seen[-1]["seq"])
+        # Every event a client saw was stored first, so numbering goes on without a gap.
+        assert more[0]["seq"] == seen[-1]["seq"] + 1
+        assert more[-1] == {"type": "end", "status": "completed"}
+        statuses = [e["status"] for e in more if e["type"] == "status"]
+        assert statuses == ["queued", "running", "completed"]
+        assert "run_resumed" in {e["type"] for e in more}
+        run = alice.client.get(f"/runs/{run_id}").json()
+        assert run["status"] == "completed" and run["report"]["run_id"] == run_id
+        assert alice.client.get(f"/runs/{run_id}/files/scene.glb").content.startswith(b"glTF")
+        full = stream_events(alice, run_id)
+        assert [e["seq"] for e in full[:-1]] == sorted({e["seq"] for e in full[:-1]})
+    finally:
+        again.stop()
+
+
+def test_two_users_run_at_once_in_separate_workspaces(shared: ServeProcess, shared_data_dir: Path) -> None:
+    serve, data_dir = shared, shared_data_dir
+    users = [signup_and_login(serve.url, name) for name in ("ann", "ben")]
+    prompts = {"ann": "a red cube", "ben": "a blue sphere"}
+    runs = {
+        u.username: u.client.post("/runs", json={"prompt": prompts[u.username]}).json()["id"] for u in users
+    }
+    results: dict[str, list[dict[str, Any]]] = {}
+
+    def follow(user: User) -> None:
+        results[user.username] = stream_events(user, runs[user.username])
+
+    threads = [threading.Thread(target=follow, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(240)
+    assert set(results) == {"ann", "ben"}
+    starts = {
+        name: next(e["ts"] for e in events if e["type"] == "run_started") for name, events in results.items()
+    }
+    ends = {
+        name: next(e["ts"] for e in events if e["type"] == "run_finished") for name, events in results.items()
+    }
+    assert starts["ann"] < ends["ben"] and starts["ben"] < ends["ann"], "the runs did not overlap"
+    for user in users:
+        assert results[user.username][-1] == {"type": "end", "status": "completed"}
+        run_dir = data_dir / "workspaces" / user.id / "runs" / runs[user.username]
+        assert (run_dir / "scene.glb").is_file() and (run_dir / "report.json").is_file()
+        other = next(u for u in users if u is not user)
+        assert not (data_dir / "workspaces" / other.id / "runs" / runs[user.username]).exists()
+    health = httpx.get(f"{serve.url}/health").json()
+    assert health["workers"]["active"] == 2
+
+
+def test_the_web_ui_is_served_at_the_root_and_its_assets_under_static(shared: ServeProcess) -> None:
+    serve = shared
+    web = Path(__file__).parents[2] / "src" / "prompt2mesh" / "web"
+    index = httpx.get(f"{serve.url}/")
+    assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
+    assert index.text == (web / "index.html").read_text()
+    asset = next(p for p in sorted(web.iterdir()) if p.is_file() and p.name != "index.html")
+    static = httpx.get(f"{serve.url}/static/{asset.name}")
+    assert static.status_code == 200 and static.content == asset.read_bytes()
+
+
+def test_serve_refuses_a_placeholder_secret_in_production_and_says_why(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
+    env.update(P2M_ENVIRONMENT="production", P2M_SECRET_KEY="change-me", P2M_DATA_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "prompt2mesh", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "refusing to start" in done.stderr and "P2M_SECRET_KEY is a placeholder" in done.stderr
