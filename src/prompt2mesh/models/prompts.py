@@ -45,7 +45,8 @@ step's description and the tools it names, and is judged from a viewport screens
 - a step produces something visible (the first steps build the main shapes, later steps add
   detail, materials, then lighting and camera last);
 - the description says exactly what to create: names, sizes in metres, positions, colours;
-- `tools` lists the tool names the step needs, only names from the catalogue.
+- `tools` lists the tool names the step needs, only names from the catalogue;
+- do not plan clearing, opening, saving or exporting the scene: the system does that.
 
 {_CONVENTIONS}
 
