@@ -70,13 +70,21 @@ def place_relative(
     tx, ty, tz = t.location
     surf = t.surface()
     if relation in ("on", "stacked"):
+        top = surf.top_z
+        if top < 0.97 * t.size[2]:
+            # A seat under a higher back (sofa, chair, bed): 'on' means on its top, which by
+            # the recipe convention is at the back (+y); cats do lie there.
+            top = t.size[2]
+            back = max(0.0, t.size[1] / 2 - group[0].size[1] / 2)
+            bx, by = _rot(0.0, back, t.rotation_z)
+            tx, ty = tx + bx, ty + by
         if arrangement == "stack":
-            z = tz + surf.top_z
+            z = tz + top
             for p in group:
                 _set(p, tx, ty, z, "on", t)
                 z += p.surface().top_z
             return
-        _grid(group, tx, ty, tz + surf.top_z, "on", t)
+        _grid(group, tx, ty, tz + top, "on", t)
     elif relation == "in":
         floor = surf.inner_floor_z if surf.inner_floor_z is not None else 0.1 * t.size[2]
         _grid(group, tx, ty, tz + floor, "in", t)
