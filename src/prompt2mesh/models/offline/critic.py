@@ -176,9 +176,12 @@ class OfflineCritic:
         if spread < 0.01:
             f.add("blank", "the screenshot is empty (one flat colour): nothing visible to the camera")
             return
+        extent = _scene_extent(facts)
         for p in placements:
             if p.color is None or p.name not in facts.boxes or p.parent:
                 continue
+            if max(facts.boxes[p.name]["dimensions"]) < 0.04 * extent:
+                continue  # too small to cover pixels at this framing; not a fault
             word = main_class(p.color)
             if word in ("white", "black", "gray", "brown"):
                 continue
@@ -190,6 +193,19 @@ class OfflineCritic:
                     if "Camera" in facts.objects
                     else [],
                 )
+
+
+def _scene_extent(facts: _Facts) -> float:
+    boxes = [
+        b
+        for name, b in facts.boxes.items()
+        if name != GROUND_NAME and facts.objects.get(name, {}).get("parent") is None
+    ]
+    if not boxes:
+        return 1.0
+    lo = [min(b["min"][i] for b in boxes) for i in range(3)]
+    hi = [max(b["max"][i] for b in boxes) for i in range(3)]
+    return max(hi[i] - lo[i] for i in range(3))
 
 
 def _placements(step: PlanStep, u: Understanding | None) -> list[Placement]:

@@ -107,7 +107,16 @@ def place_relative(
         for p in group:
             if p.size[2] > clearance > 0:
                 p.scale *= max(0.25, clearance / p.size[2])
-        _grid(group, tx, ty, 0.0 if t.flies else tz, "under", t)
+        base = 0.0 if t.flies else tz
+        if t.kind in TREE_KINDS or (t.info.recipe is not None and t.info.recipe.category == "nature"):
+            # Under a tree: around the trunk, in the canopy's shade, not inside the trunk.
+            reach = min(t.footprint())
+            radius = min(max(0.3 * reach, group[0].size[0] * 1.5), 0.6 * reach)
+            for i, p in enumerate(group):
+                a = 2 * math.pi * i / len(group) - math.pi / 4
+                _set(p, tx + radius * math.cos(a), ty + radius * math.sin(a), base, "under", t)
+        else:
+            _grid(group, tx, ty, base, "under", t)
     elif relation in ("hanging_on", "leaning_against", "worn"):
         _against(group, t, relation)
     elif relation == "around":
