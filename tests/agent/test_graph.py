@@ -85,6 +85,8 @@ async def test_steps_that_pass_first_time_are_accepted_without_refinement(
     assert all("duration_s" in e for e in trace if e["type"] == "node_finished")
     calls = [e for e in trace if e["type"] == "tool_call" and e["tool"] == "create_primitive"]
     assert len(calls) == 5 and all(c["ok"] and c["args"]["kind"] == "cube" for c in calls)
+    saves = [e for e in trace if e["type"] == "tool_call" and e["tool"] == "save_blend"]
+    assert [e["step"] for e in saves] == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, None]  # anchors + scene.blend
 
 
 async def test_step_below_threshold_is_refined_once_and_then_passes(

@@ -45,6 +45,12 @@ class ArtisanContext:
             self._tools = list(await self.runner.list_tools())
         return self._tools
 
+    async def call(
+        self, tool: str, args: dict[str, Any] | None = None, *, step: int | None = None
+    ) -> ToolResult:
+        """A tool call the agent itself makes (scene reads, screenshots, saves), traced like any other."""
+        return await TracingRunner(self.runner, self.trace, step=step, attempt="agent").call(tool, args)
+
     def artifact(self, name: str) -> str:
         """Worker-side path (relative to the worker workspace) of a run artifact."""
         return f"{self.artifact_prefix}{name}"
@@ -83,7 +89,7 @@ class ArtisanContext:
 class TracingRunner:
     """A :class:`ToolRunner` that records every call (arguments, result, duration, error)."""
 
-    def __init__(self, inner: ToolRunner, trace: TraceWriter, *, step: int, attempt: str) -> None:
+    def __init__(self, inner: ToolRunner, trace: TraceWriter, *, step: int | None, attempt: str) -> None:
         self.inner = inner
         self.trace = trace
         self.step = step

@@ -216,12 +216,12 @@ async def _restore_scene(
     if nxt == "evaluate_progress" and working:
         number = state["plan"][index]["number"]
         # Saved before the kill? Then the step is done and evaluate_progress just runs again.
-        opened = await ctx.runner.call("open_blend", {"filename": ctx.artifact(anchor_name(run_id, number))})
+        opened = await ctx.call("open_blend", {"filename": ctx.artifact(anchor_name(run_id, number))})
         if opened.ok:
             ctx.trace.event("resume_scene", anchor=number)
             return
     anchor = state.get("last_saved_step", 0) if nxt != "plan" else 0
-    opened = await ctx.runner.call("open_blend", {"filename": ctx.artifact(anchor_name(run_id, anchor))})
+    opened = await ctx.call("open_blend", {"filename": ctx.artifact(anchor_name(run_id, anchor))})
     if opened.ok:
         ctx.trace.event("resume_scene", anchor=anchor)
     else:

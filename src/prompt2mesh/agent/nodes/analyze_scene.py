@@ -33,16 +33,16 @@ def scene_digest(info: dict[str, Any]) -> dict[str, Any]:
 async def analyze_scene(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:
     ctx = runtime.context
     warnings = list(state.get("warnings", []))
-    info = await ctx.runner.call("get_scene_info", {"limit": 200})
+    info = await ctx.call("get_scene_info", {"limit": 200}, step=0)
     scene = scene_digest(info.result) if info.ok and isinstance(info.result, dict) else {"objects": []}
     if not info.ok:
         warnings = warn(ctx, state, f"could not read the scene: {info.error}")
-    shot = await ctx.runner.call("get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size})
+    shot = await ctx.call("get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size}, step=0)
     name = save_png(ctx, screenshot_name(0, 1), shot)
     if name:
         ctx.trace.event("screenshot", step=0, file=name)
     # The scene the run starts from is the first resume anchor: a restarted worker reopens it.
-    saved = await ctx.runner.call("save_blend", {"filename": ctx.artifact(anchor_name(state["run_id"], 0))})
+    saved = await ctx.call("save_blend", {"filename": ctx.artifact(anchor_name(state["run_id"], 0))}, step=0)
     if not saved.ok:
         warnings = warn(ctx, {"warnings": warnings}, f"could not save the initial scene: {saved.error}")
     count = int(scene.get("total") or len(scene.get("objects", [])))

@@ -18,7 +18,9 @@ async def capture_feedback(state: ArtisanState, runtime: Runtime[ArtisanContext]
     ctx = runtime.context
     index, step = current_step(state)
     record = state["steps"][index]
-    shot = await ctx.runner.call("get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size})
+    shot = await ctx.call(
+        "get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size}, step=step.number
+    )
     name = save_png(
         ctx, screenshot_name(step.number, len(record["screenshots"]) + 1, record["refinements"]), shot
     )

@@ -14,7 +14,7 @@ from prompt2mesh.agent.state import ArtisanState
 
 async def _ensure_light_and_camera(ctx: ArtisanContext, state: ArtisanState) -> list[str]:
     warnings = list(state.get("warnings", []))
-    info = await ctx.runner.call("get_scene_info", {"limit": 1})
+    info = await ctx.call("get_scene_info", {"limit": 1})
     if not info.ok or not isinstance(info.result, dict):
         return warn(ctx, {"warnings": warnings}, f"could not read the scene before export: {info.error}")
     counts = info.result.get("counts", {})
@@ -26,7 +26,7 @@ async def _ensure_light_and_camera(ctx: ArtisanContext, state: ArtisanState) -> 
     if not info.result.get("camera"):
         steps.append(("frame_camera", {}))
     for tool, args in steps:
-        done = await ctx.runner.call(tool, args)
+        done = await ctx.call(tool, args)
         if not done.ok:
             warnings = warn(ctx, {"warnings": warnings}, f"{tool} failed before export: {done.error}")
     return warnings
@@ -35,19 +35,19 @@ async def _ensure_light_and_camera(ctx: ArtisanContext, state: ArtisanState) -> 
 async def complete(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:
     ctx = runtime.context
     warnings = await _ensure_light_and_camera(ctx, state)
-    shot = await ctx.runner.call(
+    shot = await ctx.call(
         "get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size, "camera": "auto"}
     )
     final_shot = save_png(ctx, "screenshots/final.png", shot)
     if final_shot:
         ctx.trace.event("screenshot", step=None, file=final_shot)
     artifacts: dict[str, str | None] = {"blend": None, "glb": None, "screenshot": final_shot}
-    saved = await ctx.runner.call("save_blend", {"filename": ctx.artifact("scene.blend")})
+    saved = await ctx.call("save_blend", {"filename": ctx.artifact("scene.blend")})
     if saved.ok:
         artifacts["blend"] = ctx.artifact("scene.blend")
     else:
         warnings = warn(ctx, {"warnings": warnings}, f"save_blend failed: {saved.error}")
-    exported = await ctx.runner.call("export_scene", {"format": "glb", "filename": ctx.artifact("scene.glb")})
+    exported = await ctx.call("export_scene", {"format": "glb", "filename": ctx.artifact("scene.glb")})
     if exported.ok:
         artifacts["glb"] = ctx.artifact("scene.glb")
     else:

@@ -37,7 +37,7 @@ async def evaluate_progress(state: ArtisanState, runtime: Runtime[ArtisanContext
     warnings = list(state.get("warnings", []))
     # Anchor first, then the artifact: on resume the anchor's presence proves the step is saved.
     for filename in (anchor_name(state["run_id"], step.number), "scene.blend"):
-        saved = await ctx.runner.call("save_blend", {"filename": ctx.artifact(filename)})
+        saved = await ctx.call("save_blend", {"filename": ctx.artifact(filename)}, step=step.number)
         if not saved.ok:
             warnings = warn(ctx, {"warnings": warnings}, f"step {step.number}: save failed: {saved.error}")
     ctx.trace.event(
