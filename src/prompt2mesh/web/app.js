@@ -4,7 +4,6 @@
 import { api, ApiError, auth, fetchFile, followEvents, hooks } from "./api.js";
 import { RunView } from "./timeline.js";
 import { $, formatDuration, h, statusPill, TERMINAL, timeAgo, toast, toastError } from "./ui.js";
-import { Viewer } from "./viewer.js";
 
 const state = {
   user: null,
@@ -18,6 +17,21 @@ const state = {
 };
 
 let viewer = null;
+
+/**
+ * The 3D viewer, loaded on its own: if three.js is missing (setup not run) or WebGL fails,
+ * everything else still works and the viewer box says why.
+ */
+async function makeViewer() {
+  try {
+    const { Viewer } = await import("./viewer.js");
+    return new Viewer($("#viewer"), $("#viewer-overlay"));
+  } catch (err) {
+    console.error("3D viewer unavailable:", err);
+    $("#viewer-message").textContent = "The 3D preview could not start in this browser. The downloads still work.";
+    return { supported: false, clear() {}, frame() {}, setAutoRotate() {}, setWireframe() {} };
+  }
+}
 
 // ---------------------------------------------------------------- auth
 
@@ -75,7 +89,7 @@ async function enterApp() {
   $("#auth-view").hidden = true;
   $("#app-view").hidden = false;
   $("#user-name").textContent = state.user.username;
-  viewer ??= new Viewer($("#viewer"), $("#viewer-overlay"));
+  viewer ??= await makeViewer();
   await refreshHistory();
   pollWorker();
   const fromHash = new URLSearchParams(location.hash.slice(1)).get("run");

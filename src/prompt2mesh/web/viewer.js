@@ -90,6 +90,7 @@ export class Viewer {
 
   /** Removes the model and shows the placeholder again. */
   clear(text = "Your model will appear here when the run finishes.") {
+    if (!this.supported) return; // keep the "needs WebGL" message
     if (this.model) {
       this.scene.remove(this.model);
       this.model.traverse((o) => { o.geometry?.dispose(); });
