@@ -10,6 +10,7 @@ from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing regis
     animals,
     characters,
     electronics,
+    festive,
     food,
     furniture,
     household,

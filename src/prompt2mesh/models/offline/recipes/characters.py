@@ -28,6 +28,14 @@ def _snowman(b: Builder) -> None:
         b.sphere(f"Button_{i}", 0.025, (0, y, z), mat=coal, segments=10, rings=6, finish="none")
     for i, sx in enumerate((-1, 1), start=1):
         b.tube(f"Arm_{i}", (sx * 0.26, 0, 1.05), (sx * 0.65, 0, 1.3), 0.018, mat=twig, segments=8)
+    # Its own scarf and hat: "a snowman wearing a blue scarf" recolours these (the layout finds
+    # a host's parts by word).
+    wool = b.mat("Scarf", "#c62828", roughness=1.0)
+    felt = b.mat("Hat", "#1b1b1b", roughness=0.8)
+    b.torus("Scarf_Wrap", 0.18, 0.05, (0, 0, 1.21), mat=wool, scale=(1, 1, 0.8), segments=32, rings=8)
+    b.box("Scarf_Tail", (0.08, 0.03, 0.22), (0.08, -0.25, 1.08), mat=wool, rot=(-30, 0, 8), bevel=0.008)
+    b.cyl("Hat_Brim", 0.2, 0.02, (0, 0, 1.575), mat=felt, segments=32)
+    b.cyl("Hat_Top", 0.12, 0.22, (0, 0, 1.695), mat=felt, segments=32)
     for i, sx in enumerate((-1, 1), start=1):
         b.tube(
             f"Arm_Twig_{i}", (sx * 0.55, 0, 1.24), (sx * 0.62, 0, 1.4), 0.01, mat=twig, segments=6, level=1
@@ -37,7 +45,9 @@ def _snowman(b: Builder) -> None:
 def _snowman_surface(ctx: BuildContext) -> Surface:
     # The neck (between middle ball and head) is where a scarf goes; its radius there is ~0.19 m.
     s = ctx.scale
-    return Surface(top_z=1.6 * s, top_half_extent=(0.1 * s, 0.1 * s), anchors={"neck": (0.0, 0.0, 1.21 * s)})
+    return Surface(
+        top_z=1.805 * s, top_half_extent=(0.1 * s, 0.1 * s), anchors={"neck": (0.0, 0.0, 1.21 * s)}
+    )
 
 
 def _robot(b: Builder) -> None:
@@ -88,7 +98,7 @@ def _fish(b: Builder) -> None:
                  rings=5, level=1)  # fmt: skip
 
 
-make_recipe("snowman", _snowman, synonyms=("snow_man", "frosty"), category=CAT, size=(1.3, 0.8, 1.6),
+make_recipe("snowman", _snowman, synonyms=("snow_man", "frosty"), category=CAT, size=(1.3, 0.8, 1.81),
             default_color="#f8f8ff", surface=_snowman_surface)  # fmt: skip
 make_recipe("robot", _robot, synonyms=("android", "droid", "automaton", "mech"), category=CAT,
             size=(0.92, 0.4, 1.95), default_color="#c0c0c0")  # fmt: skip

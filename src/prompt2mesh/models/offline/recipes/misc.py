@@ -102,7 +102,7 @@ def _lantern(b: Builder) -> None:
     metal = b.mat("Metal", "#2f2f2f", primary=True, metallic=1.0, roughness=0.4)
     light = b.mat("Light", "#ffe082", emission_color="#ffc107", emission_strength=4.0, alpha=0.8)
     b.box("Base", (0.18, 0.18, 0.03), (0, 0, 0.015), mat=metal)
-    b.cyl("Chimney_Light", 0.07, 0.2, (0, 0, 0.13), mat=light, segments=16, smooth=True)
+    b.cyl("Chimney_Glow", 0.07, 0.2, (0, 0, 0.13), mat=light, segments=16, smooth=True)
     for i, (x, y) in enumerate(((-0.08, -0.08), (0.08, -0.08), (0.08, 0.08), (-0.08, 0.08)), start=1):
         b.box(f"Post_{i}", (0.015, 0.015, 0.2), (x, y, 0.13), mat=metal)
     b.cone("Top", 0.13, 0.08, (0, 0, 0.27), mat=metal, segments=16)

@@ -41,7 +41,7 @@ def _car(b: Builder) -> None:
         b.box(f"Side_Pane_{i}", (1.8, 0.02, 0.42), (-0.25, y, 1.32), mat=glazing)
     _wheels(b, (-1.35, 1.35), 0.8, 0.35, 0.26, tyre, chrome)
     for i, y in enumerate((-0.6, 0.6), start=1):
-        b.sphere(f"Headlight_{i}", 0.1, (2.08, y, 0.75), mat=lamp, scale=(0.4, 1, 1), segments=12, rings=6)
+        b.sphere(f"Head_Lens_{i}", 0.1, (2.08, y, 0.75), mat=lamp, scale=(0.4, 1, 1), segments=12, rings=6)
 
 
 def _bus(b: Builder) -> None:
