@@ -288,7 +288,7 @@ function setLiveSummary(view) {
     average_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
     refinements: steps.reduce((a, s) => a + s.refinements, 0),
     tool_calls: steps.reduce((a, s) => a + s.tools, 0),
-    duration_s: null,
+    duration_s: view.firstTs === undefined ? null : view.lastTs - view.firstTs,
   });
 }
 

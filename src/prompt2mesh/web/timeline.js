@@ -48,7 +48,7 @@ export class RunView {
     this.status = run.status;
 
     this.pill = statusPill(run.status);
-    this.activity = h("span", { class: "run-activity" }, "Waiting for the worker…");
+    this.activity = h("span", { class: "run-activity", "aria-live": "polite" }, "Waiting for the worker…");
     this.bar = h("i");
     this.cancelBtn = h("button", { type: "button", class: "btn-danger-link", onclick: () => actions.onCancel() }, "Cancel");
     this.resumeBtn = h("button", { type: "button", class: "btn btn-secondary btn-sm", hidden: true, onclick: () => actions.onResume() }, "Resume");
@@ -91,6 +91,10 @@ export class RunView {
 
   /** Applies one event; unknown event types are ignored (the stream may grow). */
   apply(ev) {
+    if (typeof ev.ts === "number") {
+      this.firstTs ??= ev.ts;
+      this.lastTs = ev.ts;
+    }
     const handler = this[`on_${ev.type}`];
     if (handler) handler.call(this, ev);
   }
