@@ -188,3 +188,18 @@ def test_registering_the_commands_twice_is_harmless() -> None:
     for add in [*COMMANDS, *COMMANDS]:
         add(sub)
     assert {"make", "resume", "trace"} <= set(sub.choices)
+
+
+def test_choosing_a_provider_on_the_command_line_keeps_the_keys_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prompt2mesh.agent.cli import _settings
+    from prompt2mesh.config import get_settings
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-key")
+    get_settings.cache_clear()
+    try:
+        settings = _settings(argparse.Namespace(provider="anthropic"))
+    finally:
+        get_settings.cache_clear()
+    assert settings.provider == "anthropic" and settings.anthropic_api_key == "sk-test-key"

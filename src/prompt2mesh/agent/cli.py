@@ -23,7 +23,8 @@ EXIT_BY_STATUS = {"completed": 0, "failed": 1, "halted": 2}
 def _settings(ns: argparse.Namespace) -> Settings:
     settings = get_settings()
     if getattr(ns, "provider", None):
-        settings = Settings.model_validate({**settings.model_dump(), "provider": ns.provider})
+        # model_copy, not re-validation: keys read through aliases (ANTHROPIC_API_KEY) must survive.
+        settings = settings.model_copy(update={"provider": ns.provider})
     return settings
 
 
