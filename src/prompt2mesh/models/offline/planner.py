@@ -132,23 +132,31 @@ def make_plan(u: Understanding) -> Plan:
             f"{', '.join(names[:4])}{' ...' if len(names) > 4 else ''} built and placed as described.",
         )
     roots = root_names(u.layout)
-    add(
-        "Light the scene",
-        [ToolCall(tool="setup_lighting", args={"preset": "three_point", "strength": 1.0})],
-        [],
-        "Automatic three-point lighting around the scene bounds.",
-        "Key, fill and rim lights; every object lit.",
-    )
-    add(
-        "Frame the camera",
-        [
-            ToolCall(tool="set_camera", args={"lens": 50.0}),
-            ToolCall(tool="frame_camera", args={"objects": roots, "margin": FRAME_MARGIN}),
-        ],
-        [],
-        "A camera that frames every object from the front-right, slightly above.",
-        "All objects inside the frame.",
-    )
+    light = [ToolCall(tool="setup_lighting", args={"preset": "three_point", "strength": 1.0})]
+    camera = [
+        ToolCall(tool="set_camera", args={"lens": 50.0}),
+        ToolCall(tool="frame_camera", args={"objects": roots, "margin": FRAME_MARGIN}),
+    ]
+    light_text = "Automatic three-point lighting around the scene bounds"
+    camera_text = "a camera that frames every object from the front-right, slightly above"
+    if len(steps) >= 3:
+        # Enough steps already: one step for both keeps the run short (one screenshot less).
+        add(
+            "Light the scene and frame the camera",
+            light + camera,
+            [],
+            f"{light_text}, and {camera_text}.",
+            "Key, fill and rim lights; all objects inside the frame.",
+        )
+    else:
+        add("Light the scene", light, [], f"{light_text}.", "Key, fill and rim lights; every object lit.")
+        add(
+            "Frame the camera",
+            camera,
+            [],
+            f"{camera_text[0].upper()}{camera_text[1:]}.",
+            "All objects inside the frame.",
+        )
     add(
         "Review the whole scene",
         [ToolCall(tool="analyze_scene_problems", args={"ground_z": 0.0, "tolerance": 0.02})],
@@ -176,10 +184,11 @@ class OfflinePlanner:
         for step in plan.steps:
             if step.objects:
                 ok = all(n in names for n in step.objects)
-            elif any(c.tool == "setup_lighting" for c in step.calls):
-                ok = "light" in types
-            elif any(c.tool == "frame_camera" for c in step.calls):
-                ok = "camera" in types
+            elif any(c.tool in ("setup_lighting", "frame_camera") for c in step.calls):
+                tools = {c.tool for c in step.calls}
+                ok = ("light" in types or "setup_lighting" not in tools) and (
+                    "camera" in types or "frame_camera" not in tools
+                )
             else:
                 ok = False
             if not ok:
