@@ -23,7 +23,7 @@ def make_translator(
         from prompt2mesh.models.offline.recipes import RECIPES
 
         return OfflineTranslator(known_kinds=list(RECIPES))
-    from prompt2mesh.models.llm._base import LLMRole
+    from prompt2mesh.models.llm import LLMRole
     from prompt2mesh.models.providers import build_chat_model, model_name
     from prompt2mesh.models.retry import RetryPolicy
 

@@ -16,7 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from prompt2mesh.agent.editing.focus import FocusStack, is_plural_reference
 from prompt2mesh.agent.editing.scene_state import SceneState
 from prompt2mesh.agent.editing.taskspec import TaskSpec
-from prompt2mesh.models.llm._base import LLMRole
+from prompt2mesh.models.llm import LLMRole
 from prompt2mesh.models.roles import RoleContext, ToolRunner
 
 SYSTEM = """You translate a person's follow-up command about an existing Blender scene into a
