@@ -96,3 +96,15 @@ async def test_a_missing_object_scores_lowest_and_is_rebuilt(runner: ThreadedRun
     fixed = await repair(built, step, broken)
     assert fixed.score > broken.score
     assert (await runner.call("get_object_info", {"name": "Ball_2"})).ok
+
+
+async def test_a_second_run_with_the_same_roles_does_not_trust_old_detail_levels(
+    runner: ThreadedRunner,
+) -> None:
+    built = await build(runner, "A black umbrella", upto=2, refine=True)
+    step = built.step("Build")
+    assert (await judge(built, step)).score >= 8
+    await runner.call("new_scene", {})
+    for s in built.plan.steps[:2]:
+        await built.roles.executor.execute(s, built.ctx)
+    assert (await judge(built, step)).score < 6

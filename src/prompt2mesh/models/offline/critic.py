@@ -134,15 +134,17 @@ class OfflineCritic:
 
     # --- detail --------------------------------------------------------------------------------
     def _level(self, p: Placement, facts: _Facts) -> int:
-        if p.name in self.state.levels:
-            return self.state.levels[p.name]
+        """Level 1 is read from the scene (its modifiers exist); higher levels from what the
+        improver reached, trusted only while the scene still shows level 1."""
         marks = detail_footprint(p)
-        if marks and all(
+        seen = bool(marks) and all(
             any(m.get("name") == mod for m in facts.objects.get(obj, {}).get("modifiers", []))
             for obj, mod in marks
-        ):
-            return 1
-        return 0
+        )
+        remembered = self.state.levels.get(p.name, 0)
+        if not marks:
+            return remembered
+        return max(1, remembered) if seen else 0
 
     def _check_detail(self, present: list[Placement], facts: _Facts, f: _Findings, u: Understanding) -> None:
         target = u.target_detail()
