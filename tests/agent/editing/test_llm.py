@@ -1,0 +1,70 @@
+"""The LLM translator: validated TaskSpec JSON, one re-ask, hallucinated names never acted on."""
+
+from __future__ import annotations
+
+from fakes.chat import ScriptedChatModel, json_reply, text
+from prompt2mesh.agent.editing.factory import make_translator
+from prompt2mesh.agent.editing.focus import FocusStack
+from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
+from prompt2mesh.config import Settings
+
+
+class NoTools:
+    async def call(self, tool, args=None):  # pragma: no cover - the translator calls no tool
+        raise AssertionError("the translator must not call tools")
+
+    async def list_tools(self):  # pragma: no cover
+        return []
+
+
+def scene() -> SceneState:
+    state = SceneState()
+    state.objects["Vase"] = SceneObject(
+        "Vase", "mesh", None, [], [0, 0, 0], [0.2, 0.2, 0.4], [0.1, 0.1, 0.2], [], []
+    )
+    return state
+
+
+TALLER = {
+    "task_type": "modify",
+    "intent": "make it taller",
+    "target_objects": ["Vase"],
+    "operations": [{"action": "scale", "target": "Vase", "parameters": {"factor": [1, 1, 1.5]}}],
+    "confidence": 0.9,
+}
+
+
+async def test_a_valid_reply_becomes_the_taskspec_and_sees_the_focus() -> None:
+    model = ScriptedChatModel(script=[json_reply(TALLER)])
+    focus = FocusStack()
+    focus.record_created(["Vase"])
+    spec = await make_translator(Settings(), NoTools(), chat_model=model).translate(
+        "make it taller", scene(), focus
+    )
+    assert spec.operations[0].parameters["factor"] == [1, 1, 1.5]
+    assert not spec.needs_clarification
+    sent = str(model.received[0][-1].content)
+    assert '"last_created"' in sent and "Vase" in sent
+
+
+async def test_an_invalid_reply_is_asked_again_with_the_errors() -> None:
+    model = ScriptedChatModel(script=[text('{"task_type": "explode", "confidence": 3}'), json_reply(TALLER)])
+    spec = await make_translator(Settings(), NoTools(), chat_model=model).translate(
+        "make it taller", scene(), FocusStack()
+    )
+    assert spec.target_objects == ["Vase"]
+    assert len(model.received) == 2
+    assert "could not be used" in str(model.received[1][-1].content)
+
+
+async def test_objects_the_scene_does_not_hold_lower_the_confidence_below_acting() -> None:
+    invented = TALLER | {
+        "target_objects": ["Teapot"],
+        "operations": [{"action": "delete", "target": "Teapot"}],
+    }
+    model = ScriptedChatModel(script=[json_reply(invented)])
+    spec = await make_translator(Settings(), NoTools(), chat_model=model).translate(
+        "delete the teapot", scene(), FocusStack()
+    )
+    assert spec.needs_clarification
+    assert any("Teapot" in a for a in spec.ambiguities)
