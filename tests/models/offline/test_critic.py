@@ -108,3 +108,20 @@ async def test_a_second_run_with_the_same_roles_does_not_trust_old_detail_levels
     for s in built.plan.steps[:2]:
         await built.roles.executor.execute(s, built.ctx)
     assert (await judge(built, step)).score < 6
+
+
+async def test_a_sunk_ornament_and_a_floating_star_are_described_on_their_tree(
+    runner: ThreadedRunner,
+) -> None:
+    built = await build(runner, "Create a decorated Christmas tree", upto=4)
+    await runner.call("set_transform", {"name": "Ornament_03", "location": [0, 0, -0.3], "relative": True})
+    await runner.call("set_transform", {"name": "Star", "location": [0, 0, 0.4], "relative": True})
+    ornaments = await judge(built, built.step("Hang"))
+    assert any(
+        i.startswith("Ornament_03 sinks 0.30 m into the surface of the Christmas_Tree")
+        for i in ornaments.issues
+    )
+    star = await judge(built, built.step("Put"))
+    assert any(i.startswith("Star floats 0.40 m above the apex of the Christmas_Tree") for i in star.issues)
+    fixed = await repair(built, built.step("Put"), star)
+    assert fixed.score > star.score

@@ -253,7 +253,12 @@ def _check_support(present: list[Placement], facts: _Facts, f: _Findings, u: Und
         # a topper rests on a point and its tips move when subdivided: a looser fit is right
         tol = 0.02 + (0.15 if p.relation == "top_of" else 0.03) * max(0.01, hi[2] - lo[2])
         gap = lo[2] - want
-        where = f"the {p.target}" if p.target and p.relation in _CONTACT else "the ground"
+        where = "the ground"
+        if p.target and p.relation in _CONTACT:
+            where = {
+                "top_of": f"the apex of the {p.target}",
+                "decoration": f"the surface of the {p.target}",
+            }.get(p.relation or "", f"the {p.target}")
         move = ToolCall(
             tool="set_transform",
             args={"name": p.name, "location": [0.0, 0.0, round(-gap, 4)], "relative": True},
