@@ -48,6 +48,14 @@ class ArtisanAgent:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def preload(self) -> None:
+        """Import the agent and its roles now: the first import takes seconds and, done inside
+        a run, would stall the event loop (and every live stream) while it lasts."""
+        import prompt2mesh.agent.runner  # noqa: F401
+        from prompt2mesh.models.factory import make_roles
+
+        make_roles(self.settings)
+
     async def make(
         self,
         *,

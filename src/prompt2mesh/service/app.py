@@ -58,9 +58,10 @@ def create_app(
         migrate(engine)
         manager = workers if workers is not None else make_worker_manager(settings)
         store = RunStore(make_sessionmaker(engine))
-        run_manager = RunManager(
-            settings, store, manager, agent if agent is not None else ArtisanAgent(settings)
-        )
+        the_agent = agent if agent is not None else ArtisanAgent(settings)
+        if isinstance(the_agent, ArtisanAgent):
+            the_agent.preload()
+        run_manager = RunManager(settings, store, manager, the_agent)
         app.state.services = Services(
             settings=settings,
             sessions=store.sessions,

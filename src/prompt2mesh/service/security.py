@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -85,9 +86,12 @@ class LoginRateLimiter:
     would move this to the database or Redis.
     """
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
+    def __init__(
+        self, max_failures: int, window_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
+        self._clock = clock
         self._failures: dict[str, deque[float]] = {}
 
     def _recent(self, key: str, now: float) -> deque[float]:
@@ -98,7 +102,7 @@ class LoginRateLimiter:
 
     def retry_after(self, *keys: str) -> float | None:
         """Seconds until a new attempt is allowed, or None if allowed now."""
-        now = time.monotonic()
+        now = self._clock()
         waits = [
             self.window_s - (now - times[0])
             for key in keys
@@ -107,7 +111,7 @@ class LoginRateLimiter:
         return max(waits) if waits else None
 
     def failed(self, *keys: str) -> None:
-        now = time.monotonic()
+        now = self._clock()
         for key in keys:
             self._recent(key, now).append(now)
 
