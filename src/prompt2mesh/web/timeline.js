@@ -83,7 +83,7 @@ export class RunView {
     if (status === "queued") this.activity.textContent = "Queued: waiting for your Blender worker…";
     if (status === "interrupted") this.activity.textContent = "Interrupted by a server restart";
     if (TERMINAL.has(status)) {
-      this.activity.textContent = "";
+      this.activity.textContent = this.finalMessage ?? "";
       for (const step of this.steps.values()) step.el.classList.remove("running");
       if (status === "completed") this.bar.style.width = "100%";
     }
@@ -222,6 +222,8 @@ export class RunView {
   on_error(ev) { this.note(ev.message ?? ev.error ?? "Error", true); }
 
   on_run_finished(ev) {
+    this.finalMessage = ev.message ?? null;
+    if (TERMINAL.has(this.status)) this.activity.textContent = this.finalMessage ?? "";
     this.showOutcome(ev.report ?? { status: ev.status, totals: ev.totals, final_message: ev.message });
     if (ev.error) this.note(ev.error, true);
   }

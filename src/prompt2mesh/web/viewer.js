@@ -119,7 +119,7 @@ export class Viewer {
       if (!o.isMesh) return;
       meshes += 1;
       // With no environment to reflect (software GL), full metals would render black.
-      if (this.software) for (const m of [o.material].flat()) if (m.metalness > 0.5) m.metalness = 0.5;
+      if (this.software) for (const m of [o.material].flat()) m.metalness = Math.min(m.metalness ?? 0, 0.3);
       const g = o.geometry;
       triangles += (g.index ? g.index.count : g.attributes.position.count) / 3;
     });
