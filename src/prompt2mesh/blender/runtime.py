@@ -45,3 +45,9 @@ class Worker:
     def before_mutation(self, tool_name: str) -> None:
         """Called by the server before every tool that changes the scene."""
         self.history.snapshot(tool_name)
+
+    def discard_snapshot(self, tool_name: str) -> None:
+        """Called when a mutating tool refused its input (nothing changed): forget its snapshot."""
+        discard = getattr(self.history, "discard_last", None)
+        if discard is not None:
+            discard(tool_name)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
 import os
 import sys
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
+import anyio
 from mcp.server.fastmcp import FastMCP
 from mcp.types import ToolAnnotations
+from pydantic import ConfigDict
 
 from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError
 from prompt2mesh.blender.registry import ToolSpec, all_tools
@@ -43,10 +46,16 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
         try:
             return func(worker, **kwargs)
         except ToolError:
+            # Tools check their input before changing anything: the snapshot is not a step.
+            if spec.mutates:
+                worker.discard_snapshot(spec.name)
             raise
-        except (RuntimeError, ValueError, TypeError, KeyError, AttributeError, ReferenceError) as exc:
-            # Blender reports refusals as RuntimeError; never let them kill the worker.
-            raise BlenderOperationFailed(f"{spec.name} failed in Blender: {exc}") from exc
+        except (Exception, SystemExit) as exc:
+            # Blender reports refusals as RuntimeError; nothing a tool raises may kill the worker.
+            # The snapshot stays: the scene may be half-changed and undo brings it back.
+            raise BlenderOperationFailed(
+                f"{spec.name} failed in Blender: {type(exc).__name__}: {exc}"
+            ) from exc
 
     del call.__wrapped__  # FastMCP must see the signature below, not the original one
     call.__signature__ = signature  # type: ignore[attr-defined]
@@ -74,19 +83,53 @@ def build_server(config: WorkerConfig) -> FastMCP:
             annotations=ToolAnnotations(readOnlyHint=not spec.mutates, openWorldHint=False),
             meta={"category": spec.category, "mutates": spec.mutates},
         )
+        _refuse_unknown_arguments(server, spec.name)
     return server
 
 
-def _reserve_stdout_for_protocol() -> None:
-    """Keep fd 1 for MCP messages only: Blender prints render/export logs to C-level stdout."""
+def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
+    """Make a misspelt argument (``colour`` for ``color``) an error instead of silently using
+    the default: the tool's argument model forbids extra keys, and its schema says so."""
+    registered = server._tool_manager.get_tool(name)
+    if registered is None:  # pragma: no cover (just added)
+        return
+    base = registered.fn_metadata.arg_model
+    strict = type(base.__name__, (base,), {"model_config": ConfigDict(**base.model_config, extra="forbid")})
+    registered.fn_metadata.arg_model = strict
+    registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
+
+
+def _reserve_stdout_for_protocol() -> BinaryIO:
+    """Keep the process's stdout for MCP messages only; return the protocol stream.
+
+    Blender prints render/export logs to C-level stdout (fd 1) and operator reports and add-on
+    messages (e.g. the glTF exporter) through Python's ``sys.stdout``. Both now go to stderr:
+    fd 1 becomes a copy of fd 2 and ``sys.stdout`` is stderr. The MCP messages are written to
+    a private duplicate of the original fd 1, which nothing else knows about.
+    """
+    sys.stdout.flush()
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
-    sys.stdout = os.fdopen(protocol_fd, "w", buffering=1, encoding="utf-8")
+    sys.stdout = sys.stderr
+    return os.fdopen(protocol_fd, "wb", buffering=0)
+
+
+async def _serve_stdio(server: FastMCP, protocol: BinaryIO) -> None:
+    from mcp.server.stdio import stdio_server
+
+    stdout = anyio.wrap_file(io.TextIOWrapper(protocol, encoding="utf-8", newline="\n", write_through=True))
+    async with stdio_server(stdout=stdout) as (read_stream, write_stream):
+        await server._mcp_server.run(
+            read_stream, write_stream, server._mcp_server.create_initialization_options()
+        )
 
 
 def run_worker(config: WorkerConfig) -> None:
     """Serve one Blender over the configured transport until the client goes away."""
     if config.transport == "stdio":
-        _reserve_stdout_for_protocol()
-    server = build_server(config)
-    server.run("stdio" if config.transport == "stdio" else "streamable-http")
+        protocol = _reserve_stdout_for_protocol()
+        server = build_server(config)
+        anyio.run(_serve_stdio, server, protocol)
+    else:
+        server = build_server(config)
+        server.run("streamable-http")
