@@ -122,7 +122,7 @@ RELATIONS = [
 async def test_built_layouts_satisfy_their_relation_in_blender(
     runner: ThreadedRunner, prompt: str, a: str, b: str, wanted: set[str]
 ) -> None:
-    await build(runner, prompt, upto=-3)
+    await build(runner, prompt, upto=None)
     rel = await runner.call("analyze_relations", {"pairs": [[a, b]]})
     assert rel.ok, rel.error
     found = set(rel.result["relations"][0]["relations"])
@@ -135,7 +135,7 @@ async def test_built_layouts_satisfy_their_relation_in_blender(
 
 
 async def test_an_apple_in_a_bowl_is_inside_the_bowl_in_blender(runner: ThreadedRunner) -> None:
-    await build(runner, "A red apple in a bowl", upto=-3)
+    await build(runner, "A red apple in a bowl", upto=None)
     boxes = (await runner.call("get_bounding_boxes", {"names": ["Apple", "Bowl"]})).result["boxes"]
     apple, bowl = boxes["Apple"], boxes["Bowl"]
     assert bowl["min"][2] - 0.01 <= apple["min"][2] <= bowl["max"][2]
@@ -143,7 +143,7 @@ async def test_an_apple_in_a_bowl_is_inside_the_bowl_in_blender(runner: Threaded
 
 
 async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner: ThreadedRunner) -> None:
-    await build(runner, "A cat under a table", upto=-3)
+    await build(runner, "A cat under a table", upto=None)
     boxes = (await runner.call("get_bounding_boxes", {"names": ["Cat", "Table"]})).result["boxes"]
     cat, table = boxes["Cat"], boxes["Table"]
     assert table["min"][0] <= cat["center"][0] <= table["max"][0]

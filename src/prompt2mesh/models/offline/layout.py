@@ -211,9 +211,19 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
         if rel.relation == "wearing":
             out.append(RelationSpec(rel.a, "worn", rel.b))
             continue
-        small = kind_info(a.kind).size[2] * a.scale < 0.5 * host.size[2]
-        out.append(RelationSpec(rel.a, "on" if small and host.info.recipe is not None else "next_to", rel.b))
+        out.append(RelationSpec(rel.a, "on" if _goes_on(a, host) else "next_to", rel.b))
     return out
+
+
+def _goes_on(a: ObjectSpec, host: Placement) -> bool:
+    """'a desk with a computer': on it if it fits on the top, is lower than the host and the
+    top is within reach (nothing goes on a roof but tiny things)."""
+    w, d, h = (v * a.scale for v in kind_info(a.kind).size)
+    surf = host.surface()
+    hx, hy = surf.top_half_extent
+    fits = w <= 2.1 * hx and d <= 2.1 * hy
+    reachable = surf.top_z <= 2.0 or h < 0.2 * host.size[2]
+    return fits and h <= 0.8 * host.size[2] and reachable
 
 
 def _host_parts(host: Placement, obj: ObjectSpec) -> list[str]:

@@ -41,6 +41,12 @@ _IRREGULAR = {
 }
 
 
+SETTINGS = frozenset(
+    {"room", "bedroom", "kitchen", "forest", "woods", "village", "town", "city", "garden", "park", "scene",
+     "landscape", "yard", "backyard", "street", "world", "environment", "setting", "office", "studio"}
+)  # fmt: skip
+"""Nouns that name where the objects are rather than an object."""
+_SETTING_ADJECTIVES = frozenset({"living", "dining", "cozy", "cosy", "small", "big"})
 _SPECIES = frozenset({"oak", "pine", "walnut", "cherry", "maple", "birch", "ebony", "orange", "rose"})
 """Material or colour words that name a species in front of a plant ('oak tree', 'pine tree')."""
 _GROUP_WORDS = {"stack": "stack", "pile": "stack", "row": "row", "line": "row", "circle": "ring"}
@@ -90,6 +96,7 @@ class _Reader:
         self.stray: list[str] = []
         self.saw_and = False
         self.fronted: tuple[str, int] | None = None
+        self.with_host: int | None = None
 
     # --- lookups ---------------------------------------------------------------------------
     def _phrase(self, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
@@ -139,17 +146,26 @@ class _Reader:
         if word == ".":
             # A new sentence: nothing carries over but the objects themselves.
             self.subjects, self.pending_rel, self.host, self.mods, self.saw_and = [], None, None, {}, False
+            self.with_host = None
             self.i += 1
             return
         if word == "the":
             self.mods["definite"] = True
             self.i += 1
             return
+        if word in SETTINGS and not self._noun_at(self.i):
+            # "a living room with a sofa": the setting is where things are, not a thing
+            self.stray = [w for w in self.stray if w not in _SETTING_ADJECTIVES]
+            self.mods, self.subjects, self.host = {}, [], None
+            self.i += 1
+            return
         arrangement = self._phrase(V.ARRANGEMENT_PHRASES)
         if arrangement:
-            targets = self.subjects or [o.id for o in self.spec.objects[-1:]]
-            for oid in targets:
-                self.spec.get(oid).arrangement = arrangement[0]
+            if self.mods or not self.spec.objects:
+                self.mods["arrangement"] = arrangement[0]  # "three stacked boxes"
+            else:
+                for oid in self.subjects or [self.spec.objects[-1].id]:
+                    self.spec.get(oid).arrangement = arrangement[0]
             self.i += arrangement[1]
             return
         if (
@@ -330,11 +346,16 @@ class _Reader:
             self.fronted = None
             self.spec.relations.append(V_rel(oid, rel, target))
             self.subjects = [oid]
+        elif self.saw_and and self.with_host is not None:
+            # "a desk with a computer and a chair": the chair comes with the desk too
+            self.spec.relations.append(V_rel(oid, "with", self.with_host))
+            self.subjects = [oid]
         else:
             self.subjects = [*self.subjects, oid] if self.saw_and else [oid]
         self.saw_and = False
 
     def _relation(self, relation: str) -> None:
+        self.with_host = None
         if relation in ("with", "wearing"):
             self.host = self.subjects[-1] if self.subjects else self.host
         self.pending_rel = relation
@@ -347,6 +368,7 @@ class _Reader:
             if self.host is not None and self.host != target:
                 # "a vase with a flower": the flower belongs to the vase
                 self.spec.relations.append(V_rel(target, rel, self.host))
+                self.with_host = self.host
             self.subjects = [target]
             return
         if rel == "contains":
