@@ -198,10 +198,12 @@ class OfflineCritic:
 
 
 def _scene_extent(facts: _Facts) -> float:
+    """Largest side of what the screenshot frames: with no scene camera, everything (ground too)."""
+    framed_ground = not any(o.get("type") == "camera" for o in facts.objects.values())
     boxes = [
         b
         for name, b in facts.boxes.items()
-        if name != GROUND_NAME and facts.objects.get(name, {}).get("parent") is None
+        if (framed_ground or name != GROUND_NAME) and facts.objects.get(name, {}).get("parent") is None
     ]
     if not boxes:
         return 1.0
