@@ -205,6 +205,9 @@ async function openRun(id) {
   const controller = new AbortController();
   state.stream = controller;
   const scroller = $("#conversation");
+  scroller.scrollTop = 0;
+  // A finished run replays in a blink: read it from the top. A live one follows its newest step.
+  const live = !TERMINAL.has(run.status);
   followEvents(id, (ev) => {
     // Follow the newest step only when the reader is already at the bottom.
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
@@ -214,15 +217,16 @@ async function openRun(id) {
       setHistoryStatus(id, ev.status);
     }
     setLiveSummary(view);
-    if (atBottom && !controller.signal.aborted) scroller.scrollTop = scroller.scrollHeight;
+    if (live && atBottom && !controller.signal.aborted) scroller.scrollTop = scroller.scrollHeight;
   }, {
     signal: controller.signal,
     onEnd: (status) => view.setStatus(status),
-  }).then(() => {
-    if (!controller.signal.aborted) return finishRun(id);
-  }, (err) => {
-    if (!controller.signal.aborted) toastError(err, "Lost the live updates");
-  });
+  }).then(
+    () => (controller.signal.aborted ? null : finishRun(id).catch((err) => toastError(err, "Could not load the result"))),
+    (err) => {
+      if (!controller.signal.aborted) toastError(err, "Lost the live updates");
+    },
+  );
 }
 
 /** After the stream ends: fetch the final run, show the outcome, the files and the model. */
