@@ -179,6 +179,24 @@ def test_two_users_run_at_once_in_separate_workspaces(shared: ServeProcess, shar
     assert health["workers"]["active"] == 2
 
 
+def test_many_live_watchers_of_one_run_all_see_it_to_the_end(shared: ServeProcess) -> None:
+    # More watchers than database connections in the pool: streams must not hold one.
+    watcher = signup_and_login(shared.url, "watched")
+    run_id = watcher.client.post("/runs", json={"prompt": "a yellow cube"}).json()["id"]
+    ends: list[dict[str, Any]] = []
+
+    def watch() -> None:
+        ends.append(stream_events(watcher, run_id)[-1])
+
+    threads = [threading.Thread(target=watch) for _ in range(70)]
+    for thread in threads:
+        thread.start()
+    assert httpx.get(f"{shared.url}/health", timeout=30).status_code == 200
+    for thread in threads:
+        thread.join(240)
+    assert ends == [{"type": "end", "status": "completed"}] * 70
+
+
 def test_the_web_ui_is_served_at_the_root_and_its_assets_under_static(shared: ServeProcess) -> None:
     serve = shared
     web = Path(__file__).parents[2] / "src" / "prompt2mesh" / "web"

@@ -30,11 +30,14 @@ def make_engine(settings: Settings) -> Engine:
     """An engine for ``settings.resolved_database_url()`` (creates the SQLite folder)."""
     url = normalize_url(settings.resolved_database_url())
     kwargs: dict[str, Any] = {}
+    # Requests hold a connection only while they run (event streams give theirs back), so
+    # the pool bounds concurrent requests, not watchers; a checkout never waits long.
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs.update(pool_size=20, max_overflow=40, pool_timeout=10)
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=10)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -115,6 +115,9 @@ async def run_events(
 ) -> StreamingResponse:
     """Live events as SSE, replayed from the start for late subscribers; ends with ``end``."""
     owned_run(db, user, run_id)
+    # A stream lasts as long as the run: give the connection back to the pool now, or a few
+    # dozen watchers would exhaust it and block every other request.
+    db.close()
     if last_event_id and last_event_id.isdigit():
         after = max(after, int(last_event_id))
     return StreamingResponse(
