@@ -197,7 +197,9 @@ def test_bind_hides_the_worker_and_keeps_the_signature() -> None:
     fake = _FakeWorker()
     bound = _bind(fake, _spec(sample))  # type: ignore[arg-type]
     assert list(inspect.signature(bound).parameters) == ["size", "name"]
-    assert bound(size=2.0) == {"size": 2.0, "name": None}
+    result = bound(size=2.0)
+    assert result.structuredContent == {"size": 2.0, "name": None}
+    assert json.loads(result.content[0].text) == {"size": 2.0, "name": None}
     assert fake.events == ["snapshot sample"]
 
 

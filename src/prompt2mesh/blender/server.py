@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import io
+import json
 import os
 import sys
 import typing
@@ -13,7 +14,7 @@ from typing import Any, BinaryIO
 
 import anyio
 from mcp.server.fastmcp import FastMCP
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
 from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError
@@ -44,7 +45,7 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
         if spec.mutates:
             worker.before_mutation(spec.name)
         try:
-            return func(worker, **kwargs)
+            return _as_result(func(worker, **kwargs))
         except ToolError:
             # Tools check their input before changing anything: the snapshot is not a step.
             if spec.mutates:
@@ -65,6 +66,19 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
     return call
 
 
+def _as_result(value: Any) -> Any:
+    """A dict result goes out once, compact, as structured content plus its JSON text.
+
+    FastMCP's default sends an indented copy and makes the client validate the structured
+    result against an output schema on every call; for a 100-object scene that is most of
+    the per-call overhead, and ``dict[str, Any]`` schemas check nothing anyway.
+    """
+    if isinstance(value, dict):
+        text = json.dumps(value, separators=(",", ":"), default=str)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structuredContent=value)
+    return value
+
+
 def build_server(config: WorkerConfig) -> FastMCP:
     """Create the MCP server with every tool bound to one worker."""
     worker = Worker(config)
@@ -82,6 +96,7 @@ def build_server(config: WorkerConfig) -> FastMCP:
             description=inspect.getdoc(spec.func) or spec.name,
             annotations=ToolAnnotations(readOnlyHint=not spec.mutates, openWorldHint=False),
             meta={"category": spec.category, "mutates": spec.mutates},
+            structured_output=False,
         )
         _refuse_unknown_arguments(server, spec.name)
     return server
