@@ -6,7 +6,7 @@ STAMP := $(VENV)/.setup-stamp
 PROMPT ?= Create a decorated Christmas tree
 OUT ?= out
 
-.PHONY: setup run test lint typecheck unit bench eval serve clean web
+.PHONY: setup run test lint typecheck unit bench eval serve clean screenshots
 
 # Re-run only when the project's dependency list changes: a no-op otherwise.
 $(STAMP): pyproject.toml scripts/setup.sh $(wildcard scripts/setup.d/*.sh) $(wildcard web/package*.json)
@@ -41,3 +41,7 @@ serve: setup
 
 clean:
 	rm -rf $(VENV) out data .pytest_cache .mypy_cache .ruff_cache
+
+# Refresh the README's UI screenshots (taken by the browser tests).
+screenshots: setup
+	P2M_UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e
