@@ -112,6 +112,19 @@ def script(
     )
 
 
+def block_builder(messages: list[Any]) -> Any:
+    """An executor that builds the block of whatever step it is asked for (for replayed steps)."""
+    import re
+
+    from langchain_core.messages import ToolMessage
+
+    if isinstance(messages[-1], ToolMessage):
+        return text("done")
+    asked = "\n".join(str(m.content) for m in messages)
+    number = int(re.findall(r"Step (\d+)", asked)[-1])
+    return tool_calls(block(number))
+
+
 def smooth_turns(*names: str) -> list[Any]:
     """An improver refinement: smooth shading on each named block, then 'done'."""
     return [tool_calls(*(("set_shading", {"name": n, "smooth": True}) for n in names)), text("done")]
@@ -133,5 +146,9 @@ def kit() -> Any:
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        script=script, block=block, executor_turns=executor_turns, smooth_turns=smooth_turns
+        script=script,
+        block=block,
+        executor_turns=executor_turns,
+        smooth_turns=smooth_turns,
+        block_builder=block_builder,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from prompt2mesh.agent.errors import RunNotFound
 from prompt2mesh.agent.runner import RunRequest, resume_run, run_make
@@ -121,3 +122,60 @@ async def test_resuming_a_finished_run_returns_its_report_without_running_again(
     assert again["status"] == "completed"
     assert [s["scores"] for s in again["steps"]] == [s["scores"] for s in done["steps"]]
     assert len(model.turns) == turns
+
+
+class CheckpointLost(Exception):
+    """Stands for a kill after a node finished but before its checkpoint was written."""
+
+
+class CrashingSaver(AsyncSqliteSaver):
+    """A real SQLite checkpointer that fails to write the checkpoint after ``target`` runs."""
+
+    target: str | None = None
+    armed = False
+
+    async def aput_writes(self, config: Any, writes: Any, task_id: str, task_path: str = "") -> None:
+        await super().aput_writes(config, writes, task_id, task_path)
+        if self.target and self.target in str(task_path):
+            self.armed, self.target = True, None
+
+    async def aput(self, config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
+        if self.armed:
+            self.armed = False
+            raise CheckpointLost("killed between the node's results and its checkpoint")
+        return await super().aput(config, checkpoint, metadata, new_versions)
+
+
+@pytest.mark.parametrize("node", ["execute_step", "capture_feedback", "refine_step", "evaluate_progress"])
+async def test_a_run_killed_between_a_node_and_its_checkpoint_resumes_without_redoing_or_losing_work(
+    node: str, runner, settings, request_for, roles_for, kit, tmp_path: Path
+) -> None:
+    executor = [kit.block_builder] * 20
+    improver = kit.smooth_turns("Block1") * 2
+    model = kit.script(scores=[5, 8], executor=executor, improver=improver)
+    request = request_for()
+    async with CrashingSaver.from_conn_string(str(tmp_path / "checkpoints.sqlite")) as saver:
+        saver.target = node
+        first = await run_make(request, settings, runner, roles=roles_for(model), checkpointer=saver)
+        assert first["status"] == "failed" and "CheckpointLost" in first["error"]
+
+        runner.worker.call("new_scene")  # as a restarted worker would start
+        report = await resume_run(
+            request.run_id,
+            settings,
+            runner,
+            out_dir=request.out_dir,
+            roles=roles_for(model),
+            checkpointer=saver,
+        )
+
+    assert report["status"] == "completed", report["error"]
+    assert [s["status"] for s in report["steps"]] == ["accepted"] * 5
+    names = [o["name"] for o in runner.worker.call("get_scene_info", limit=200).result["objects"]]
+    assert sorted(n for n in names if n.startswith("Block")) == [f"Block{i}" for i in range(1, 6)]
+    trace = read_events(request.out_dir / "trace.jsonl")
+    resumed_at = next(i for i, e in enumerate(trace) if e["type"] == "run_resumed")
+    accepted_before = {e["step"] for e in trace[:resumed_at] if e["type"] == "step_accepted"}
+    started = [e["step"] for e in trace if e["type"] == "step_started"]
+    assert all(started.count(step) == 1 for step in accepted_before)
+    assert sorted(set(started)) == [1, 2, 3, 4, 5]

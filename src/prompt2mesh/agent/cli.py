@@ -114,8 +114,11 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
     print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
     display = ProgressDisplay()
 
-    def resume(session: Any) -> Any:
-        return resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
+    async def resume(session: Any) -> dict[str, Any]:
+        # The new worker opens Blender's default scene; the saved anchor (or, for a run cut off
+        # before its first node, nothing at all) is what the run must continue from.
+        await session.call("new_scene", {})
+        return await resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
 
     return _run_and_report(lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id)
 

@@ -204,12 +204,38 @@ async def load_state(
     return cast(ArtisanState, snapshot.values)
 
 
+_PREDECESSOR = {
+    "execute_step": "evaluate_progress",
+    "capture_feedback": "execute_step",
+    "assess_quality": "capture_feedback",
+    "refine_step": "assess_quality",
+    "evaluate_progress": "assess_quality",
+}
+"""For each step node, a node whose outgoing edge leads back to it (used to re-enter it)."""
+
+_AFTER = {"analyze_scene": "plan", "plan": "execute_step", "complete": "__end__"}
+
+
+async def _replay_uncommitted(graph: Any, config: RunnableConfig, snapshot: Any) -> Any:
+    """Make a step node that finished but was killed before its checkpoint run again.
+
+    Its results are stored as pending writes that LangGraph would apply on resume, yet the
+    scene work it did may be lost with the worker, so it is re-entered like a node that never
+    finished: a fresh checkpoint "as" its predecessor, whose edge leads to it again.
+    """
+    done = [t.name for t in snapshot.tasks if t.result is not None and t.name in _PREDECESSOR]
+    if not done or snapshot.next:
+        return snapshot
+    await graph.aupdate_state(config, {}, as_node=_PREDECESSOR[done[0]])
+    return await graph.aget_state(config)
+
+
 async def _restore_scene(
     ctx: ArtisanContext, graph: Any, config: RunnableConfig, state: ArtisanState, nxt: str
 ) -> None:
     """Put the worker's scene back to the last accepted step; rewind a step cut off midway."""
     run_id = state["run_id"]
-    if nxt == "analyze_scene":
+    if nxt in ("analyze_scene", "__end__"):
         return
     index = state.get("current", 0)
     working = has_work(state)
@@ -265,11 +291,20 @@ async def resume_run(
         trace = TraceWriter(out_dir / TRACE_FILE, run_id, emit=emit)
         prefix = state.get("artifact_prefix", "")
         ctx = ArtisanContext(roles, runner, settings, trace, out_dir, prefix, clock)
-        if not snapshot.next:
+        snapshot = await _replay_uncommitted(graph, config, snapshot)
+        state = cast(ArtisanState, snapshot.values)
+        if not snapshot.next and not snapshot.tasks:
             report = build_report(state, provider=roles.provider, models=roles.model_names)
             write_report(report, out_dir)
             return report
         config = _config(run_id, settings, state.get("max_refinements"))
-        trace.event("run_resumed", next=list(snapshot.next), step=state.get("current", 0) + 1)
-        await _restore_scene(ctx, graph, config, state, snapshot.next[0])
+        trace.event(
+            "run_resumed",
+            next=list(snapshot.next or [t.name for t in snapshot.tasks]),
+            step=state.get("current", 0) + 1,
+        )
+        # Finished but uncommitted analyze_scene / plan / complete: LangGraph applies their
+        # results on resume and goes on with the node after them.
+        nxt = snapshot.next[0] if snapshot.next else _AFTER.get(snapshot.tasks[0].name, "__end__")
+        await _restore_scene(ctx, graph, config, state, nxt)
         return await _drive(graph, None, config, ctx, roles)

@@ -81,7 +81,3 @@ def replace_step(state: ArtisanState, index: int, **changes: Any) -> list[StepRe
     steps[index] = StepRecord(**record)  # type: ignore[typeddict-item]
     return steps
 
-
-def is_critical(state: ArtisanState, index: int, critical_steps: int) -> bool:
-    """The first ``critical_steps`` steps of the plan need the higher pass score."""
-    return index < critical_steps
