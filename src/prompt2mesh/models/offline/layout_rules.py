@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from prompt2mesh.models.offline.measure import highest_spot
 from prompt2mesh.models.offline.recipes.base import Vec3
 
 if TYPE_CHECKING:
@@ -71,12 +72,12 @@ def place_relative(
     surf = t.surface()
     if relation in ("on", "stacked"):
         top = surf.top_z
-        if top < 0.97 * t.size[2]:
-            # A seat under a higher back (sofa, chair, bed): 'on' means on its top, which by
-            # the recipe convention is at the back (+y); cats do lie there.
-            top = t.size[2]
-            back = max(0.0, t.size[1] / 2 - group[0].size[1] / 2)
-            bx, by = _rot(0.0, back, t.rotation_z)
+        spot = _highest(t)
+        if spot is not None and spot[2] > top + 0.02 + 0.05 * max(t.size[2], group[0].size[2]):
+            # Something stands higher than the declared top (a sofa's back, a fence's posts):
+            # 'on' means on the highest part; cats do lie on sofa backs.
+            top = spot[2]
+            bx, by = _rot(spot[0], spot[1], t.rotation_z)
             tx, ty = tx + bx, ty + by
         if arrangement == "stack":
             z = tz + top
@@ -125,6 +126,18 @@ def place_relative(
         _decorate(group, t)
     else:  # next_to, in_front_of, behind
         _beside(group, t, relation, layout)
+
+
+def _highest(t: Placement) -> tuple[float, float, float] | None:
+    """The highest spot of ``t`` at its most detailed (extra parts appear with detail)."""
+    recipe = t.info.recipe
+    if recipe is None:
+        return None
+    ctx = t.context()
+    calls = list(recipe.build(ctx))
+    for level in range(1, recipe.max_detail + 1):
+        calls.extend(recipe.detail(ctx, level))
+    return highest_spot(calls, t.name)
 
 
 def _apex(t: Placement) -> Vec3:
