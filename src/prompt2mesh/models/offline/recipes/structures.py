@@ -31,6 +31,25 @@ def _house(b: Builder) -> None:
     b.sphere("Entrance_Knob", 0.05, (0.35, -2.58, 1.0), mat=trim, segments=12, rings=6, level=2)
 
 
+def _cabin(b: Builder) -> None:
+    logs = b.mat("Logs", "#8b5a2b", primary=True, roughness=0.85)
+    roof = b.mat("Roof", "#4e342e", roughness=0.8)
+    door = b.mat("Entrance", "#3e2723", roughness=0.7)
+    glass = b.mat("Pane", "#9fc9e8", roughness=0.1)
+    stone = b.mat("Stone", STONE, roughness=0.9)
+    b.box("Body", (5.0, 4.0, 2.6), (0, 0, 1.3), mat=logs, bevel=0.03)
+    b.prism("Roof", 4.8, 1.8, 5.8, 2.6, mat=roof)
+    b.box("Chimney", (0.6, 0.6, 2.2), (2.2, 0.9, 3.0), mat=stone)
+    b.box("Entrance", (0.9, 0.08, 1.9), (0, -2.02, 0.95), mat=door)
+    for i, x in enumerate((-1.5, 1.5), start=1):
+        b.box(f"Pane_{i}", (0.8, 0.08, 0.7), (x, -2.02, 1.5), mat=glass)
+    # Log courses on the side walls (the front keeps its entrance and panes clear).
+    for i in range(4):
+        z = 0.3 + 0.65 * i
+        for j, x in enumerate((-2.5, 2.5), start=1):
+            b.cyl(f"Log_{j}_{i + 1}", 0.13, 4.1, (x, 0, z), mat=logs, rot=(90, 0, 0), segments=12, level=1)
+
+
 def _wall(b: Builder) -> None:
     stone = b.mat("Stone", STONE, primary=True, roughness=0.9)
     b.box("Body", (4.0, 0.4, 1.4), (0, 0, 0.7), mat=stone)
@@ -137,8 +156,10 @@ def _bridge(b: Builder) -> None:
             b.box(f"Baluster_{i}_{j}", (0.1, 0.1, 1.0), (x, y, 2.0), mat=wood)
 
 
-make_recipe("house", _house, synonyms=("home", "cottage", "cabin", "log_cabin", "hut", "building", "shed"),
+make_recipe("house", _house, synonyms=("home", "cottage", "building"),
             category=CAT, size=(6.6, 5.8, 5.3), default_color="#e8dcc0")  # fmt: skip
+make_recipe("cabin", _cabin, synonyms=("log_cabin", "hut", "shed", "shack", "lodge"), category=CAT,
+            size=(5.8, 4.8, 4.4), default_color="#8b5a2b")  # fmt: skip
 make_recipe("wall", _wall, synonyms=("stone_wall", "brick_wall", "garden_wall"), category=CAT,
             size=(4.3, 0.5, 1.6), default_color=STONE)  # fmt: skip
 make_recipe("fence", _fence, synonyms=("picket_fence", "railing"), category=CAT, size=(3.1, 0.06, 0.9),

@@ -158,14 +158,13 @@ make_recipe("airplane", _airplane, synonyms=("aeroplane", "plane", "jet", "aircr
 
 def _truck(b: Builder) -> None:
     paint = b.mat("Paint", "#1565c0", primary=True, metallic=0.3, roughness=0.4)
-    cargo = b.mat("Cargo", "#eceff1", roughness=0.6)
     tyre = b.mat("Tyre", TYRE, roughness=0.9)
     glazing = b.mat("Glazing", GLAZING, roughness=0.1)
     chrome = b.mat("Chrome", "#d0d0d0", metallic=1.0, roughness=0.2)
     b.box("Chassis", (6.5, 2.2, 0.3), (0, 0, 0.75), mat=tyre)
     b.box("Cab", (1.8, 2.3, 2.1), (2.3, 0, 1.95), mat=paint, bevel=0.08)
     b.box("Windscreen", (0.04, 2.0, 0.8), (3.21, 0, 2.45), mat=glazing)
-    b.box("Cargo_Body", (4.4, 2.4, 2.6), (-0.9, 0, 2.2), mat=cargo, bevel=0.05)
+    b.box("Cargo_Body", (4.4, 2.4, 2.6), (-0.9, 0, 2.2), mat=paint, bevel=0.05)
     b.box("Grille", (0.05, 1.6, 0.5), (3.21, 0, 1.3), mat=chrome)
     _wheels(b, (-2.3, -1.3, 2.2), 1.0, 0.5, 0.35, tyre, chrome)
 
