@@ -177,3 +177,20 @@ def test_chairs_around_a_long_table_line_its_sides_and_ends_facing_it() -> None:
         front = math.radians(c.rotation_z - 90.0)
         # the chair's front points at the table along the axis it stands on
         assert math.cos(front) * dx + math.sin(front) * dy > 0
+
+
+def test_groups_sharing_a_support_are_spread_over_its_top_without_overlapping() -> None:
+    lay = layout("Two red apples and a banana on a white plate")
+    plate = lay.get("Plate")
+    fruit = [p for p in lay.placements if p.target == "Plate"]
+    assert len(fruit) == 3
+    for a in fruit:
+        assert all(overlap(a, b) == 0.0 for b in fruit if b is not a)
+        assert abs(a.location[0] - plate.location[0]) <= plate.surface().top_half_extent[0]
+
+
+def test_on_a_support_with_a_higher_back_means_on_its_highest_part() -> None:
+    lay = layout("A cat sleeping on a sofa")
+    sofa, cat = lay.get("Sofa"), lay.get("Cat")
+    assert cat.location[2] == pytest.approx(sofa.size[2], abs=0.03)
+    assert cat.location[1] > sofa.location[1]  # the back of a sofa is at +y

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prompt2mesh.models.offline.kinds import DECORATION_KINDS, KindInfo, kind_info
+from prompt2mesh.models.offline.layout_packing import pack, separate, share_supports
 from prompt2mesh.models.offline.layout_rules import decoration_points, place_relative
 from prompt2mesh.models.offline.parser import ObjectSpec, RelationSpec, SceneSpec
 from prompt2mesh.models.offline.recipes.base import BuildContext, Surface, Vec3
@@ -274,8 +275,9 @@ def solve(spec: SceneSpec) -> Layout:
             root = _root(anchors, sid)
             clusters.setdefault(root, []).extend(group)
         layout.placements.extend(group)
-    _pack(list(clusters.values()))
-    _separate(layout.placements)
+    share_supports(layout.placements)
+    pack(list(clusters.values()))
+    separate(layout.placements)
     return layout
 
 
@@ -350,52 +352,6 @@ def _arrange(group: list[Placement], arrangement: str | None) -> None:
         x = (c - (min(n, cols) - 1) / 2) * (w + gap)
         y = r * (d + gap)
         p.location = (x, y, p.location[2])
-
-
-def _pack(clusters: list[list[Placement]]) -> None:
-    """Set independent clusters side by side along x, centred on the origin."""
-    if len(clusters) < 2:
-        return
-    spans = []
-    for c in clusters:
-        lo = min(p.bbox()[0][0] for p in c)
-        hi = max(p.bbox()[1][0] for p in c)
-        spans.append((lo, hi))
-    widths = [hi - lo for lo, hi in spans]
-    gap = max(0.3, 0.2 * max(widths))
-    total = sum(widths) + gap * (len(clusters) - 1)
-    x = -total / 2
-    for c, (lo, hi) in zip(clusters, spans, strict=True):
-        shift = x - lo
-        for p in c:
-            p.location = (p.location[0] + shift, p.location[1], p.location[2])
-        x += hi - lo + gap
-
-
-def _separate(placements: list[Placement]) -> None:
-    """Push apart ground-standing objects whose footprints still overlap (later one moves)."""
-    ground = [p for p in placements if p.relation in (None, "next_to", "in_front_of", "behind", "around")]
-    for _ in range(4):
-        moved = False
-        for i, a in enumerate(ground):
-            for b in ground[:i]:
-                if a.flies or b.flies or a.target == b.name and a.relation is None:
-                    continue
-                (alo, ahi), (blo, bhi) = a.bbox(), b.bbox()
-                ox = min(ahi[0], bhi[0]) - max(alo[0], blo[0])
-                oy = min(ahi[1], bhi[1]) - max(alo[1], blo[1])
-                if ox <= 0.01 or oy <= 0.01:
-                    continue
-                dx, dy = a.location[0] - b.location[0], a.location[1] - b.location[1]
-                if abs(dx) >= abs(dy):
-                    step = (ox + 0.1) * (1 if dx >= 0 else -1)
-                    a.location = (a.location[0] + step, a.location[1], a.location[2])
-                else:
-                    step = (oy + 0.1) * (1 if dy >= 0 else -1)
-                    a.location = (a.location[0], a.location[1] + step, a.location[2])
-                moved = True
-        if not moved:
-            return
 
 
 __all__ = ["Layout", "PartOverride", "Placement", "base_name", "decoration_points", "solve"]
