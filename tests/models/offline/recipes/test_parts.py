@@ -118,3 +118,16 @@ def test_no_word_names_two_recipes() -> None:
                 clashes.append(f"{word}: {seen[word]} and {kind}")
             seen[word] = kind
     assert not clashes
+
+
+def test_every_surface_lies_within_its_objects_box() -> None:
+    for kind, recipe in RECIPES.items():
+        ctx = BuildContext(name="S", scale=1.5)
+        surface = recipe.surface(ctx)
+        w, d, h = (1.5 * v for v in recipe.size)
+        assert 0.0 <= surface.top_z <= h + 1e-6, kind
+        assert surface.top_half_extent[0] <= w / 2 + 1e-6 and surface.top_half_extent[1] <= d / 2 + 1e-6, kind
+        if surface.inner_floor_z is not None:
+            assert 0.0 <= surface.inner_floor_z <= surface.top_z, kind
+        for name, point in surface.anchors.items():
+            assert 0.0 <= point[2] <= h + 1e-6, (kind, name)

@@ -2,6 +2,13 @@
 
 Importing this package registers every recipe in :data:`RECIPES`; :func:`lookup` maps a word
 from a prompt ("chairs", "Christmas tree", "couch") to its recipe.
+
+Beyond the conventions in :mod:`.base`: furniture, buildings and characters face -Y, vehicles
+and animals face +x; every recipe (flying ones too) is built with its lowest point at its
+origin; ``Surface.anchors`` names attachment points (a snowman's and a scarf's ``neck``, an
+ornament's and a star's ``centre``); options understood: ``round`` (table), ``neck_radius``
+(scarf). Part names never contain another kind's word (a house's door is ``Entrance``), except
+the snowman's own ``Scarf_*`` and ``Hat_*``, which a prompt may recolour.
 """
 
 from __future__ import annotations

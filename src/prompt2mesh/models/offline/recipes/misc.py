@@ -239,7 +239,7 @@ make_recipe("hat", _hat, synonyms=("top_hat", "fedora", "bowler_hat", "baseball_
             size=(0.34, 0.34, 0.162), default_color="#222222")  # fmt: skip
 make_recipe("star", _star, synonyms=("tree_topper", "star_topper"), category=CAT, size=(0.46, 0.05, 0.43),
             default_color=GOLD,
-            surface=_anchored(0.41, 0.05, centre=(0.0, 0.0, _STAR_CENTRE)))  # fmt: skip
+            surface=_anchored(0.43, 0.02, centre=(0.0, 0.0, _STAR_CENTRE)))  # fmt: skip
 make_recipe("lantern", _lantern, synonyms=("lamp_post_lantern", "oil_lamp", "paper_lantern"), category=CAT,
             size=(0.26, 0.26, 0.38), default_color="#2f2f2f")  # fmt: skip
 make_recipe("sign", _sign, synonyms=("signpost", "sign_post", "signboard", "billboard"), category=CAT,
