@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.live import SECRET, User, iter_sse, signup_and_login, stream_events
+from service.live import SECRET, LiveServer, User, iter_sse, make_settings, signup_and_login, stream_events
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -142,6 +142,29 @@ def test_a_run_interrupted_by_a_killed_server_is_resumed_when_it_starts_again(da
         assert [e["seq"] for e in full[:-1]] == sorted({e["seq"] for e in full[:-1]})
     finally:
         again.stop()
+
+
+def test_a_run_still_going_at_a_clean_shutdown_is_marked_interrupted_and_resumed_at_start(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path / "data", resume_runs_on_start=False)
+    with LiveServer(settings) as live:
+        user = signup_and_login(live.url, "carl")
+        run_id = user.client.post("/runs", json={"prompt": "a decorated christmas tree"}).json()["id"]
+        with user.client.stream("GET", f"/runs/{run_id}/events") as response:
+            for _name, event in iter_sse(response):
+                if event["type"] == "tool_call":
+                    break
+        user.client.close()
+    # Resuming on start is off here: the run waits, marked resumable, for the user.
+    with LiveServer(settings) as live:
+        user = _login(live.url, "carl")
+        assert user.client.get(f"/runs/{run_id}").json()["status"] == "interrupted"
+        assert user.client.post(f"/runs/{run_id}/resume").status_code == 202
+        events = stream_events(user, run_id)
+        assert events[-1] == {"type": "end", "status": "completed"}
+        statuses = [e["status"] for e in events if e["type"] == "status"]
+        assert statuses[:2] == ["queued", "running"] and "interrupted" in statuses
 
 
 def test_two_users_run_at_once_in_separate_workspaces(shared: ServeProcess, shared_data_dir: Path) -> None:
