@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +29,22 @@ def test_an_unsupported_store_url_is_refused_clearly() -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    if request.param == "postgres":
-        if not PG_URL:
-            pytest.skip("P2M_TEST_POSTGRES_URL is not set")
-        return Settings(data_dir=tmp_path, checkpoint_url=PG_URL, screenshot_size=96)
-    return Settings(data_dir=tmp_path, screenshot_size=96)
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings on a fresh store: a SQLite file, or a new PostgreSQL database (dropped after)."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path, screenshot_size=96)
+        return
+    if not PG_URL:
+        pytest.skip("P2M_TEST_POSTGRES_URL is not set")
+    import psycopg
+
+    name = f"p2m_ckpt_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = PG_URL.rpartition("/")
+    yield Settings(data_dir=tmp_path, checkpoint_url=f"{base}/{name}", screenshot_size=96)
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_every_node_is_checkpointed_under_the_run_id(
