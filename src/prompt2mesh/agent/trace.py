@@ -8,6 +8,7 @@ service streams and what ``prompt2mesh trace summary`` reads can never disagree.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -83,12 +84,18 @@ def read_events(path: Path) -> list[dict[str, Any]]:
     return events
 
 
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
+
+
 def find_traces(paths: Iterable[Path]) -> list[Path]:
     """Trace files named by ``paths``: files as given, folders searched for ``trace.jsonl``."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*trace.jsonl") if p.is_file()))
+            for root, dirs, files in os.walk(path):
+                # Virtual environments, caches and hidden folders never hold run traces.
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+                found.extend(Path(root) / f for f in sorted(files) if f.endswith("trace.jsonl"))
         elif path.is_file():
             found.append(path)
     return found
