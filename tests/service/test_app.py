@@ -202,6 +202,19 @@ def test_two_users_run_at_once_in_separate_workspaces(shared: ServeProcess, shar
     assert health["workers"]["active"] == 2
 
 
+def test_a_users_second_run_waits_for_the_first_since_both_edit_one_scene(shared: ServeProcess) -> None:
+    user = signup_and_login(shared.url, "patient")
+    first = user.client.post("/runs", json={"prompt": "a red cube"}).json()["id"]
+    second = user.client.post("/runs", json={"prompt": "a blue sphere"}).json()["id"]
+    events = {run_id: stream_events(user, run_id) for run_id in (first, second)}
+    for run_events in events.values():
+        assert run_events[-1] == {"type": "end", "status": "completed"}
+    finished = next(e["ts"] for e in events[first] if e["type"] == "run_finished")
+    started = next(e["ts"] for e in events[second] if e["type"] == "run_started")
+    assert started >= finished
+    assert [e["status"] for e in events[second] if e["type"] == "status"][0] == "queued"
+
+
 def test_many_live_watchers_of_one_run_all_see_it_to_the_end(shared: ServeProcess) -> None:
     # More watchers than database connections in the pool: streams must not hold one.
     watcher = signup_and_login(shared.url, "watched")
