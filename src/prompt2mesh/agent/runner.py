@@ -55,7 +55,7 @@ class RunRequest:
 
 
 def new_run_id() -> str:
-    """A sortable, unguessable run id: ``20261121-0612-3f9a1c``."""
+    """A sortable, unguessable run id: ``20261121-061204-3f9a1c``."""
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(3)
 
 
