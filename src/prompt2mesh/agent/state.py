@@ -80,4 +80,3 @@ def replace_step(state: ArtisanState, index: int, **changes: Any) -> list[StepRe
     record.update(changes)
     steps[index] = StepRecord(**record)  # type: ignore[typeddict-item]
     return steps
-
