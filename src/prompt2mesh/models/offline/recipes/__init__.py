@@ -21,6 +21,7 @@ from prompt2mesh.models.offline.recipes import (  # noqa: F401  (importing regis
     food,
     furniture,
     household,
+    interior,
     misc,
     nature,
     outdoor,
