@@ -3,6 +3,7 @@ database, starts the worker manager and resumes runs a previous stop interrupted
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -41,7 +42,13 @@ def make_worker_manager(settings: Settings) -> WorkerManager:
     """
     if settings.worker_backend == "local":
         return LocalWorkerManager.from_settings(settings)
-    raise ValueError(f"worker backend {settings.worker_backend!r} is not available; use 'local'")
+    try:
+        # A pod backend implements the same WorkerManager interface in its own module.
+        module = importlib.import_module(f"prompt2mesh.workers.{settings.worker_backend}")
+    except ModuleNotFoundError as exc:
+        raise ValueError(f"worker backend {settings.worker_backend!r} is not available; use 'local'") from exc
+    manager: WorkerManager = module.WorkerManagerImpl.from_settings(settings)
+    return manager
 
 
 def create_app(
