@@ -46,9 +46,10 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 _COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_mcp]  # type: ignore[type-arg]
 
 
-def _load_optional_commands() -> None:
+def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
     import importlib
 
+    found: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
     for module in (
         "prompt2mesh.agent.cli",
         "prompt2mesh.agent.editing.cli",
@@ -61,7 +62,8 @@ def _load_optional_commands() -> None:
             if exc.name != module:
                 raise
             continue
-        _COMMANDS.extend(mod.COMMANDS)
+        found.extend(mod.COMMANDS)
+    return found
 
 
 def build_parser(*, worker_only: bool = False) -> argparse.ArgumentParser:
@@ -72,9 +74,7 @@ def build_parser(*, worker_only: bool = False) -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(prog="prompt2mesh", description="Turn words into editable 3D models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    if not worker_only:
-        _load_optional_commands()
-    for add in _COMMANDS:
+    for add in _COMMANDS if worker_only else [*_COMMANDS, *_optional_commands()]:
         add(sub)
     return parser
 

@@ -68,7 +68,9 @@ def make_roles(
     else:
         provider = settings.provider
     cache = _is_anthropic(model) if prompt_caching is None else prompt_caching
-    retry = RetryPolicy(delays=tuple(settings.retry_delays_s), **({"sleep": sleep} if sleep else {}))
+    retry = RetryPolicy(
+        delays=tuple(settings.retry_delays_s), **({"sleep": sleep} if sleep is not None else {})
+    )
     rounds = settings.executor_max_rounds
     gemini = _is_gemini(model)
     return Roles(
