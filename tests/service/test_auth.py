@@ -154,3 +154,17 @@ def test_the_openapi_schema_documents_every_route(client: httpx.Client) -> None:
         "/runs/{run_id}/files", "/runs/{run_id}/files/{name}",
     }  # fmt: skip
     assert expected <= set(paths)
+
+
+def test_many_failed_log_ins_from_one_address_are_limited_across_usernames(tmp_path: Path) -> None:
+    # login_max_failures=1: one failure blocks a username, ten block the address.
+    with (
+        LiveServer(make_settings(tmp_path, login_max_failures=1)) as live,
+        httpx.Client(base_url=live.url, timeout=30) as client,
+    ):
+        client.post("/auth/signup", json={"username": "victim", "password": PASSWORD})
+        for i in range(10):
+            guess = client.post("/auth/login", json={"username": f"guess{i}", "password": "nope"})
+            assert guess.status_code == 401
+        blocked = client.post("/auth/login", json={"username": "victim", "password": PASSWORD})
+        assert blocked.status_code == 429 and "from this address" in blocked.json()["error"]["message"]

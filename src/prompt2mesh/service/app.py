@@ -75,6 +75,8 @@ def create_app(
             workers=manager,
             runs=run_manager,
             login_limiter=LoginRateLimiter(settings.login_max_failures, settings.login_window_s),
+            # Guessing across many usernames from one address: a looser limit of its own.
+            address_limiter=LoginRateLimiter(settings.login_max_failures * 10, settings.login_window_s),
         )
         await manager.start()
         await run_manager.start()

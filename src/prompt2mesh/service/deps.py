@@ -27,6 +27,7 @@ class Services:
     workers: WorkerManager
     runs: RunManager
     login_limiter: LoginRateLimiter
+    address_limiter: LoginRateLimiter
 
 
 def get_services(request: Request) -> Services:

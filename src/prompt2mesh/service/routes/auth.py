@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request, Response, status
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from prompt2mesh.service.deps import Claims, CurrentUser, ServicesDep, SessionDep
@@ -48,21 +49,25 @@ async def login(body: LoginBody, db: SessionDep, services: ServicesDep, request:
 
     Too many failures for one username within the window answer 429 with ``Retry-After``.
     """
-    limiter = services.login_limiter
     key = f"user:{body.username.lower()}"
-    wait = limiter.retry_after(key)
-    if wait is not None:
-        raise TooManyAttempts(
-            f"too many failed log-ins for {body.username!r}; try again in {int(wait) + 1} s",
-            retry_after_s=wait,
-        )
+    address = f"addr:{request.client.host if request.client else 'unknown'}"
+    for limiter, k, what in (
+        (services.login_limiter, key, f"for {body.username!r}"),
+        (services.address_limiter, address, "from this address"),
+    ):
+        wait = limiter.retry_after(k)
+        if wait is not None:
+            raise TooManyAttempts(
+                f"too many failed log-ins {what}; try again in {int(wait) + 1} s", retry_after_s=wait
+            )
     user = db.scalar(select(User).where(User.username == body.username))
     # Verify against a dummy hash for unknown users, so timing does not reveal who exists.
     ok = await asyncio.to_thread(verify_password, user.password_hash if user else DUMMY_HASH, body.password)
     if user is None or not ok:
-        limiter.failed(key)
+        services.login_limiter.failed(key)
+        services.address_limiter.failed(address)
         raise BadCredentials("wrong username or password")
-    limiter.succeeded(key)
+    services.login_limiter.succeeded(key)
     settings = services.settings
     token, _ = create_access_token(user.id, settings.secret_key, settings.access_token_minutes)
     if settings.warm_worker_on_login:
@@ -84,6 +89,8 @@ async def logout(claims: Claims, db: SessionDep) -> Response:
     """Revoke the token used for this request."""
     if db.get(RevokedToken, claims.jti) is None:
         db.add(RevokedToken(jti=claims.jti, expires_at=claims.expires_at))
+        # Expired tokens are refused anyway: their revocations need not be kept.
+        db.execute(delete(RevokedToken).where(RevokedToken.expires_at < datetime.now(UTC)))
         db.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
