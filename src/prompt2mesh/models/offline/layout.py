@@ -135,16 +135,22 @@ def base_name(word: str) -> str:
 
 def _instances(spec: SceneSpec) -> dict[int, list[Placement]]:
     out: dict[int, list[Placement]] = {}
-    used: set[str] = set()
+    totals: dict[str, int] = {}
+    for obj in spec.objects:
+        totals[base_name(obj.word)] = totals.get(base_name(obj.word), 0) + obj.count
+    seen: dict[str, int] = {}
     for obj in spec.objects:
         info = kind_info(obj.kind)
         base = base_name(obj.word)
-        while base in used:
-            base = base + "_B"
-        used.add(base)
         group: list[Placement] = []
         for i in range(obj.count):
-            name = base if obj.count == 1 else f"{base}_{i + 1:02d}" if obj.count >= 10 else f"{base}_{i + 1}"
+            # Numbered across every group with the same name: 'a red chair and a blue chair'
+            # gives Chair_1 and Chair_2; twelve eggs give Egg_01 ... Egg_12.
+            seen[base] = seen.get(base, 0) + 1
+            total = totals[base]
+            name = (
+                base if total == 1 else f"{base}_{seen[base]:02d}" if total >= 10 else f"{base}_{seen[base]}"
+            )
             group.append(
                 Placement(
                     name=name,
