@@ -9,7 +9,7 @@ from typing import Any
 from prompt2mesh.models.offline.build import build_calls, override_calls, root_names
 from prompt2mesh.models.offline.layout import Layout, Placement
 from prompt2mesh.models.offline.scene_facts import scene_objects
-from prompt2mesh.models.offline.understanding import Understanding, understand
+from prompt2mesh.models.offline.understanding import Understanding, relation_words, understand
 from prompt2mesh.models.roles import Plan, PlanStep, RefinedPrompt, RoleContext, ToolCall
 
 MAX_OBJECT_STEPS = 8
@@ -57,9 +57,9 @@ def _group_steps(u: Understanding) -> list[tuple[str, list[Placement]]]:
             "hanging_on",
             "leaning_against",
         ):
-            title = f"Place {what} {first.relation.replace('_', ' ')} the {first.target}"
+            title = f"Place {what} {relation_words(first.relation)} the {first.target}"
         else:
-            title = f"Build {what}"
+            title = f"Build {what}{u.overrides_of(first.name)}"
         out.append((title.replace("_", " "), members))
     if len(out) > MAX_OBJECT_STEPS:
         head, tail = out[: MAX_OBJECT_STEPS - 1], out[MAX_OBJECT_STEPS - 1 :]

@@ -9,6 +9,7 @@ from typing import Any
 
 from prompt2mesh.models.offline.layout import Layout, Placement, solve
 from prompt2mesh.models.offline.parser import ObjectSpec, SceneSpec, parse
+from prompt2mesh.models.offline.scene_facts import main_class
 from prompt2mesh.models.offline.vocabulary import COLORS
 
 _HEX_TO_WORD = {v: k for k, v in reversed(list(COLORS.items()))}
@@ -45,8 +46,10 @@ class Understanding:
         obj = self.spec.get(spec_id)
         words: list[str] = []
         words.extend(obj.size_words)
-        if obj.rainbow:
-            words.append("colourful")
+        if obj.shape and obj.shape not in obj.word:
+            words.append(obj.shape)
+        if obj.rainbow and obj.palette != "festive":
+            words.append("rainbow-coloured")
         elif obj.color_word:
             words.append(obj.color_word)
         if obj.material and obj.material not in (obj.color_word or ""):
@@ -55,14 +58,27 @@ class Understanding:
         count = _NUMBERS.get(obj.count, str(obj.count))
         if count == "a" and (words or [noun])[0][0] in "aeiou":
             count = "an"
-        return " ".join([count, *words, noun])
+        text = " ".join([count, *words, noun])
+        if obj.palette == "festive":
+            text += " in red, gold, silver and blue"
+        return text
+
+    def overrides_of(self, host: str) -> str:
+        """' with a red scarf' for the parts of ``host`` the prompt recoloured."""
+        return "".join(
+            f" with {'an' if main_class(o.color)[0] in 'aeiou' else 'a'} {main_class(o.color)} "
+            f"{o.parts[0].removeprefix(o.host + '_').split('_')[0].lower()}"
+            for o in self.layout.overrides
+            if o.host == host
+        )
 
     def describe_group(self, members: list[Placement]) -> str:
         first = members[0]
         w, d, h = first.size
         text = f"{self.phrase(first.spec_id).capitalize()}, about {h:.2f} m tall and {max(w, d):.2f} m wide"
         if first.relation and first.target:
-            text += f", {first.relation.replace('_', ' ')} {first.target}"
+            text += f", {relation_words(first.relation)} {first.target}"
+        text += self.overrides_of(first.name)
         how = "its recipe" if first.info.recipe else "a proxy shape (no recipe for this kind)"
         return f"{text}; built from {how}; named {', '.join(p.name for p in members[:6])}."
 
@@ -76,13 +92,8 @@ class Understanding:
             first = members[0]
             text = f"{self.phrase(obj.id)} (about {first.size[2]:.2f} m tall)"
             if first.relation and first.target:
-                text += f" {first.relation.replace('_', ' ')} the {first.target.replace('_', ' ')}"
-            parts.append(text)
-        parts.extend(
-            f"the {o.host.replace('_', ' ')}'s {o.parts[0].removeprefix(o.host + '_').split('_')[0].lower()} "
-            f"coloured {o.color}"
-            for o in self.layout.overrides
-        )
+                text += f" {relation_words(first.relation)} the {first.target.replace('_', ' ')}"
+            parts.append(text + self.overrides_of(first.name))
         body = "; ".join(parts) if parts else "nothing recognisable"
         return f"{body[0].upper()}{body[1:]}. Everything stands on a ground plane, lit by three lights and framed by the camera."
 
@@ -101,6 +112,22 @@ class Understanding:
             }
             for p in self.layout.placements
         ]
+
+
+_RELATION_WORDS = {
+    "top_of": "on top of",
+    "decoration": "hung on",
+    "worn": "worn by",
+    "hanging_on": "hanging on",
+    "leaning_against": "leaning against",
+    "in_front_of": "in front of",
+    "next_to": "next to",
+}
+
+
+def relation_words(relation: str) -> str:
+    """How a relation reads in a sentence ('top_of' -> 'on top of')."""
+    return _RELATION_WORDS.get(relation, relation.replace("_", " "))
 
 
 def _plural(word: str) -> str:
