@@ -60,6 +60,12 @@ def test_every_recipe_builds_a_grounded_named_object_of_its_size_that_gains_deta
     for axis, (got, want) in enumerate(zip(box["dimensions"], recipe.size, strict=True)):
         if abs(got - want) > SIZE_TOLERANCE * want + 0.01:
             problems.append(f"size along {'xyz'[axis]} is {got:.3f} m, declared {want} m")
+    # The origin is the bottom centre, so the layout can place objects by their footprint.
+    problems += [
+        f"footprint off-centre along {'xy'[axis]}: centre at {box['center'][axis]:.3f} m"
+        for axis in (0, 1)
+        if abs(box["center"][axis]) > 0.12 * box["dimensions"][axis] + 0.02
+    ]
     if not recipe.flies and abs(box["min"][2]) > GROUND_TOLERANCE:
         problems.append(f"not grounded: lowest point at z={box['min'][2]:.3f}")
 

@@ -45,13 +45,13 @@ def _fireplace(b: Builder) -> None:
     dark = b.mat("Soot", "#1e1a16", roughness=1.0)
     wood = b.mat("Mantel", "#5c3a1e", roughness=0.6)
     fire = b.mat("Flame", "#ff7b00", emission_color="#ff6a00", emission_strength=6.0)
-    b.box("Chimney_Breast", (1.6, 0.5, 1.2), (0, 0, 0.6), mat=brick)
-    b.box("Firebox", (0.9, 0.1, 0.7), (0, -0.21, 0.4), mat=dark)
-    b.box("Mantel", (1.8, 0.6, 0.08), (0, -0.04, 1.24), mat=wood)
-    b.box("Base_Slab", (1.8, 0.5, 0.05), (0, -0.45, 0.025), mat=brick)
-    b.cone("Flame", 0.15, 0.35, (0, -0.24, 0.25), mat=fire, segments=10)
+    b.box("Chimney_Breast", (1.6, 0.5, 1.2), (0, 0.22, 0.6), mat=brick)
+    b.box("Firebox", (0.9, 0.1, 0.7), (0, 0.01, 0.4), mat=dark)
+    b.box("Mantel", (1.8, 0.6, 0.08), (0, 0.18, 1.24), mat=wood)
+    b.box("Base_Slab", (1.8, 0.5, 0.05), (0, -0.23, 0.025), mat=brick)
+    b.cone("Flame", 0.15, 0.35, (0, -0.02, 0.25), mat=fire, segments=10)
     for i, x in enumerate((-0.12, 0.12), start=1):
-        b.tube(f"Firewood_{i}", (x - 0.15, -0.24, 0.1), (x + 0.15, -0.24, 0.1), 0.04, mat=wood, level=1)
+        b.tube(f"Firewood_{i}", (x - 0.15, -0.02, 0.1), (x + 0.15, -0.02, 0.1), 0.04, mat=wood, level=1)
 
 
 def _piano(b: Builder) -> None:

@@ -112,9 +112,9 @@ def _lantern(b: Builder) -> None:
 def _sign(b: Builder) -> None:
     board = b.mat("Board", "#f5f5f0", primary=True, roughness=0.6)
     wood = b.mat("Post", "#8b5a2b", roughness=0.8)
-    b.box("Post", (0.08, 0.08, 1.8), (0, 0.05, 0.9), mat=wood)
-    b.box("Board", (0.8, 0.04, 0.5), (0, 0, 1.45), mat=board)
-    b.box("Board_Frame", (0.84, 0.03, 0.54), (0, 0.02, 1.45), mat=wood, level=1)
+    b.box("Post", (0.08, 0.08, 1.8), (0, 0.015, 0.9), mat=wood)
+    b.box("Board", (0.8, 0.04, 0.5), (0, -0.035, 1.45), mat=board)
+    b.box("Board_Frame", (0.84, 0.03, 0.54), (0, -0.015, 1.45), mat=wood, level=1)
 
 
 def _ladder(b: Builder) -> None:

@@ -122,8 +122,8 @@ def _bush(b: Builder) -> None:
 
 def _rock(b: Builder) -> None:
     stone = b.mat("Stone", "#7d7d78", primary=True, roughness=0.95)
-    b.ico("Boulder", 0.4, (0, 0, 0.24), mat=stone, scale=(1.0, 0.8, 0.6), rot=(0, 0, 20))
-    b.ico("Pebble", 0.15, (0.42, -0.18, 0.09), mat=stone, scale=(1.0, 0.8, 0.6), rot=(0, 0, 70))
+    b.ico("Boulder", 0.4, (-0.1, 0, 0.24), mat=stone, scale=(1.0, 0.8, 0.6), rot=(0, 0, 20))
+    b.ico("Pebble", 0.15, (0.32, -0.18, 0.09), mat=stone, scale=(1.0, 0.8, 0.6), rot=(0, 0, 70))
 
 
 def _stem_and_leaves(b: Builder, height: float, radius: float, mat: str, leaf: float = 0.05) -> None:

@@ -64,7 +64,7 @@ def _palm_tree(b: Builder) -> None:
     leaves = b.mat("Fronds", "#3c9a3c", primary=True, roughness=0.8)
     bark = b.mat("Bark", "#9c7a4c", roughness=0.9)
     nut = b.mat("Coconut", "#5d4037", roughness=0.8)
-    pts = [(0.0, 0.0, 0.03), (0.12, 0.0, 1.2), (0.3, 0.0, 2.4), (0.55, 0.0, 3.5), (0.8, 0.0, 4.5)]
+    pts = [(-0.4, 0.0, 0.012), (-0.3, 0.0, 1.2), (-0.18, 0.0, 2.4), (-0.08, 0.0, 3.5), (0.0, 0.0, 4.5)]
     for i, (p, q) in enumerate(zip(pts, pts[1:], strict=False), start=1):
         b.tube(f"Trunk_{i}", p, q, 0.16 - 0.02 * i, mat=bark, segments=12)
     top = pts[-1]

@@ -38,13 +38,13 @@ def _sword(b: Builder) -> None:
     grip = b.mat("Grip", "#5d4037", roughness=0.7)
     gold = b.mat("Guard", GOLD, metallic=1.0, roughness=0.3)
     # Lying flat on the ground, point towards +x.
-    b.box("Blade", (0.8, 0.045, 0.008), (0.2, 0, 0.018), mat=steel, bevel=0.002)
+    b.box("Blade", (0.8, 0.045, 0.008), (0.07, 0, 0.018), mat=steel, bevel=0.002)
     b.cone(
-        "Point", 0.032, 0.08, (0.64, 0, 0.018), mat=steel, rot=(0, 90, 0), scale=(0.25, 1.0, 1.0), segments=4
+        "Point", 0.032, 0.08, (0.51, 0, 0.018), mat=steel, rot=(0, 90, 0), scale=(0.25, 1.0, 1.0), segments=4
     )
-    b.box("Guard", (0.03, 0.2, 0.03), (-0.215, 0, 0.018), mat=gold)
-    b.cyl("Grip", 0.015, 0.16, (-0.31, 0, 0.018), mat=grip, rot=(0, 90, 0), segments=12)
-    b.sphere("Pommel", 0.018, (-0.4, 0, 0.018), mat=gold, segments=12, rings=6)
+    b.box("Guard", (0.03, 0.2, 0.03), (-0.345, 0, 0.018), mat=gold)
+    b.cyl("Grip", 0.015, 0.16, (-0.44, 0, 0.018), mat=grip, rot=(0, 90, 0), segments=12)
+    b.sphere("Pommel", 0.018, (-0.53, 0, 0.018), mat=gold, segments=12, rings=6)
 
 
 def _shield(b: Builder) -> None:
