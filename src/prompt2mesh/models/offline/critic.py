@@ -187,7 +187,7 @@ class OfflineCritic:
             word = main_class(p.color)
             if word in ("white", "black", "gray", "brown"):
                 continue
-            if fractions.get(word, 0.0) < 0.0015:
+            if fractions.get(word, 0.0) < 0.0004:
                 f.add(
                     "invisible",
                     f"no {word} is visible in the image although {p.name} should be {word}: hidden or out of view",

@@ -71,7 +71,7 @@ def _group_steps(u: Understanding) -> list[tuple[str, list[Placement]]]:
 def _ground_step(layout: Layout) -> list[ToolCall]:
     lo, hi = layout.extent()
     span = max(hi[0] - lo[0], hi[1] - lo[1])
-    size = round(min(400.0, max(1.5, span * 2.0 + 1.0)), 2)
+    size = round(min(400.0, max(0.8, span * 1.8 + 0.4)), 2)
     cx, cy = round((lo[0] + hi[0]) / 2, 3), round((lo[1] + hi[1]) / 2, 3)
     return [
         ToolCall(tool="set_world", args={"color": "#2b2d33", "strength": 1.0}),
