@@ -4,7 +4,8 @@ Hierarchy (``code`` -> HTTP status)::
 
     ServiceError                       "error"                 500
     ├── BadRequest                     "bad_request"           400
-    │   └── InvalidPath                "invalid_path"          400
+    │   ├── InvalidPath                "invalid_path"          400
+    │   └── BadAudio                   "bad_audio"             400
     ├── NotAuthenticated               "not_authenticated"     401
     │   ├── InvalidToken               "invalid_token"         401
     │   ├── TokenExpired               "token_expired"         401
@@ -13,7 +14,9 @@ Hierarchy (``code`` -> HTTP status)::
     ├── Conflict                       "conflict"              409
     │   ├── UsernameTaken              "username_taken"        409
     │   ├── RunNotResumable            "run_not_resumable"     409
-    │   └── RunNotActive               "run_not_active"        409
+    │   ├── RunNotActive               "run_not_active"        409
+    │   ├── NoScene                    "no_scene"              409
+    │   └── SceneBusy                  "scene_busy"            409
     ├── TooManyAttempts                "too_many_attempts"     429  (Retry-After)
     └── Unavailable                    "unavailable"           503
         └── WorkersBusy (workers pkg)  "workers_busy"          503  (Retry-After)
@@ -40,6 +43,10 @@ class BadRequest(ServiceError):
 
 class InvalidPath(BadRequest):
     code = "invalid_path"
+
+
+class BadAudio(BadRequest):
+    code = "bad_audio"
 
 
 class NotAuthenticated(ServiceError):
@@ -76,6 +83,14 @@ class RunNotResumable(Conflict):
 
 class RunNotActive(Conflict):
     code = "run_not_active"
+
+
+class NoScene(Conflict):
+    code = "no_scene"
+
+
+class SceneBusy(Conflict):
+    code = "scene_busy"
 
 
 class TooManyAttempts(ServiceError):
