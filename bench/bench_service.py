@@ -12,6 +12,7 @@ logged-in user, and errors (HTTP errors, runs not ``completed``). Not a test: it
 ``bench/results/service.json`` and prints a table.
 
     .venv/bin/python bench/bench_service.py [--levels 1 4 8 16] [--prompt "..."]
+        [--postgres-url postgresql://postgres@127.0.0.1:55432/postgres]   # also on PostgreSQL
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _memory(pids: list[int]) -> dict[str, int]:
 
 
 class Server:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
@@ -183,9 +184,19 @@ def _stats(values: list[float]) -> dict[str, float] | None:
     }
 
 
-def bench_level(n: int, prompt: str) -> dict[str, Any]:
+def _fresh_postgres(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rpartition("/")[0] + "/" + name
+
+
+def bench_level(n: int, prompt: str, postgres_url: str | None = None) -> dict[str, Any]:
+    database_url = _fresh_postgres(postgres_url, f"p2m_bench_{n}") if postgres_url else None
     with tempfile.TemporaryDirectory(prefix=f"p2m-bench-{n}-") as tmp:
-        server = Server(Path(tmp) / "data")
+        server = Server(Path(tmp) / "data", database_url)
         try:
             baseline = server.memory()
             clients = [_user(server.url, f"user{i:02d}") for i in range(n)]
@@ -258,13 +269,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 4, 8, 16])
     parser.add_argument("--prompt", default="a red cube on a blue table")
+    parser.add_argument(
+        "--postgres-url", default=None, help="also run every level on a fresh PostgreSQL database"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "service.json")
     args = parser.parse_args()
-    levels = []
-    for n in args.levels:
-        result = bench_level(n, args.prompt)
-        levels.append(result)
-        print(json.dumps(result), flush=True)
+    runs = []
+    for database in ["sqlite"] + (["postgresql"] if args.postgres_url else []):
+        levels = []
+        for n in args.levels:
+            result = bench_level(n, args.prompt, args.postgres_url if database == "postgresql" else None)
+            levels.append(result)
+            print(database, json.dumps(result), flush=True)
+        runs.append({"database": database, "levels": levels})
     report = {
         "benchmark": "service: N users start a run at the same moment against one server",
         "prompt": args.prompt,
@@ -279,17 +296,17 @@ def main() -> int:
             "idle_memory_per_logged_in_user_mb": 350,
             "time_to_first_event_at_8_users_s": 2.0,
         },
-        "levels": levels,
+        "runs": runs,
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(
-        f"{'users':>5} {'errors':>6} {'first ev p50':>12} {'agent ev p50':>12} {'total p50':>9} {'runs/min':>8} {'idle MB/user (pss)':>18} {'peak MB (pss)':>13}"
+        f"{'db':>10} {'users':>5} {'errors':>6} {'first ev p50':>12} {'agent ev p50':>12} {'total p50':>9} {'runs/min':>8} {'idle MB/user (pss)':>18} {'peak MB (pss)':>13}"
     )
-    for r in levels:
+    for r, database in ((r, run["database"]) for run in runs for r in run["levels"]):
         print(
-            f"{r['users']:>5} {r['errors']:>6} {(r['time_to_first_event_s'] or {}).get('p50', '-'):>12} "
+            f"{database:>10} {r['users']:>5} {r['errors']:>6} {(r['time_to_first_event_s'] or {}).get('p50', '-'):>12} "
             f"{(r['time_to_first_agent_event_s'] or {}).get('p50', '-'):>12} {(r['total_s'] or {}).get('p50', '-'):>9} "
             f"{r['throughput_runs_per_min']:>8} {r['memory_mb']['idle_per_user_pss']:>18} {r['memory_mb']['peak_pss']:>13}"
         )

@@ -90,8 +90,9 @@ class RunManager:
         """Start (or resume) the run's job in the background."""
         if run_id in self._jobs:
             return
-        next_seq = await asyncio.to_thread(self.store.last_seq, run_id) + 1
-        job = self._jobs[run_id] = _Job(run_id, user_id, next_seq)
+        # Claim the slot before awaiting, so a double submit cannot start two jobs.
+        job = self._jobs[run_id] = _Job(run_id, user_id, next_seq=0)
+        job.next_seq = await asyncio.to_thread(self.store.last_seq, run_id) + 1
         job.task = asyncio.create_task(self._execute(job, resume), name=f"p2m-run-{run_id}")
 
     async def cancel(self, run_id: str) -> bool:
