@@ -16,7 +16,6 @@ def test_eval_prints_a_row_per_prompt_and_the_pass_rate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("P2M_SCREENSHOT_SIZE", "256")
     suite = tmp_path / "suite.jsonl"
     suite.write_text(
         json.dumps(
