@@ -77,3 +77,11 @@ async def test_completed_steps_are_those_whose_objects_already_exist(runner: Thr
         await built.roles.executor.execute(step, built.ctx)
     done = await built.roles.planner.completed_steps(built.plan, {}, built.ctx)
     assert done == [s.number for s in built.plan.steps[:-1]]
+
+
+async def test_a_ground_named_in_the_prompt_replaces_the_stage_plane(runner: ThreadedRunner) -> None:
+    built = await build(runner, "a red ball on the grass")
+    assert built.plan.steps[0].action == "Prepare the world"
+    boxes = (await runner.call("get_bounding_boxes", {"names": ["Grass", "Ball"]})).result["boxes"]
+    assert boxes["Ball"]["min"][2] == pytest.approx(boxes["Grass"]["max"][2], abs=0.03)
+    assert not (await runner.call("get_object_info", {"name": "Ground"})).ok

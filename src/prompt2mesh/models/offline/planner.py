@@ -109,13 +109,23 @@ def make_plan(u: Understanding) -> Plan:
             )
         )
 
-    add(
-        "Prepare the ground and the world",
-        _ground_step(u.layout),
-        [GROUND_NAME],
-        "A neutral ground plane under the whole layout and a dark studio background.",
-        "A flat ground at z = 0 large enough for every object.",
-    )
+    if any(p.kind == "ground" or p.name == GROUND_NAME for p in u.layout.placements):
+        # The prompt names its own ground ('on the grass'): it is built as an object instead.
+        add(
+            "Prepare the world",
+            _ground_step(u.layout)[:1],
+            [],
+            "A dark studio background; the ground the prompt asks for is built as an object.",
+            "The world background set.",
+        )
+    else:
+        add(
+            "Prepare the ground and the world",
+            _ground_step(u.layout),
+            [GROUND_NAME],
+            "A neutral ground plane under the whole layout and a dark studio background.",
+            "A flat ground at z = 0 large enough for every object.",
+        )
     for title, members in _group_steps(u):
         calls: list[ToolCall] = []
         for p in members:
