@@ -73,7 +73,13 @@ export const api = {
   startWorker: () => request("POST", "/workers/me"),
   listRuns: (limit = 50) => request("GET", `/runs?limit=${limit}`),
   getRun: (id) => request("GET", `/runs/${encodeURIComponent(id)}`),
-  startRun: (prompt, options = undefined) => request("POST", "/runs", options ? { prompt, options } : { prompt }),
+  startRun: (prompt, options = undefined, sessionId = undefined) =>
+    request("POST", "/runs", { prompt, ...(options ? { options } : {}), ...(sessionId ? { session_id: sessionId } : {}) }),
+  deleteSession: (id) => request("DELETE", `/sessions/${encodeURIComponent(id)}`),
+  createSession: (title) => request("POST", "/sessions", { title: title.slice(0, 200) }),
+  sendCommand: (sessionId, text) => request("POST", `/sessions/${encodeURIComponent(sessionId)}/commands`, { text }),
+  undoCommand: (sessionId) => request("POST", `/sessions/${encodeURIComponent(sessionId)}/commands/undo`),
+  listCommands: (sessionId) => request("GET", `/sessions/${encodeURIComponent(sessionId)}/commands`),
   cancelRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/cancel`),
   resumeRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/resume`),
   listFiles: (id) => request("GET", `/runs/${encodeURIComponent(id)}/files`),
@@ -89,10 +95,37 @@ export function fileUrl(runId, name) {
 export async function fetchFile(runId, name, { signal } = {}) {
   const res = await fetch(fileUrl(runId, name), {
     headers: { Authorization: `Bearer ${auth.token}` },
+    // Edits rewrite scene.glb in place: always revalidate, never a stale cached copy.
+    cache: "no-cache",
     signal,
   });
   if (!res.ok) throw await toError(res);
   return res.blob();
+}
+
+/** Uploads a recording (push-to-talk) and returns what was heard: {text, language, duration_s}. */
+export async function transcribe(sessionId, blob) {
+  const form = new FormData();
+  const ext = (blob.type.split(";")[0].split("/")[1] || "webm").replace(/[^a-z0-9]/g, "") || "webm";
+  form.append("audio", blob, `command.${ext}`);
+  let res;
+  try {
+    res = await fetch(`/sessions/${encodeURIComponent(sessionId)}/voice`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${auth.token}` },
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection and try again.");
+  }
+  if (!res.ok) throw await toError(res);
+  return res.json();
+}
+
+/** Follows one command's event stream (same format and rules as a run's). */
+export function followCommandEvents(sessionId, commandId, onEvent, opts) {
+  const base = `/sessions/${encodeURIComponent(sessionId)}/commands/${encodeURIComponent(commandId)}/events`;
+  return followStream(base, onEvent, opts);
 }
 
 /**
@@ -104,13 +137,17 @@ export async function fetchFile(runId, name, { signal } = {}) {
  * @param {(event: object) => void} onEvent  called once per event, in order, never twice
  * @param {{signal: AbortSignal, onEnd?: (status: string) => void}} opts
  */
-export async function followEvents(runId, onEvent, { signal, onEnd = () => {} }) {
+export function followEvents(runId, onEvent, opts) {
+  return followStream(`/runs/${encodeURIComponent(runId)}/events`, onEvent, opts);
+}
+
+async function followStream(base, onEvent, { signal, onEnd = () => {} }) {
   let lastSeq = 0;
   let failures = 0;
   while (!signal.aborted) {
     let ended = false;
     try {
-      const res = await fetch(`/runs/${encodeURIComponent(runId)}/events?after=${lastSeq}`, {
+      const res = await fetch(`${base}?after=${lastSeq}`, {
         headers: { Accept: "text/event-stream", Authorization: `Bearer ${auth.token}` },
         signal,
       });

@@ -1,9 +1,12 @@
 // Prompt2Mesh web UI: sign in, start runs from the chat box, follow them live, view and
-// download the result, browse history. Plain ES modules served by the app itself.
+// download the result, browse history, then keep talking to the model (typed or spoken
+// follow-up edits, undo). Plain ES modules served by the app itself.
 
-import { api, ApiError, auth, fetchFile, followEvents, hooks } from "./api.js";
+import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, transcribe } from "./api.js";
+import { changedScene, EditLog } from "./edits.js";
 import { RunView } from "./timeline.js";
 import { $, formatDuration, h, statusPill, TERMINAL, timeAgo, toast, toastError } from "./ui.js";
+import { PushToTalk } from "./voice.js";
 
 const state = {
   user: null,
@@ -14,9 +17,14 @@ const state = {
   imageUrls: [], // blob URLs to revoke when the run on screen changes
   files: {}, // artifacts of the run on screen: {glb, blend, report}
   workerTimer: null,
+  mode: "new", // what the chat box does: "new" model, or "edit" the model on screen
+  edits: null, // EditLog of the run on screen
+  editing: false, // a command is in flight
+  viewerLoads: 0,
 };
 
 let viewer = null;
+let voice = null; // PushToTalk
 
 /**
  * The 3D viewer, loaded on its own: if three.js is missing (setup not run) or WebGL fails,
@@ -152,6 +160,7 @@ function markActiveInHistory() {
 function stopStream() {
   state.stream?.abort();
   state.stream = null;
+  state.editing = false;
 }
 
 function resetResult() {
@@ -172,6 +181,8 @@ function newRun() {
   state.runId = null;
   state.run = null;
   state.view = null;
+  state.edits = null;
+  setEditable(false);
   resetResult();
   $("#welcome").hidden = false;
   $("#run").hidden = true;
@@ -202,6 +213,12 @@ async function openRun(id) {
     onOpenImage: openLightbox,
   });
   state.view = view;
+  state.edits = new EditLog({
+    loadImage: view.actions.loadImage,
+    onOpenImage: openLightbox,
+  });
+  $("#run").append(state.edits.el);
+  setEditable(false);
   const controller = new AbortController();
   state.stream = controller;
   const scroller = $("#conversation");
@@ -209,6 +226,8 @@ async function openRun(id) {
   // A finished run replays in a blink: read it from the top. A live one follows its newest step.
   const live = !TERMINAL.has(run.status);
   followEvents(id, (ev) => {
+    // Edits of the finished scene share the run's event log; the edit list draws them.
+    if (ev.command_id) return;
     // Follow the newest step only when the reader is already at the bottom.
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     view.apply(ev);
@@ -248,6 +267,11 @@ async function finishRun(id) {
     if (run.error && !run.report) state.view.note(run.error, true);
   }
   if (artifacts.glb) await showModel(id, artifacts.glb);
+  if (run.status === "completed" && run.session_id) {
+    setEditable(true);
+    setMode("edit");
+    await loadEdits(run);
+  }
 }
 
 async function showModel(id, name) {
@@ -256,6 +280,8 @@ async function showModel(id, name) {
     viewer.show("Loading the model…", { loading: true });
     const stats = await viewer.load(await fetchFile(id, name));
     if (state.runId !== id) return;
+    state.viewerLoads += 1;
+    $("#viewer").dataset.loads = String(state.viewerLoads);
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
     const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
     $("#viewer-stats").textContent = `${stats.meshes} meshes · ${tris} triangles`;
@@ -315,17 +341,149 @@ async function submitPrompt(event) {
   const send = $("#send");
   send.disabled = true;
   try {
-    // The only mode today: each message starts a new model. Follow-up edits (another
-    // feature) will send to the run on screen when the "Edit this model" mode is chosen.
-    const run = await api.startRun(prompt);
+    if (state.mode === "edit") {
+      box.value = "";
+      autosize();
+      await sendCommand(prompt);
+      return;
+    }
+    // Each model is its own conversation: follow-up edits go to its session.
+    const session = await api.createSession(prompt);
+    let run;
+    try {
+      run = await api.startRun(prompt, undefined, session.id);
+    } catch (err) {
+      api.deleteSession(session.id).catch(() => {});
+      throw err;
+    }
     box.value = "";
     autosize();
     await openRun(run.id);
     await refreshHistory();
   } catch (err) {
-    toastError(err, "Could not start the run");
+    toastError(err, state.mode === "edit" ? "Could not send the command" : "Could not start the run");
   } finally {
-    send.disabled = false;
+    send.disabled = state.editing;
+  }
+}
+
+// ---------------------------------------------------------------- follow-up edits
+
+const COMPOSER = {
+  new: {
+    placeholder: "Describe the object you want, e.g. “a decorated Christmas tree”",
+    send: "Generate",
+    hint: "Enter to send · Shift+Enter for a new line",
+  },
+  edit: {
+    placeholder: "Change the model, e.g. “make it taller”, “make the roof red”, “undo”",
+    send: "Apply",
+    hint: "Enter to send · the microphone listens to a spoken command · Undo reverts the last change",
+  },
+};
+
+/** Whether the model on screen can be edited (finished, in a session); else back to "new". */
+function setEditable(on) {
+  const button = $('.mode[data-mode="edit"]');
+  button.disabled = !on;
+  button.title = on ? "Change this model in your own words"
+    : state.run && !state.run.session_id && TERMINAL.has(state.run.status)
+      ? "This model was made before editing existed: make a new one to edit it"
+      : "Finish a model first, then change it in your own words";
+  if (!on) setMode("new");
+}
+
+function setMode(mode) {
+  state.mode = mode;
+  for (const b of document.querySelectorAll(".composer-mode .mode[data-mode]")) {
+    b.classList.toggle("active", b.dataset.mode === mode);
+    b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
+  }
+  const text = COMPOSER[mode];
+  $("#prompt").placeholder = text.placeholder;
+  $("#prompt").maxLength = mode === "edit" ? 500 : 2000;
+  $("#send").textContent = text.send;
+  $("#composer-hint").textContent = text.hint;
+  $("#undo").hidden = mode !== "edit";
+  updateEditButtons();
+}
+
+function updateEditButtons() {
+  $("#undo").disabled = state.editing;
+  $("#send").disabled = state.editing;
+  $("#mic").disabled = state.editing || !voice?.supported || state.mode !== "edit";
+}
+
+/** The commands already made on this model (after a reload, or when opened from history). */
+async function loadEdits(run) {
+  const entries = await api.listCommands(run.session_id);
+  if (state.runId !== run.id || !state.edits) return;
+  for (const entry of entries.filter((e) => e.run_id === run.id)) {
+    const card = state.edits.show(entry);
+    if (entry.status === "running" && entry.id) follow(run, entry.id, card);
+  }
+}
+
+/** Sends one command (typed, spoken or "undo") to the model on screen and follows it live. */
+async function sendCommand(text, { heard = false, undo = false } = {}) {
+  const run = state.run;
+  if (!run?.session_id || state.editing) return;
+  const card = state.edits.start(undo ? "Undo the last change" : text, heard);
+  state.editing = true;
+  updateEditButtons();
+  let accepted;
+  try {
+    accepted = undo ? await api.undoCommand(run.session_id) : await api.sendCommand(run.session_id, text);
+  } catch (err) {
+    card.fail(err.message);
+    state.editing = false;
+    updateEditButtons();
+    if (!(err instanceof ApiError) || err.status >= 500 || err.status === 0) toastError(err, "Could not send the command");
+    return;
+  }
+  state.edits.bind(accepted.id, card);
+  await follow(run, accepted.id, card);
+}
+
+async function follow(run, commandId, card) {
+  state.editing = true;
+  updateEditButtons();
+  const controller = state.stream ?? new AbortController();
+  let final = null;
+  try {
+    const scroller = $("#conversation");
+    await followCommandEvents(run.session_id, commandId, (ev) => {
+      card.apply(ev);
+      scroller.scrollTop = scroller.scrollHeight; // the newest turn stays in sight
+      if (ev.type === "command_finished") final = ev.outcome?.status ?? null;
+    }, { signal: controller.signal });
+  } catch (err) {
+    if (!controller.signal.aborted) toastError(err, "Lost the live updates of the command");
+  } finally {
+    if (state.runId === run.id) {
+      state.editing = false;
+      updateEditButtons();
+    }
+  }
+  if (state.runId === run.id && changedScene(final)) await showModel(run.id, "scene.glb");
+}
+
+async function onVoice(blob) {
+  const run = state.run;
+  if (!run?.session_id) return;
+  const hint = $("#composer-hint");
+  hint.textContent = "Transcribing what you said…";
+  try {
+    const heard = await transcribe(run.session_id, blob);
+    hint.textContent = `Heard: “${heard.text}”`;
+    if (state.mode === "edit") await sendCommand(heard.text, { heard: true });
+    else {
+      $("#prompt").value = heard.text;
+      autosize();
+    }
+  } catch (err) {
+    hint.textContent = COMPOSER[state.mode].hint;
+    toastError(err, "Could not understand the recording");
   }
 }
 
@@ -373,6 +531,18 @@ function wire() {
   $("#logout").addEventListener("click", logout);
   $("#new-run").addEventListener("click", newRun);
   $("#composer").addEventListener("submit", submitPrompt);
+  for (const b of document.querySelectorAll(".composer-mode .mode[data-mode]")) {
+    b.addEventListener("click", () => { if (!b.disabled) setMode(b.dataset.mode); $("#prompt").focus(); });
+  }
+  $("#undo").addEventListener("click", () => sendCommand("undo", { undo: true }));
+  voice = new PushToTalk($("#mic"), {
+    onAudio: onVoice,
+    onError: (err) => toastError(err, "Microphone"),
+    onState: (recording) => {
+      $("#composer-hint").textContent = recording ? "Listening… click the microphone again to send" : COMPOSER[state.mode].hint;
+    },
+  });
+  updateEditButtons();
   $("#prompt").addEventListener("input", autosize);
   $("#prompt").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
