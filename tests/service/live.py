@@ -15,6 +15,7 @@ import uvicorn
 
 from prompt2mesh.config import Settings
 from prompt2mesh.service.app import create_app
+from prompt2mesh.service.deps import Services
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery"
@@ -55,7 +56,8 @@ class LiveServer:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self.server = _Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True, name="p2m-test-server")
 
@@ -69,6 +71,11 @@ class LiveServer:
         self.thread.start()
         assert self.server.ready.wait(120) and self.server.started, "the server did not start"
         return self
+
+    def app_services(self) -> Services:
+        """The running app's services (worker manager, run manager): for assertions only."""
+        services: Services = self.app.state.services
+        return services
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True

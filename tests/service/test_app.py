@@ -167,6 +167,28 @@ def test_a_run_still_going_at_a_clean_shutdown_is_marked_interrupted_and_resumed
         assert statuses[:2] == ["queued", "running"] and "interrupted" in statuses
 
 
+def test_a_run_whose_worker_dies_fails_resumably_and_resumes_on_a_fresh_worker(tmp_path: Path) -> None:
+    with LiveServer(make_settings(tmp_path / "data")) as live:
+        user = signup_and_login(live.url, "dora")
+        run_id = user.client.post("/runs", json={"prompt": "a red cube on a blue table"}).json()["id"]
+        with user.client.stream("GET", f"/runs/{run_id}/events") as response:
+            for _name, event in iter_sse(response):
+                if event["type"] == "tool_call" and (event.get("step") or 0) >= 2:
+                    pid = live.app_services().workers.info(user.id).pid
+                    assert pid is not None
+                    os.kill(pid, signal.SIGKILL)
+                    break
+        events = stream_events(user, run_id)
+        assert events[-1] == {"type": "end", "status": "failed"}
+        run = user.client.get(f"/runs/{run_id}").json()
+        assert run["status"] == "failed" and "Worker" in (run["error"] or "")
+        assert user.client.post(f"/runs/{run_id}/resume").status_code == 202
+        more = stream_events(user, run_id, after=events[-2]["seq"])
+        assert more[-1] == {"type": "end", "status": "completed"}
+        assert "run_resumed" in {e["type"] for e in more}
+        assert user.client.get(f"/runs/{run_id}/files/scene.glb").content.startswith(b"glTF")
+
+
 def test_two_users_run_at_once_in_separate_workspaces(shared: ServeProcess, shared_data_dir: Path) -> None:
     serve, data_dir = shared, shared_data_dir
     users = [signup_and_login(serve.url, name) for name in ("ann", "ben")]
