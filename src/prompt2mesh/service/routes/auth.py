@@ -85,7 +85,7 @@ async def _warm(services: ServicesDep, user_id: str) -> None:
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(claims: Claims, db: SessionDep) -> Response:
+def logout(claims: Claims, db: SessionDep) -> Response:
     """Revoke the token used for this request."""
     if db.get(RevokedToken, claims.jti) is None:
         db.add(RevokedToken(jti=claims.jti, expires_at=claims.expires_at))
@@ -96,6 +96,6 @@ async def logout(claims: Claims, db: SessionDep) -> Response:
 
 
 @router.get("/me", response_model=UserOut)
-async def me(user: CurrentUser) -> User:
+def me(user: CurrentUser) -> User:
     """The logged-in user."""
     return user

@@ -47,7 +47,7 @@ def confined(base: Path, name: str) -> Path:
 
 
 @router.get("/{run_id}/files", response_model=list[FileOut])
-async def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> list[FileOut]:
+def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> list[FileOut]:
     """Every file of the run (names relative to the run folder)."""
     owned_run(db, user, run_id)
     base = (services.workers.workspace_for(user.id) / "runs" / run_id).resolve()
@@ -69,7 +69,7 @@ async def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: S
     response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
-async def get_file(
+def get_file(
     run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep
 ) -> FileResponse:
     """Download one artifact, e.g. ``scene.glb`` or ``screenshots/step_1_screenshot_1.png``."""

@@ -13,7 +13,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-async def health(db: SessionDep, services: ServicesDep) -> Health:
+def health(db: SessionDep, services: ServicesDep) -> Health:
     """Open to everyone (no token): 200 when the database answers."""
     db.execute(text("SELECT 1"))
     return Health(

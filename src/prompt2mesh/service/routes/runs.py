@@ -59,7 +59,7 @@ async def start_run(body: RunCreate, user: CurrentUser, db: SessionDep, services
 
 
 @router.get("", response_model=list[RunSummary])
-async def list_runs(
+def list_runs(
     user: CurrentUser,
     db: SessionDep,
     session_id: str | None = None,

@@ -36,7 +36,7 @@ def owned_session(db: Session, user: User, session_id: str) -> ChatSession:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
-async def create_session(body: SessionCreate, user: CurrentUser, db: SessionDep) -> ChatSession:
+def create_session(body: SessionCreate, user: CurrentUser, db: SessionDep) -> ChatSession:
     """Start a new chat session."""
     chat = ChatSession(user_id=user.id, title=body.title)
     db.add(chat)
@@ -45,7 +45,7 @@ async def create_session(body: SessionCreate, user: CurrentUser, db: SessionDep)
 
 
 @router.get("", response_model=list[SessionOut])
-async def list_sessions(user: CurrentUser, db: SessionDep) -> list[ChatSession]:
+def list_sessions(user: CurrentUser, db: SessionDep) -> list[ChatSession]:
     """The user's sessions, newest first."""
     rows = db.scalars(
         select(ChatSession).where(ChatSession.user_id == user.id).order_by(ChatSession.created_at.desc())
@@ -54,7 +54,7 @@ async def list_sessions(user: CurrentUser, db: SessionDep) -> list[ChatSession]:
 
 
 @router.get("/{session_id}", response_model=SessionDetail)
-async def get_session(session_id: str, user: CurrentUser, db: SessionDep) -> SessionDetail:
+def get_session(session_id: str, user: CurrentUser, db: SessionDep) -> SessionDetail:
     """One session with its runs (oldest first, the order of the conversation)."""
     chat = owned_session(db, user, session_id)
     runs = db.scalars(select(Run).where(Run.session_id == chat.id).order_by(Run.created_at))
@@ -65,7 +65,7 @@ async def get_session(session_id: str, user: CurrentUser, db: SessionDep) -> Ses
 
 
 @router.patch("/{session_id}", response_model=SessionOut)
-async def rename_session(
+def rename_session(
     session_id: str, body: SessionUpdate, user: CurrentUser, db: SessionDep
 ) -> ChatSession:
     """Change the session's title."""
