@@ -174,6 +174,18 @@ def test_a_bad_or_empty_recording_is_refused_with_a_clear_message(alice: User, s
     assert empty.status_code == 400 and "empty" in empty.json()["error"]["message"]
 
 
+def test_a_command_is_refused_while_a_run_of_the_user_is_active(alice: User, scene: dict[str, str]) -> None:
+    other = alice.client.post("/sessions", json={"title": "building"}).json()
+    run = alice.client.post("/runs", json={"prompt": "a green cone", "session_id": other["id"]}).json()
+    try:
+        for session_id in (scene["session_id"], other["id"]):
+            busy = alice.client.post(f"/sessions/{session_id}/commands", json={"text": "make it red"})
+            assert busy.status_code == 409 and busy.json()["error"]["code"] == "scene_busy", busy.text
+            assert "wait" in busy.json()["error"]["message"]
+    finally:
+        alice.client.post(f"/runs/{run['id']}/cancel")
+
+
 @pytest.mark.voice
 def test_a_spoken_command_is_transcribed(alice: User, scene: dict[str, str], tmp_path: Path) -> None:
     if shutil.which("espeak-ng") is None:

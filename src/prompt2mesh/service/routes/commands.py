@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, FastAPI, File, Header, Query, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,10 +25,24 @@ from prompt2mesh.service.routes.sessions import owned_session
 from prompt2mesh.service.schemas import ErrorOut
 from prompt2mesh.service.store import ACTIVE
 
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # FastAPI nests a router's lifespan inside the app's, after the services exist and
+    # before the run manager and the workers stop: commands in flight end first.
+    services: Services = app.state.services
+    app.state.commands = CommandManager(services.settings, services.runs, services.workers)
+    try:
+        yield
+    finally:
+        await app.state.commands.shutdown()
+
+
 router = APIRouter(
     prefix="/sessions",
     tags=["commands"],
     responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+    lifespan=_lifespan,
 )
 
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
@@ -35,7 +51,7 @@ _SAMPLE_RATE = 16_000
 
 
 def get_commands(request: Request, services: ServicesDep) -> CommandManager:
-    """The app's command manager (made on first use, beside the run manager)."""
+    """The app's command manager (made by the router's lifespan; on first use without one)."""
     manager: CommandManager | None = getattr(request.app.state, "commands", None)
     if manager is None:
         manager = CommandManager(services.settings, services.runs, services.workers)
@@ -55,7 +71,9 @@ def scene_run(db: Session, chat: ChatSession) -> Run:
     if done is not None:
         return done
     if any(r.status in ACTIVE for r in runs):
-        raise SceneBusy("the model of this session is still being built; send the command when it is done")
+        raise SceneBusy(
+            "the model of this session is still being built; wait for it to finish, then send the command"
+        )
     raise NoScene("this session has no finished model to edit yet; start a run in it first")
 
 
