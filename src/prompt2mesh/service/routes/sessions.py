@@ -65,9 +65,7 @@ def get_session(session_id: str, user: CurrentUser, db: SessionDep) -> SessionDe
 
 
 @router.patch("/{session_id}", response_model=SessionOut)
-def rename_session(
-    session_id: str, body: SessionUpdate, user: CurrentUser, db: SessionDep
-) -> ChatSession:
+def rename_session(session_id: str, body: SessionUpdate, user: CurrentUser, db: SessionDep) -> ChatSession:
     """Change the session's title."""
     chat = owned_session(db, user, session_id)
     chat.title = body.title
