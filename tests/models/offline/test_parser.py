@@ -201,3 +201,25 @@ def test_a_part_word_after_with_names_the_hosts_part() -> None:
     spec = parse("a snowman with an orange nose")
     assert kinds(spec) == ["snowman", "nose"]
     assert spec.objects[1].color_word == "orange"
+
+
+def test_a_container_of_things_holds_them_and_the_phrase_goes_on_as_the_container() -> None:
+    spec = parse("a vase of red roses on the table")
+    assert relations(spec) == [("rose", "in", "vase"), ("vase", "on", "table")]
+
+
+def test_it_refers_to_the_first_of_two_joined_objects() -> None:
+    assert relations(parse("a table and four chairs around it")) == [("chair", "around", "table")]
+
+
+def test_a_tree_with_small_fruit_wears_it_as_decoration() -> None:
+    spec = parse("A tree with red apples")
+    assert relations(spec) == [("apple", "with", "tree")]
+    from prompt2mesh.models.offline.layout import solve
+
+    assert {p.relation for p in solve(spec).placements if p.kind == "apple"} == {"decoration"}
+
+
+def test_group_words_only_count_before_of() -> None:
+    assert kinds(parse("a tower")) == ["tower"]
+    assert parse("a tower of red blocks").objects[0].arrangement == "stack"

@@ -23,7 +23,7 @@ from typing import Any
 
 from prompt2mesh.models.offline.kinds import DECORATION_KINDS, KindInfo, kind_info
 from prompt2mesh.models.offline.layout_packing import pack, separate, share_supports
-from prompt2mesh.models.offline.layout_rules import decoration_points, place_relative
+from prompt2mesh.models.offline.layout_rules import TREE_KINDS, decoration_points, place_relative
 from prompt2mesh.models.offline.parser import ObjectSpec, RelationSpec, SceneSpec
 from prompt2mesh.models.offline.recipes.base import BuildContext, Surface, Vec3
 
@@ -200,7 +200,8 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             out.append(rel)
             continue
         a, host = spec.get(rel.a), groups[rel.b][0]
-        if a.kind in DECORATION_KINDS:
+        small = kind_info(a.kind).size[2] * a.scale < 0.08 * host.size[2]
+        if a.kind in DECORATION_KINDS or small and host.kind in TREE_KINDS:
             out.append(
                 RelationSpec(rel.a, "top_of" if a.kind == "star" and a.count == 1 else "decoration", rel.b)
             )

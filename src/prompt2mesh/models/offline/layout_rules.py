@@ -11,7 +11,7 @@ from prompt2mesh.models.offline.recipes.base import Vec3
 if TYPE_CHECKING:
     from prompt2mesh.models.offline.layout import Layout, Placement
 
-TREE_KINDS = frozenset({"christmas_tree", "tree", "pine_tree", "fir", "spruce"})
+TREE_KINDS = frozenset({"christmas_tree", "tree", "pine", "pine_tree", "palm_tree", "fir", "spruce"})
 
 
 def _rot(x: float, y: float, deg: float) -> tuple[float, float]:

@@ -49,7 +49,22 @@ SETTINGS = frozenset(
 _SETTING_ADJECTIVES = frozenset({"living", "dining", "cozy", "cosy", "small", "big"})
 _SPECIES = frozenset({"oak", "pine", "walnut", "cherry", "maple", "birch", "ebony", "orange", "rose"})
 """Material or colour words that name a species in front of a plant ('oak tree', 'pine tree')."""
-_GROUP_WORDS = {"stack": "stack", "pile": "stack", "row": "row", "line": "row", "circle": "ring"}
+_GROUP_WORDS = {
+    "stack": "stack",
+    "pile": "stack",
+    "pyramid": "stack",
+    "tower": "stack",
+    "row": "row",
+    "line": "row",
+    "circle": "ring",
+}
+_IGNORED_PHRASES = tuple(
+    (p, "")
+    for p in (
+        "in the middle", "in the center", "in the centre", "at the center", "at the centre",
+        "each other", "one another", "in the background", "in the foreground",
+    )
+)  # fmt: skip
 
 
 def singular(word: str) -> str:
@@ -97,6 +112,7 @@ class _Reader:
         self.saw_and = False
         self.fronted: tuple[str, int] | None = None
         self.with_host: int | None = None
+        self.noun_end = -1
 
     # --- lookups ---------------------------------------------------------------------------
     def _phrase(self, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
@@ -147,6 +163,15 @@ class _Reader:
             # A new sentence: nothing carries over but the objects themselves.
             self.subjects, self.pending_rel, self.host, self.mods, self.saw_and = [], None, None, {}, False
             self.with_host = None
+            self.i += 1
+            return
+        ignored = self._phrase(_IGNORED_PHRASES)
+        if ignored:
+            self.i += ignored[1]
+            return
+        if word == "of" and self.noun_end == self.i and self.subjects:
+            # "a vase of roses", "a bowl of oranges": the contents go in the container
+            self._relation("contains")
             self.i += 1
             return
         if word == "the":
@@ -202,10 +227,12 @@ class _Reader:
         if self._modifier(word):
             self.i += 1
             return
-        if word in ("it", "them", "this", "that") and self.pending_rel and self.host is not None:
-            self._link(self.host)
-            self.i += 1
-            return
+        if word in ("it", "them", "this", "that") and self.pending_rel:
+            target = self._antecedent()
+            if target is not None:
+                self._link(target)
+                self.i += 1
+                return
         if word in ("and", "plus", "also", "then"):
             self.saw_and = True
             self.i += 1
@@ -225,6 +252,17 @@ class _Reader:
             return False
         rest = self._noun_at(self.i + 1)
         return rest is not None and rest[0] == noun[0] and rest[2] == noun[2] - 1
+
+    def _antecedent(self) -> int | None:
+        """What 'it' means: the 'with' host, else the first of 'A and B ... it' (B's relation
+        is then to A), else the latest object that is not the subject."""
+        if self.host is not None:
+            return self.host
+        if len(self.subjects) > 1:
+            first, self.subjects = self.subjects[0], self.subjects[1:]
+            return first
+        others = [o.id for o in self.spec.objects if o.id not in self.subjects]
+        return others[-1] if others else None
 
     def _is_modifier(self, word: str) -> bool:
         nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else ""
@@ -248,11 +286,9 @@ class _Reader:
             self.mods["count"] = max(1, min(int(word), 60))
             self.i += 1
             return True
-        if word in ("a", "an") and nxt in _GROUP_WORDS:
-            self.mods["arrangement"] = _GROUP_WORDS[nxt]
-            self.i += 2
-            if self.w[self.i : self.i + 1] == ["of"]:
-                self.i += 1
+        if word in ("a", "an") and nxt in _GROUP_WORDS and self.w[self.i + 2 : self.i + 3] == ["of"]:
+            self.mods["arrangement"] = _GROUP_WORDS[nxt]  # "a stack of books" (not "a tower")
+            self.i += 3
             return True
         if word in ("a", "an") and nxt in ("pair", "couple", "dozen", "few", "bunch", "lot", "set", "group"):
             self.mods["count"] = {"pair": 2, "couple": 2, "dozen": 12, "few": 3, "lot": 8}.get(nxt, 5)
@@ -335,6 +371,7 @@ class _Reader:
         self.mods = {}
         self.i += used
         self.stray = [w for w in self.stray if w not in phrase.split()]
+        self.noun_end = self.i
         self._attach(obj.id)
 
     def _attach(self, oid: int) -> None:
@@ -372,9 +409,11 @@ class _Reader:
             self.subjects = [target]
             return
         if rel == "contains":
-            for s in self.subjects:
-                self.spec.relations.append(V_rel(target, "in", s))
-            self.subjects = [target]
+            # "a vase of roses on the table": the contents go in, the phrase goes on as the vase
+            container = self.subjects[-1] if self.subjects else None
+            if container is not None and container != target:
+                self.spec.relations.append(V_rel(target, "in", container))
+                self.subjects = [container]
             return
         if not self.subjects:
             self.fronted = (rel or "next_to", target)
