@@ -1,10 +1,14 @@
 """Talking to a finished model in a real browser: after a run, the chat box switches to
 "Edit this model"; a typed command shows how it was understood, its match score and the new
-screenshot, and the 3D viewer reloads the changed model; Undo reverts it."""
+screenshot, and the 3D viewer reloads the changed model; Undo reverts it. A spoken command
+goes microphone -> MediaRecorder -> upload -> Whisper -> "heard" -> command."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +18,24 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 RUN_TIMEOUT_MS = 180_000
 COMMAND_TIMEOUT_MS = 60_000
+# Chromium's fake microphone plays a file instead of a device (and grants access without asking).
+FAKE_MIC_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
+def _build_a_cube(page: Any, url: str) -> None:
+    """Sign up, make "a red cube", and wait until the viewer shows it and editing is on."""
+    page.goto(url + "/")
+    page.wait_for_selector("#auth-view:not([hidden])")
+    page.click("#tab-signup")
+    page.fill("#auth-username", f"edi_{time.time_ns() % 10**12}")
+    page.fill("#auth-password", PASSWORD)
+    page.click("#auth-submit")
+    page.wait_for_selector("#app-view:not([hidden])")
+    assert page.is_disabled(".mode[data-mode=edit]")
+    page.fill("#prompt", "a red cube")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#viewer[data-loads='1']", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(".mode[data-mode=edit].active:not([disabled])")
 
 
 def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
@@ -24,19 +46,7 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(live_server.url + "/")
-        page.wait_for_selector("#auth-view:not([hidden])")
-        page.click("#tab-signup")
-        page.fill("#auth-username", f"edi_{int(time.time() * 1000) % 10**9}")
-        page.fill("#auth-password", PASSWORD)
-        page.click("#auth-submit")
-        page.wait_for_selector("#app-view:not([hidden])")
-        assert page.is_disabled(".mode[data-mode=edit]")
-
-        page.fill("#prompt", "a red cube")
-        page.keyboard.press("Enter")
-        page.wait_for_selector("#viewer[data-loads='1']", timeout=RUN_TIMEOUT_MS)
-        page.wait_for_selector(".mode[data-mode=edit].active:not([disabled])")
+        _build_a_cube(page, live_server.url)
         assert page.inner_text("#send") == "Apply" and page.is_visible("#undo")
 
         page.fill("#prompt", "make it taller")
@@ -48,7 +58,6 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
         assert card.locator("[data-testid=match-score]").inner_text() == "match 100%"
         card.locator("[data-testid=edit-shot] img[src]").wait_for()
         page.wait_for_selector("#viewer[data-loads='2']", timeout=COMMAND_TIMEOUT_MS)
-        page.screenshot(path="/tmp/p2m-ui-screenshots-edit.png")
 
         page.click("#undo")
         undo = page.locator("[data-testid=command]").nth(1)
@@ -58,3 +67,39 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
         assert errors == []
     finally:
         context.close()
+
+
+@pytest.mark.voice
+def test_a_spoken_command_is_heard_shown_and_applied(live_server: Any, chromium: Any, tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    wav = tmp_path / "command.wav"
+    subprocess.run(["espeak-ng", "-s", "140", "-w", str(wav), "make the cube blue"], check=True)
+    browser = chromium.browser_type.launch(
+        executable_path="/usr/bin/chromium",
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            *FAKE_MIC_ARGS,
+            f"--use-file-for-fake-audio-capture={wav}%noloop",
+        ],
+    )
+    try:
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        _build_a_cube(page, live_server.url)
+        page.click("#mic")
+        # Record until the whole phrase has played (the button reports what it has so far).
+        page.wait_for_function(
+            "() => Number(document.querySelector('#mic').dataset.recordedMs) >= 2500", timeout=15_000
+        )
+        page.click("#mic")
+        card = page.locator("[data-testid=command]").first
+        card.locator(".status:not([data-status=running])").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        bubble = page.locator(".edit-turn .bubble-user").first.inner_text().lower()
+        assert "heard" in bubble and "cube" in bubble and "blue" in bubble, bubble
+        assert "heard:" in page.inner_text("#composer-hint").lower()
+        assert card.locator(".status").get_attribute("data-status") == "applied"
+        page.wait_for_selector("#viewer[data-loads='2']", timeout=COMMAND_TIMEOUT_MS)
+    finally:
+        browser.close()

@@ -538,8 +538,10 @@ function wire() {
   voice = new PushToTalk($("#mic"), {
     onAudio: onVoice,
     onError: (err) => toastError(err, "Microphone"),
-    onState: (recording) => {
-      $("#composer-hint").textContent = recording ? "Listening… click the microphone again to send" : COMPOSER[state.mode].hint;
+    onState: (recording, seconds) => {
+      $("#composer-hint").textContent = recording
+        ? `Listening… ${seconds.toFixed(1)} s · click the microphone again to send`
+        : COMPOSER[state.mode].hint;
     },
   });
   updateEditButtons();

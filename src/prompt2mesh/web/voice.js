@@ -1,13 +1,16 @@
 // Push-to-talk: click the microphone to start recording, click again to stop (it also stops by
 // itself after MAX_MS). The recording (MediaRecorder, usually webm/opus) goes to the caller,
-// which uploads it for transcription.
+// which uploads it for transcription. While it records, the button's `data-recorded-ms` and
+// the `onState` callback say for how long (data arrives in TICK_MS slices).
 
 const MAX_MS = 30_000;
+const TICK_MS = 250;
 
 export class PushToTalk {
   /**
    * @param {HTMLButtonElement} button
-   * @param {{onAudio: (blob: Blob) => void, onError: (err: Error) => void, onState?: (recording: boolean) => void}} handlers
+   * @param {{onAudio: (blob: Blob) => void, onError: (err: Error) => void,
+   *          onState?: (recording: boolean, seconds: number) => void}} handlers
    */
   constructor(button, { onAudio, onError, onState = () => {} }) {
     this.button = button;
@@ -38,7 +41,10 @@ export class PushToTalk {
     }
     const chunks = [];
     const recorder = new MediaRecorder(stream);
-    recorder.addEventListener("dataavailable", (e) => { if (e.data.size) chunks.push(e.data); });
+    recorder.addEventListener("dataavailable", (e) => {
+      if (e.data.size) chunks.push(e.data);
+      if (this.recorder === recorder) this.setState(true);
+    });
     recorder.addEventListener("stop", () => {
       for (const track of stream.getTracks()) track.stop();
       clearTimeout(this.timer);
@@ -49,7 +55,8 @@ export class PushToTalk {
       else this.onError(new Error("Nothing was recorded. Hold the microphone a little longer."));
     });
     this.recorder = recorder;
-    recorder.start();
+    this.startedAt = performance.now();
+    recorder.start(TICK_MS);
     this.timer = setTimeout(() => this.stop(), MAX_MS);
     this.setState(true);
   }
@@ -59,9 +66,11 @@ export class PushToTalk {
   }
 
   setState(recording) {
+    const ms = recording ? Math.round(performance.now() - this.startedAt) : 0;
     this.button.classList.toggle("recording", recording);
     this.button.setAttribute("aria-pressed", String(recording));
+    this.button.dataset.recordedMs = String(ms);
     this.button.title = recording ? "Listening… click to stop and send" : "Speak a command (click to start)";
-    this.onState(recording);
+    this.onState(recording, ms / 1000);
   }
 }
