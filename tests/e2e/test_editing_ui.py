@@ -64,6 +64,13 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
         undo.locator(".status[data-status=undone]").wait_for(timeout=COMMAND_TIMEOUT_MS)
         page.wait_for_selector("#viewer[data-loads='3']", timeout=COMMAND_TIMEOUT_MS)
         assert "Undid" in page.locator("[data-testid=reply]").nth(1).inner_text()
+
+        # Reopened later, the model shows its conversation again, from the session's history.
+        page.reload()
+        page.locator("[data-testid=command] .status[data-status=undone]").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        reopened = page.locator("[data-testid=command]")
+        assert reopened.count() == 2 and "later undone" in reopened.first.inner_text()
+        assert reopened.first.locator("[data-testid=match-score]").inner_text() == "match 100%"
         assert errors == []
     finally:
         context.close()
