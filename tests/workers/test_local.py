@@ -105,6 +105,28 @@ async def test_a_killed_worker_is_unhealthy_and_the_next_call_restarts_it(
         await manager.release(handle)
 
 
+async def test_a_worker_busy_in_a_long_tool_call_is_healthy_not_restarted(tmp_path: Path) -> None:
+    manager = LocalWorkerManager(tmp_path, max_workers=1, allow_code=True, ping_timeout_s=0.2)
+    try:
+        handle = await manager.acquire("alice")
+        pid = manager.info("alice").pid
+        # Blender answers nothing else while a tool runs: a ping would time out. The code tells
+        # us through a FIFO when it has started, so the health check surely lands mid-call.
+        fifo = tmp_path / "started"
+        os.mkfifo(fifo)
+        code = f"import os, time\nfd = os.open({str(fifo)!r}, os.O_WRONLY)\nos.write(fd, b'x')\nos.close(fd)\ntime.sleep(1.5)"
+        slow = asyncio.create_task(handle.runner.call("execute_blender_code", {"code": code}))
+        assert await asyncio.wait_for(asyncio.to_thread(fifo.read_bytes), 30) == b"x"
+        assert await manager.health("alice")
+        result = await slow
+        assert result.ok, result.error
+        assert manager.info("alice").pid == pid and manager.info("alice").restarts == 0
+        assert await manager.health("alice")
+        await manager.release(handle)
+    finally:
+        await manager.shutdown()
+
+
 async def test_idle_workers_are_reaped_but_leased_ones_are_kept(
     manager: LocalWorkerManager, clock: Clock
 ) -> None:

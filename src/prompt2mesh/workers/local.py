@@ -53,6 +53,7 @@ class _Worker:
         self.last_used_at: datetime | None = None
         self.last_used_mono = clock()
         self.leases = 0
+        self.in_flight = 0
         self.restarts = 0
         self.launches = 0
         self.pid: int | None = None
@@ -78,6 +79,8 @@ class _ManagedRunner:
 
     async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
         session = await self._manager._ensure(self._user_id)
+        worker = self._manager._workers[self._user_id]
+        worker.in_flight += 1
         try:
             return await session.call(tool, args)
         except WorkerUnavailable:
@@ -88,6 +91,7 @@ class _ManagedRunner:
             self._manager._mark_dead(self._user_id)
             raise WorkerUnavailable(f"worker connection lost during {tool}: {exc}") from exc
         finally:
+            worker.in_flight -= 1
             self._manager._touch(self._user_id)
 
     async def list_tools(self) -> list[ToolInfo]:
@@ -146,6 +150,7 @@ class LocalWorkerManager(WorkerManager):
         allow_code: bool = False,
         tool_timeout_s: float = 120.0,
         health_interval_s: float = 10.0,
+        ping_timeout_s: float = _PING_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = root
@@ -155,6 +160,7 @@ class LocalWorkerManager(WorkerManager):
         self.allow_code = allow_code
         self.tool_timeout_s = tool_timeout_s
         self.health_interval_s = health_interval_s
+        self.ping_timeout_s = ping_timeout_s
         self._clock = clock
         self._workers: dict[str, _Worker] = {}
         self._monitor: asyncio.Task[None] | None = None
@@ -207,8 +213,12 @@ class LocalWorkerManager(WorkerManager):
         w = self._workers.get(user_id)
         if w is None or not w.alive() or w.session is None:
             return False
+        if w.in_flight:
+            # Blender runs a tool on the thread that would answer the ping, so a long render
+            # would look dead; the process is alive and the call has its own timeout.
+            return True
         try:
-            with anyio.fail_after(_PING_TIMEOUT_S):
+            with anyio.fail_after(self.ping_timeout_s):
                 await w.session.session.send_ping()
         except Exception:
             self._mark_dead(user_id)
