@@ -117,6 +117,10 @@ def test_a_late_subscriber_replays_the_commands_events(
     with alice.client.stream("GET", url) as response:
         replay = [{"type": "end", **d} if n == "end" else d for n, d in iter_sse(response)]
     assert replay == taller["events"]
+    last = taller["events"][-2]["seq"]
+    with alice.client.stream("GET", url, headers={"Last-Event-ID": str(last)}) as response:
+        tail = [{"type": "end", **d} if n == "end" else d for n, d in iter_sse(response)]
+    assert tail == [{"type": "end", "status": "applied"}]
 
 
 def test_undo_restores_the_scene_and_the_history_records_both(

@@ -252,6 +252,11 @@ async def command_stream(
                     last = item["seq"]
                     final = _status_of(item, final)
                     yield format_sse(item)
+        if final in ("unknown", "running") and after > 0:
+            # Resumed past the command's last event: its outcome is earlier in the log.
+            for event in await asyncio.to_thread(commands.store.events, run_id, 0):
+                if event.get("command_id") == command_id:
+                    final = _status_of(event, final)
         yield f"event: end\ndata: {json.dumps({'status': final})}\n\n"
     finally:
         if job is not None and queue is not None:
