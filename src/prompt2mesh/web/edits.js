@@ -104,7 +104,7 @@ class CommandCard {
     const spec = ev.taskspec;
     if (!spec) return;
     const ops = spec.operations ?? [];
-    this.spec.replaceChildren(
+    this.spec.replaceChildren(...[
       h("div", { class: "edit-row" },
         h("span", { class: "edit-label" }, "Understood"),
         h("span", { class: "badge badge-accent", "data-testid": "task-type" }, spec.task_type),
@@ -122,7 +122,8 @@ class CommandCard {
         : null,
       (spec.ambiguities ?? []).length
         ? h("ul", { class: "notes" }, spec.ambiguities.map((a) => h("li", {}, a)))
-        : null);
+        : null,
+    ].filter(Boolean));
     this.spec.hidden = false;
     this.activity.textContent = ops.length ? "Changing the scene…" : "Thinking…";
   }
@@ -137,12 +138,13 @@ class CommandCard {
     const score = Number(ev.match_score ?? 0);
     const issues = ev.issues ?? [];
     const cls = score >= 0.999 ? "badge-ok" : score >= 0.5 ? "badge-warn" : "badge-bad";
-    this.evaluation.replaceChildren(
+    this.evaluation.replaceChildren(...[
       h("div", { class: "edit-row" },
         h("span", { class: "edit-label" }, "Result"),
         h("span", { class: `badge ${cls}`, "data-testid": "match-score" }, `match ${percent(score)}`),
         ev.attempt ? h("span", { class: "muted small" }, `after ${ev.attempt} attempt${ev.attempt === 1 ? "" : "s"}`) : null),
-      issues.length ? h("ul", { class: "notes" }, issues.map((i) => h("li", {}, i))) : null);
+      issues.length ? h("ul", { class: "notes" }, issues.map((i) => h("li", {}, i))) : null,
+    ].filter(Boolean));
     this.evaluation.hidden = false;
     this.activity.textContent = "Checking the result…";
   }
@@ -167,7 +169,8 @@ class CommandCard {
     this.pill.className = `status status-${status}`;
     this.pill.dataset.status = status;
     this.pill.textContent = status;
-    const took = Number(outcome.duration_s) > 0 ? `took ${Number(outcome.duration_s).toFixed(1)} s` : "";
+    const seconds = Number(outcome.duration_s);
+    const took = seconds > 0 ? `took ${seconds < 0.1 ? "<0.1" : seconds.toFixed(1)} s` : "";
     this.activity.textContent = [status === "running" ? STATUS_TEXT.running : took, outcome.undone ? "later undone" : ""]
       .filter(Boolean).join(" · ");
     if (outcome.message) {
