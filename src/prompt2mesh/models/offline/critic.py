@@ -176,17 +176,29 @@ class OfflineCritic:
     def _check_image(self, png: bytes, f: _Findings, placements: list[Placement], facts: _Facts) -> None:
         fractions, spread = image_color_fractions(png)
         if spread < 0.01:
-            f.add("blank", "the screenshot is empty (one flat colour): nothing visible to the camera")
+            if facts.boxes:  # an empty scene looks empty, and that is no fault
+                f.add("blank", "the screenshot is empty (one flat colour): nothing visible to the camera")
             return
         extent = _scene_extent(facts)
+        roots = {q.name for q in placements}
         for p in placements:
             if p.color is None or p.name not in facts.boxes or p.parent:
                 continue
-            if max(facts.boxes[p.name]["dimensions"]) < 0.04 * extent:
-                continue  # too small to cover pixels at this framing; not a fault
             word = main_class(p.color)
             if word in ("white", "black", "gray", "brown"):
                 continue
+            # Only the parts in that colour count: a rose's red is its small blossom.
+            coloured = [
+                max(facts.boxes[part]["dimensions"])
+                for part in _descendant_meshes(p.name, facts, roots - {p.name})
+                if part in facts.boxes
+                and word
+                in color_classes(
+                    facts.materials.get((facts.objects[part].get("materials") or [""])[0], "#808080")
+                )
+            ]
+            if not coloured or max(coloured) < 0.06 * extent:
+                continue  # too small to cover pixels at this framing (or wrongly coloured: see colour check)
             if fractions.get(word, 0.0) < 0.0004:
                 f.add(
                     "invisible",
@@ -306,6 +318,8 @@ def _intended(a: str, b: str, u: Understanding) -> bool:
     pa, pb = names.get(a), names.get(b)
     if GROUND_NAME in (a, b) or pa is None or pb is None:
         return True
+    if pa.target == pb.target and pa.relation == pb.relation == "in":
+        return True  # a bunch of flowers in one vase touch each other
     return pa.target == b and pa.relation in _CONTACT or pb.target == a and pb.relation in _CONTACT
 
 
