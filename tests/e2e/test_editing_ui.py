@@ -57,6 +57,7 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
         assert "scale(" in card.locator("[data-testid=taskspec]").inner_text()
         assert card.locator("[data-testid=match-score]").inner_text() == "match 100%"
         card.locator("[data-testid=edit-shot] img[src]").wait_for()
+        assert "null" not in card.inner_text() and "undefined" not in card.inner_text()
         page.wait_for_selector("#viewer[data-loads='2']", timeout=COMMAND_TIMEOUT_MS)
 
         page.click("#undo")

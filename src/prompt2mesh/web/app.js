@@ -411,7 +411,11 @@ function setMode(mode) {
 function updateEditButtons() {
   $("#undo").disabled = state.editing;
   $("#send").disabled = state.editing;
-  $("#mic").disabled = state.editing || !voice?.supported || state.mode !== "edit";
+  const mic = $("#mic");
+  mic.disabled = state.editing || !voice?.supported || state.mode !== "edit";
+  if (voice?.supported && !voice.recording) {
+    mic.title = state.mode === "edit" ? "Speak a command (click to start)" : "Voice commands change a finished model";
+  }
 }
 
 /** The commands already made on this model (after a reload, or when opened from history). */
