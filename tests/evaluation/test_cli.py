@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from prompt2mesh.cli import main
+from prompt2mesh.evaluation import check as check_module
 from prompt2mesh.evaluation.cli import add_eval
 
 
@@ -33,7 +34,11 @@ def test_eval_prints_a_row_per_prompt_and_the_pass_rate(
         + "\n",
         encoding="utf-8",
     )
-    code = main(["eval", str(suite), "--provider", "offline", "--out", str(tmp_path / "out")])
+    # --checker loads a check.py by path; the package's own copy stands in for the shared one
+    checker = str(Path(check_module.__file__ or ""))
+    code = main(
+        ["eval", str(suite), "--provider", "offline", "--out", str(tmp_path / "out"), "--checker", checker]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "PASS  c1" in out

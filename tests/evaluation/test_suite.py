@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prompt2mesh.config import Settings
-from prompt2mesh.evaluation import load_suite, run_suite, summary_table
+from prompt2mesh.evaluation import load_checker, load_suite, run_suite, summary_table
 from prompt2mesh.evaluation.errors import SuiteFormatError
 
 SUITE = [
@@ -38,6 +38,15 @@ SUITE = [
 def write_suite(path: Path, items: list[dict[str, object]]) -> Path:
     path.write_text("\n".join(json.dumps(i) for i in items) + "\n\n", encoding="utf-8")
     return path
+
+
+def test_an_external_checker_file_can_judge_instead_of_the_built_in_one(tmp_path: Path) -> None:
+    path = tmp_path / "my_check.py"
+    path.write_text("def check_scene(path, expects):\n    return [(True, 'fine')] * len(expects)\n")
+    assert load_checker(path)("scene.glb", [{"grounded": True}]) == [(True, "fine")]
+    (tmp_path / "empty.py").write_text("x = 1\n")
+    with pytest.raises(SuiteFormatError, match="check_scene"):
+        load_checker(tmp_path / "empty.py")
 
 
 def test_a_suite_is_read_line_by_line(tmp_path: Path) -> None:

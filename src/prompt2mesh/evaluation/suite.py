@@ -18,6 +18,30 @@ from prompt2mesh.config import Settings
 from prompt2mesh.evaluation.check import check_scene
 from prompt2mesh.evaluation.errors import SuiteFormatError
 
+Checker = Callable[[str, list[dict[str, Any]]], list[tuple[bool, str]]]
+
+
+def load_checker(path: Path) -> Checker:
+    """``check_scene`` from a checker file given on the command line (the shared one, say).
+
+    Raises:
+        SuiteFormatError: the file cannot be loaded or has no ``check_scene``.
+    """
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("p2m_external_checker", path)
+    if spec is None or spec.loader is None:
+        raise SuiteFormatError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except (OSError, SyntaxError, ImportError) as exc:
+        raise SuiteFormatError(f"{path}: cannot load the checker ({exc})") from exc
+    check = getattr(module, "check_scene", None)
+    if not callable(check):
+        raise SuiteFormatError(f"{path}: has no check_scene(path, expects)")
+    return check  # type: ignore[no-any-return]
+
 
 @dataclass(frozen=True)
 class SuiteItem:
@@ -71,8 +95,10 @@ async def run_suite(
     out_dir: Path,
     *,
     on_outcome: Callable[[PromptOutcome], None] | None = None,
+    checker: Checker | None = None,
 ) -> list[PromptOutcome]:
-    """Build every prompt with ``settings.provider`` in one local worker and check it.
+    """Build every prompt with ``settings.provider`` in one local worker and check it
+    (with the vendored checker, or ``checker``: e.g. one loaded by :func:`load_checker`).
 
     Raises:
         prompt2mesh.workers.session.WorkerUnavailable: when the worker dies.
@@ -102,8 +128,9 @@ async def run_suite(
                 outcome.average_score = (report.get("totals") or {}).get("average_score")
                 glb = (report.get("artifacts") or {}).get("glb")
                 if glb:
+                    judge = checker or check_scene
                     outcome.checks = [
-                        (bool(ok), str(text)) for ok, text in check_scene(str(out_dir / glb), item.expect)
+                        (bool(ok), str(text)) for ok, text in judge(str(out_dir / glb), item.expect)
                     ]
                 else:
                     outcome.checks = [(False, "no scene.glb was exported")]
