@@ -125,10 +125,12 @@ async def undo_command(
 
 
 @router.get("/{session_id}/commands", response_model=list[CommandOut])
-async def list_commands(
+def list_commands(
     session_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep, commands: Commands
 ) -> list[dict[str, Any]]:
     """The conversation's commands, oldest first, over every completed run of the session."""
+    # A plain function: FastAPI runs it in the threadpool, so the database and file reads
+    # never stall the event loop (and the live streams on it).
     chat = owned_session(db, user, session_id)
     workspace = services.workers.workspace_for(user.id)
     run_ids = list(
@@ -138,9 +140,7 @@ async def list_commands(
             .order_by(Run.created_at)
         )
     )
-    history = [
-        entry for run_id in run_ids for entry in await asyncio.to_thread(read_history, workspace, run_id)
-    ]
+    history = [entry for run_id in run_ids for entry in read_history(workspace, run_id)]
     running = commands.active_for(user.id)
     if running is not None and running.session_id == chat.id:
         history.append(running.summary())
