@@ -76,10 +76,21 @@ class _ManagedRunner:
     def __init__(self, manager: LocalWorkerManager, user_id: str) -> None:
         self._manager = manager
         self._user_id = user_id
+        self._generation: int | None = None
 
     async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
         session = await self._manager._ensure(self._user_id)
         worker = self._manager._workers[self._user_id]
+        # A worker that died between two calls comes back empty. Carrying on would build the
+        # rest of a run on a blank scene and lose its accepted work, so the holder is told once
+        # (a run fails resumably; resume reopens the last saved scene).
+        if self._generation is None:
+            self._generation = worker.restarts
+        elif worker.restarts != self._generation:
+            self._generation = worker.restarts
+            raise WorkerUnavailable(
+                f"the Blender worker restarted before {tool}; its scene was lost and must be reopened"
+            )
         worker.in_flight += 1
         try:
             return await session.call(tool, args)
