@@ -198,7 +198,6 @@ def test_bind_hides_the_worker_and_keeps_the_signature() -> None:
     bound = _bind(fake, _spec(sample))  # type: ignore[arg-type]
     assert list(inspect.signature(bound).parameters) == ["size", "name"]
     result = bound(size=2.0)
-    assert result.structuredContent == {"size": 2.0, "name": None}
     assert json.loads(result.content[0].text) == {"size": 2.0, "name": None}
     assert fake.events == ["snapshot sample"]
 
@@ -284,7 +283,7 @@ def test_stdout_carries_only_protocol_messages(raw_worker: subprocess.Popen[byte
     call("export_scene", format="obj", filename="a.obj")  # C++ exporter: printf to fd 1
     call("export_scene", format="glb", filename="a.glb")  # Python add-on: print() to sys.stdout
     call("save_blend", filename="a.blend")  # operator report "Info: Saved ..."
-    assert call("get_scene_info")["structuredContent"]["total"] == 1
+    assert json.loads(call("get_scene_info")["content"][0]["text"])["total"] == 1
     raw_worker.stdin.close()
     assert raw_worker.wait(timeout=30) == 0  # the client going away ends the worker
     assert raw_worker.stdout.read() == b""

@@ -67,15 +67,16 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
 
 
 def _as_result(value: Any) -> Any:
-    """A dict result goes out once, compact, as structured content plus its JSON text.
+    """A dict result goes out once, as compact JSON text.
 
-    FastMCP's default sends an indented copy and makes the client validate the structured
-    result against an output schema on every call; for a 100-object scene that is most of
-    the per-call overhead, and ``dict[str, Any]`` schemas check nothing anyway.
+    FastMCP's default sends the result twice (structured content and an indented text copy)
+    and makes the client validate it against an output schema on every call; for a
+    100-object scene that was most of the per-call overhead, and ``dict[str, Any]`` schemas
+    check nothing anyway. Clients parse the one JSON text (``workers.session.parse_result``).
     """
     if isinstance(value, dict):
         text = json.dumps(value, separators=(",", ":"), default=str)
-        return CallToolResult(content=[TextContent(type="text", text=text)], structuredContent=value)
+        return CallToolResult(content=[TextContent(type="text", text=text)])
     return value
 
 
