@@ -29,3 +29,19 @@ async def test_a_call_is_traced_once_even_when_the_role_reports_it_too(
     ]
     assert calls[0]["result"]["name"] == "Once" and calls[0]["duration_s"] >= 0
     assert [e["type"] for e in events][-1] == "model_call"
+
+
+def test_the_artifact_prefix_is_a_folder_with_or_without_its_trailing_slash(
+    runner, settings, roles_for, kit, tmp_path: Path
+) -> None:
+    trace = TraceWriter(tmp_path / "trace.jsonl", "r1")
+    roles = roles_for(kit.script())
+
+    def artifact(prefix: str) -> str:
+        return ArtisanContext(roles, runner, settings, trace, tmp_path, artifact_prefix=prefix).artifact(
+            "scene.glb"
+        )
+
+    assert artifact("runs/abc") == "runs/abc/scene.glb"
+    assert artifact("runs/abc/") == "runs/abc/scene.glb"
+    assert artifact("") == "scene.glb"

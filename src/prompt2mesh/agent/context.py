@@ -52,8 +52,14 @@ class ArtisanContext:
         return await TracingRunner(self.runner, self.trace, step=step, attempt="agent").call(tool, args)
 
     def artifact(self, name: str) -> str:
-        """Worker-side path (relative to the worker workspace) of a run artifact."""
-        return f"{self.artifact_prefix}{name}"
+        """Worker-side path (relative to the worker workspace) of a run artifact.
+
+        The prefix is a folder: ``"runs/abc"`` and ``"runs/abc/"`` both give ``runs/abc/<name>``.
+        """
+        prefix = self.artifact_prefix
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        return f"{prefix}{name}"
 
     def role_context(
         self,
