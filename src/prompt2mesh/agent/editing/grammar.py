@@ -98,6 +98,19 @@ _VERBS: Sequence[tuple[str, re.Pattern[str]]] = (
 
 
 @dataclass
+class _Clause:
+    """One clause being read, and what the reading adds to (shared by all clauses)."""
+
+    clause: str
+    names: list[str]
+    scene: SceneState
+    ops: list[Operation]
+    props: TargetProperties
+    tt: list[str]
+    """Task types seen so far."""
+
+
+@dataclass
 class _Target:
     names: list[str]
     source: str
@@ -286,154 +299,102 @@ class OfflineTranslator:
             else:
                 return False
         handler = getattr(self, f"_op_{verb}")
-        return bool(handler(clause, names, scene, ops, props, task_types))
+        return bool(handler(_Clause(clause, names, scene, ops, props, task_types)))
 
-    def _op_undo(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        ops.append(Operation(action="undo", target="", parameters={"steps": 1}, reason="user asked to undo"))
-        tt.append("modify")
+    def _op_undo(self, c: _Clause) -> bool:
+        c.ops.append(
+            Operation(action="undo", target="", parameters={"steps": 1}, reason="user asked to undo")
+        )
+        c.tt.append("modify")
         return True
 
-    def _op_query(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        ops.extend(Operation(action="describe", target=n, reason="user asked a question") for n in names)
-        tt.append("query")
+    def _op_query(self, c: _Clause) -> bool:
+        c.ops.extend(Operation(action="describe", target=n, reason="user asked a question") for n in c.names)
+        c.tt.append("query")
         return True
 
-    def _op_navigate(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        ops.append(
+    def _op_navigate(self, c: _Clause) -> bool:
+        c.ops.append(
             Operation(
                 action="focus_camera",
-                target=names[0],
-                parameters={"objects": [n for n in names if n]},
+                target=c.names[0],
+                parameters={"objects": [n for n in c.names if n]},
                 reason="frame the view",
             )
         )
-        tt.append("navigate")
+        c.tt.append("navigate")
         return True
 
-    def _op_delete(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        ops.extend(Operation(action="delete", target=n, reason="user asked to remove it") for n in names if n)
-        tt.append("delete")
+    def _op_delete(self, c: _Clause) -> bool:
+        c.ops.extend(
+            Operation(action="delete", target=n, reason="user asked to remove it") for n in c.names if n
+        )
+        c.tt.append("delete")
         return True
 
-    def _op_duplicate(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        count = int(_number(clause) or 1)
-        ops.extend(
+    def _op_duplicate(self, c: _Clause) -> bool:
+        count = int(_number(c.clause) or 1)
+        c.ops.extend(
             Operation(
                 action="duplicate", target=n, parameters={"count": max(1, min(count, 50))}, reason="copies"
             )
-            for n in names
+            for n in c.names
             if n
         )
-        tt.append("create")
+        c.tt.append("create")
         return True
 
-    def _op_replace(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        kind = self._concept(clause.split("like", 1)[-1] if "like" in clause else clause.split("into", 1)[-1])
+    def _op_replace(self, c: _Clause) -> bool:
+        kind = self._concept(
+            c.clause.split("like", 1)[-1] if "like" in c.clause else c.clause.split("into", 1)[-1]
+        )
         if kind is None:
             return False
-        props.shape = kind
-        ops.extend(
+        c.props.shape = kind
+        c.ops.extend(
             Operation(
                 action="replace_with",
                 target=n,
                 parameters={"kind": kind},
                 reason=f"should look like a {kind}",
             )
-            for n in names
+            for n in c.names
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_add(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        if re.search(r"\bmake (it|this|that|them)\b", clause):
-            return self._op_color(clause, names, scene, ops, props, tt) or self._op_scale(
-                clause, names, scene, ops, props, tt
-            )
-        if self._placing_existing(clause, names):
-            return self._op_place(clause, names, scene, ops, props, tt)
-        kind = self._concept(re.split(r"\b(on|onto|on top of|next to|beside|to)\b", clause)[0])
+    def _op_add(self, c: _Clause) -> bool:
+        if re.search(r"\bmake (it|this|that|them)\b", c.clause):
+            return self._op_color(c) or self._op_scale(c)
+        if self._placing_existing(c.clause, c.names):
+            return self._op_place(c)
+        kind = self._concept(re.split(r"\b(on|onto|on top of|next to|beside|to)\b", c.clause)[0])
         if kind is None:
             return False
-        count = int(_number(re.split(r"\b(on|next to|beside)\b", clause)[0]) or 1)
+        count = int(_number(re.split(r"\b(on|next to|beside)\b", c.clause)[0]) or 1)
         relation, anchor = "next_to", None
-        m = re.search(r"\b(on top of|onto|on|next to|beside|by)\b\s+(.*)$", clause)
+        m = re.search(r"\b(on top of|onto|on|next to|beside|by)\b\s+(.*)$", c.clause)
         if m:
             relation = "on" if m.group(1) in {"on", "onto", "on top of"} else "next_to"
-            anchor = names[0] if mentions_pronoun(m.group(2)) else None
+            anchor = c.names[0] if mentions_pronoun(m.group(2)) else None
             if anchor is None:
-                anchor = next(iter(self._roots_in(m.group(2), scene)), None)
+                anchor = next(iter(self._roots_in(m.group(2), c.scene)), None)
         params: dict[str, Any] = {
             "kind": kind,
             "count": max(1, min(count, 20)),
             "relation": relation,
             "anchor": anchor,
         }
-        color = _color_in(clause.split(" on ")[0])
+        color = _color_in(c.clause.split(" on ")[0])
         if color:
             params["color"] = color[1]
-        material = _material_in(clause.split(" on ")[0])
+        material = _material_in(c.clause.split(" on ")[0])
         if material:
             params["material"] = material
-        ops.append(
+        c.ops.append(
             Operation(action="add_object", target=anchor or "", parameters=params, reason=f"add {kind}")
         )
-        tt.append("create")
+        c.tt.append("create")
         return True
 
     @staticmethod
@@ -446,190 +407,132 @@ class OfflineTranslator:
         """Root objects whose first name word is mentioned in ``phrase``."""
         return [o.name for o in scene.roots if o.words and self._is_referenced(o.words[0], phrase)]
 
-    def _op_place(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        m = re.search(r"\b(on top of|onto|on|next to|beside)\b\s+(.*)$", clause)
+    def _op_place(self, c: _Clause) -> bool:
+        m = re.search(r"\b(on top of|onto|on|next to|beside)\b\s+(.*)$", c.clause)
         if not m:
             return False
-        anchors = self._roots_in(m.group(2), scene)
-        movers = self._roots_in(clause[: m.start()], scene) or names
+        anchors = self._roots_in(m.group(2), c.scene)
+        movers = self._roots_in(c.clause[: m.start()], c.scene) or c.names
         anchors = [a for a in anchors if a not in movers]
         if not anchors:
             return False
         action: Action = "place_on" if m.group(1) in {"on", "onto", "on top of"} else "place_next_to"
-        ops.extend(
-            Operation(action=action, target=n, parameters={"anchor": anchors[0]}, reason=clause)
+        c.ops.extend(
+            Operation(action=action, target=n, parameters={"anchor": anchors[0]}, reason=c.clause)
             for n in movers
             if n
         )
-        props.position = f"{m.group(1)} {anchors[0]}"
-        tt.append("modify")
+        c.props.position = f"{m.group(1)} {anchors[0]}"
+        c.tt.append("modify")
         return True
 
-    def _op_rotate(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
+    def _op_rotate(self, c: _Clause) -> bool:
         if (
-            re.search(r"\bturn (it|this|that|them|the \w+) (into|to)\b", clause)
-            or _color_in(clause)
-            or _material_in(clause)
+            re.search(r"\bturn (it|this|that|them|the \w+) (into|to)\b", c.clause)
+            or _color_in(c.clause)
+            or _material_in(c.clause)
         ):
-            return self._op_color(clause, names, scene, ops, props, tt) or self._op_replace(
-                clause, names, scene, ops, props, tt
-            )
-        degrees = _number(clause)
+            return self._op_color(c) or self._op_replace(c)
+        degrees = _number(c.clause)
         if degrees is None:
-            degrees = 180.0 if "around" in clause else 45.0
-        if re.search(r"\b(left|counter|anti)", clause):
+            degrees = 180.0 if "around" in c.clause else 45.0
+        if re.search(r"\b(left|counter|anti)", c.clause):
             degrees = abs(degrees)
-        elif "right" in clause or "clockwise" in clause:
+        elif "right" in c.clause or "clockwise" in c.clause:
             degrees = -abs(degrees)
-        axis = "x" if "forward" in clause or "tilt" in clause else "z"
+        axis = "x" if "forward" in c.clause or "tilt" in c.clause else "z"
         rot = [0.0, 0.0, 0.0]
         rot["xyz".index(axis)] = float(degrees)
-        ops.extend(
-            Operation(action="rotate", target=n, parameters={"rotation": rot}, reason=clause)
-            for n in names
+        c.ops.extend(
+            Operation(action="rotate", target=n, parameters={"rotation": rot}, reason=c.clause)
+            for n in c.names
             if n
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_move(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        if re.search(r"\b(on|onto|on top of|next to|beside)\b", clause):
-            return self._op_place(clause, names, scene, ops, props, tt)
-        words = clause.split()
+    def _op_move(self, c: _Clause) -> bool:
+        if re.search(r"\b(on|onto|on top of|next to|beside)\b", c.clause):
+            return self._op_place(c)
+        words = c.clause.split()
         direction = next((_DIRECTIONS[w] for w in words if w in _DIRECTIONS), None)
         if direction is None:
             direction = (
                 (0, 0, 1)
-                if re.search(r"\b(raise|lift)\b", clause)
+                if re.search(r"\b(raise|lift)\b", c.clause)
                 else (0, 0, -1)
-                if re.search(r"\b(lower|drop)\b", clause)
+                if re.search(r"\b(lower|drop)\b", c.clause)
                 else None
             )
         if direction is None:
             return False
-        for n in names:
-            obj = scene.objects.get(n)
+        for n in c.names:
+            obj = c.scene.objects.get(n)
             extent = max(obj.size[:2]) if obj else 1.0
-            dist = _distance(clause, max(0.25, 0.5 * extent))
-            ops.append(
+            dist = _distance(c.clause, max(0.25, 0.5 * extent))
+            c.ops.append(
                 Operation(
                     action="move",
                     target=n,
                     parameters={"offset": [round(d * dist, 4) for d in direction]},
-                    reason=clause,
+                    reason=c.clause,
                 )
             )
-        props.position = clause
-        tt.append("modify")
+        c.props.position = c.clause
+        c.tt.append("modify")
         return True
 
-    def _op_smooth(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        props.surface_quality = "smooth"
-        ops.extend(
+    def _op_smooth(self, c: _Clause) -> bool:
+        c.props.surface_quality = "smooth"
+        c.ops.extend(
             Operation(action="smooth", target=n, parameters={"levels": 2}, reason="smoother surface")
-            for n in names
+            for n in c.names
             if n
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_sharpen(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        props.surface_quality = "faceted"
-        props.edge_treatment = "sharp"
-        ops.extend(
-            Operation(action="sharpen", target=n, reason="sharper, flat-shaded look") for n in names if n
+    def _op_sharpen(self, c: _Clause) -> bool:
+        c.props.surface_quality = "faceted"
+        c.props.edge_treatment = "sharp"
+        c.ops.extend(
+            Operation(action="sharpen", target=n, reason="sharper, flat-shaded look") for n in c.names if n
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_round(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        props.edge_treatment = "beveled"
-        ops.extend(
+    def _op_round(self, c: _Clause) -> bool:
+        c.props.edge_treatment = "beveled"
+        c.ops.extend(
             Operation(action="round_edges", target=n, parameters={"segments": 4}, reason="rounded edges")
-            for n in names
+            for n in c.names
             if n
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_scale(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        words = re.findall(r"[a-z]+", clause)
+    def _op_scale(self, c: _Clause) -> bool:
+        words = re.findall(r"[a-z]+", c.clause)
         factor: tuple[float, float, float] | None = None
         for w in words:
             if w in _SCALE_WORDS:
-                factor, props.size = _SCALE_WORDS[w]
+                factor, c.props.size = _SCALE_WORDS[w]
         if factor is None:
-            n = _number(clause)
+            n = _number(c.clause)
             if "double" in words or "twice" in words:
                 n = 2.0
             elif "half" in words or "halve" in words:
                 n = 0.5
-            elif n is not None and "%" in clause:
+            elif n is not None and "%" in c.clause:
                 n = n / 100.0
             if n is None or n <= 0:
                 return False
             factor = (n, n, n)
-            props.size = f"scaled by {n:g}"
+            c.props.size = f"scaled by {n:g}"
         else:
-            boost = next((v for p, v in _INTENSITY.items() if p in clause), 1.0)
+            boost = next((v for p, v in _INTENSITY.items() if p in c.clause), 1.0)
             factor = (1 + (factor[0] - 1) * boost, 1 + (factor[1] - 1) * boost, 1 + (factor[2] - 1) * boost)
-        if props.size in {
+        if c.props.size in {
             "taller",
             "shorter",
             "wider",
@@ -639,39 +542,31 @@ class OfflineTranslator:
             "flatter",
             "longer",
         }:
-            props.proportions = props.size
-        ops.extend(
+            c.props.proportions = c.props.size
+        c.ops.extend(
             Operation(
                 action="scale",
                 target=n,
                 parameters={"factor": [round(f, 4) for f in factor]},
-                reason=props.size or "",
+                reason=c.props.size or "",
             )
-            for n in names
+            for n in c.names
             if n
         )
-        tt.append("modify")
+        c.tt.append("modify")
         return True
 
-    def _op_color(
-        self,
-        clause: str,
-        names: list[str],
-        scene: SceneState,
-        ops: list[Operation],
-        props: TargetProperties,
-        tt: list[str],
-    ) -> bool:
-        tail = clause.split(" to ", 1)[-1] if re.search(r"\b(change|set)\b", clause) else clause
+    def _op_color(self, c: _Clause) -> bool:
+        tail = c.clause.split(" to ", 1)[-1] if re.search(r"\b(change|set)\b", c.clause) else c.clause
         material = _material_in(tail)
         color = _color_in(tail)
         if material is None and color is None:
-            if any(w in clause.split() for w in _SCALE_WORDS):
-                return self._op_scale(clause, names, scene, ops, props, tt)
+            if any(w in c.clause.split() for w in _SCALE_WORDS):
+                return self._op_scale(c)
             return False
-        for n in [x for x in names if x]:
+        for n in [x for x in c.names if x]:
             if material is not None:
-                ops.append(
+                c.ops.append(
                     Operation(
                         action="set_material",
                         target=n,
@@ -680,7 +575,7 @@ class OfflineTranslator:
                     )
                 )
             if color is not None:
-                ops.append(
+                c.ops.append(
                     Operation(
                         action="set_color",
                         target=n,
@@ -688,7 +583,7 @@ class OfflineTranslator:
                         reason=f"{color[0]} colour",
                     )
                 )
-        props.material = material
-        props.color = color[0] if color else material
-        tt.append("modify")
+        c.props.material = material
+        c.props.color = color[0] if color else material
+        c.tt.append("modify")
         return True
