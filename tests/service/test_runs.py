@@ -221,3 +221,22 @@ def test_deleting_a_session_deletes_its_runs_events_and_files(server: LiveServer
     assert alice.client.get(f"/runs/{run_id}").status_code == 404
     assert alice.client.get(f"/runs/{run_id}/events.json").status_code == 404
     assert not run_dir.exists()
+
+
+def test_each_run_builds_a_new_model_from_an_empty_scene(alice: User, finished: dict[str, Any]) -> None:
+    import io
+
+    import trimesh
+
+    second = alice.client.post("/runs", json={"prompt": "a green ball"}).json()
+    events = stream_events(alice, second["id"])
+    assert events[-1] == {"type": "end", "status": "completed"}
+
+    def node_names(run_id: str) -> set[str]:
+        glb = alice.client.get(f"/runs/{run_id}/files/scene.glb").content
+        return set(trimesh.load(io.BytesIO(glb), file_type="glb", force="scene").graph.nodes_geometry)
+
+    first_names, second_names = node_names(finished["run_id"]), node_names(second["id"])
+    assert any("Ball" in n for n in second_names)
+    assert not any("Table" in n for n in second_names), "the previous model leaked into the new run"
+    assert "Cube" not in first_names | second_names, "Blender's default cube leaked into a run"

@@ -81,8 +81,14 @@ def _as_result(value: Any) -> Any:
 
 
 def build_server(config: WorkerConfig) -> FastMCP:
-    """Create the MCP server with every tool bound to one worker."""
+    """Create the MCP server with every tool bound to one worker.
+
+    The worker starts from an empty scene, not Blender's default cube, camera and light:
+    whatever a client builds (and whatever a restarted worker reopens) is all there is.
+    """
     worker = Worker(config)
+    tools = all_tools()
+    tools["new_scene"].func(worker)
     server = FastMCP(
         "prompt2mesh-blender",
         instructions=INSTRUCTIONS,
@@ -90,7 +96,7 @@ def build_server(config: WorkerConfig) -> FastMCP:
         port=config.port,
         log_level="WARNING",
     )
-    for spec in all_tools().values():
+    for spec in tools.values():
         server.add_tool(
             _bind(worker, spec),
             name=spec.name,

@@ -69,6 +69,10 @@ class ArtisanAgent:
     ) -> dict[str, Any]:
         from prompt2mesh.agent.runner import RunRequest, run_make
 
+        # Every run is a new model: the user's worker may still hold the previous one.
+        cleared = await runner.call("new_scene", {})
+        if not cleared.ok:
+            raise RuntimeError(f"could not start from an empty scene: {cleared.error}")
         request = RunRequest(
             prompt=prompt,
             out_dir=out_dir,

@@ -160,3 +160,12 @@ def test_gibberish_is_reported_not_guessed(translator, scene) -> None:
 def test_questions_and_navigation_are_their_own_task_types(translator, scene) -> None:
     assert parse(translator, scene, "how tall is the table?").task_type == "query"
     assert parse(translator, scene, "zoom in on the ball").task_type == "navigate"
+
+
+def test_the_ground_under_a_lone_object_is_scenery_not_it(translator) -> None:
+    state = SceneState()
+    for o in (obj("Ground", [-5, -5, 0], [5, 5, 0]), obj("Vase", [-0.1, -0.1, 0], [0.1, 0.1, 0.4])):
+        state.objects[o.name] = o
+    spec = parse(translator, state, "make it taller")
+    assert spec.target_objects == ["Vase"] and spec.resolution_source == "only_object"
+    assert parse(translator, state, "make the ground green").target_objects == ["Ground"]

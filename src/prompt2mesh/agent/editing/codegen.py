@@ -306,7 +306,9 @@ class CodeGenerator:
                 round(anchor.bbox_min[2], 4),
             )
         # Nothing named: stand beside everything that exists, on the ground.
-        right = max((o.bbox_max[0] for o in scene.roots if o.bbox_max is not None), default=-width / 2 - _GAP)
+        right = max(
+            (o.bbox_max[0] for o in scene.subjects if o.bbox_max is not None), default=-width / 2 - _GAP
+        )
         return (round(right + _GAP + width / 2 + i * (width + _GAP), 4), 0.0, 0.0)
 
     def _replace_with(

@@ -218,7 +218,7 @@ class OfflineTranslator:
         named = self._named_objects(text, scene)
         if named:
             return _Target(named, "named", 1.0)
-        roots = scene.roots
+        roots = scene.subjects
         if mentions_pronoun(text):
             res = focus.resolve(scene.objects.keys(), plural=is_plural_reference(text))
             if res.objects or len(roots) != 1:

@@ -58,6 +58,13 @@ class SceneState:
         """Top-level things people talk about (a chair, not its legs); lights/cameras left out."""
         return [o for o in self.objects.values() if o.parent is None and o.type not in {"light", "camera"}]
 
+    @property
+    def subjects(self) -> list[SceneObject]:
+        """The roots a pronoun can mean: a flat plane under everything else (the ground a
+        scene stands on) is scenery, not "it"; naming it ("the ground") still works."""
+        roots = self.roots
+        return [o for o in roots if not _is_ground(o, roots)]
+
     def descendants(self, name: str) -> list[SceneObject]:
         out: list[SceneObject] = []
         stack = list(self.objects[name].children) if name in self.objects else []
@@ -81,6 +88,18 @@ class SceneState:
                 if isinstance(color, str):
                     colors.append(color)
         return colors
+
+
+def _is_ground(obj: SceneObject, roots: list[SceneObject]) -> bool:
+    if obj.bbox_min is None or obj.bbox_max is None or obj.size[2] > 0.01:
+        return False
+    others = [o for o in roots if o is not obj and o.bbox_min is not None and o.bbox_max is not None]
+    return bool(others) and all(
+        obj.bbox_min[0] <= o.center[0] <= obj.bbox_max[0]
+        and obj.bbox_min[1] <= o.center[1] <= obj.bbox_max[1]
+        and o.bbox_min[2] >= obj.bbox_max[2] - 0.01  # type: ignore[index]
+        for o in others
+    )
 
 
 async def _call(runner: ToolRunner, tool: str, args: dict[str, Any] | None = None) -> Any:
