@@ -203,3 +203,30 @@ def test_choosing_a_provider_on_the_command_line_keeps_the_keys_from_the_environ
     finally:
         get_settings.cache_clear()
     assert settings.provider == "anthropic" and settings.anthropic_api_key == "sk-test-key"
+
+
+def test_an_unreachable_provider_is_one_clear_line_before_any_work(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("P2M_")},
+        "P2M_PROVIDER": "ollama",
+        "P2M_BASE_URL": f"http://127.0.0.1:{port}",
+        "P2M_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "prompt2mesh", "make", "a chair", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"cannot start: cannot reach ollama at http://127.0.0.1:{port}/api/tags: "
+        "ConnectError All connection attempts failed (is `ollama serve` running?)"
+    ]
+    assert not (tmp_path / "out" / "scene.blend").exists()

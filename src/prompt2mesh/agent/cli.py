@@ -13,6 +13,7 @@ from typing import Any
 from prompt2mesh.agent.errors import AgentError
 from prompt2mesh.config import Settings, get_settings
 from prompt2mesh.models.errors import ModelsError
+from prompt2mesh.models.roles import Roles
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -64,17 +65,30 @@ async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], 
         return await work(session)
 
 
+def _roles_or_none(settings: Settings, verb: str) -> Roles | None:
+    """The run's roles, after one cheap question to the provider so that a missing key or an
+    unreachable server is one clear line now, not a retried failure minutes into the run."""
+    from prompt2mesh.models.factory import make_roles
+    from prompt2mesh.models.providers import check_provider
+
+    try:
+        roles = make_roles(settings)
+        if settings.provider != "offline":
+            asyncio.run(check_provider(settings))
+    except ModelsError as exc:
+        print(f"cannot {verb}: {exc.message}", file=sys.stderr)
+        return None
+    return roles
+
+
 def _cmd_make(ns: argparse.Namespace) -> int:
     from prompt2mesh.agent.progress import ProgressDisplay
     from prompt2mesh.agent.runner import RunRequest, new_run_id, run_make
-    from prompt2mesh.models.factory import make_roles
 
     settings = _settings(ns)
     out_dir = Path(ns.out).resolve()
-    try:
-        roles = make_roles(settings)
-    except ModelsError as exc:
-        print(f"cannot start: {exc.message}", file=sys.stderr)
+    roles = _roles_or_none(settings, "start")
+    if roles is None:
         return 2
     request = RunRequest(
         prompt=ns.prompt,
@@ -101,14 +115,15 @@ def _cmd_make(ns: argparse.Namespace) -> int:
 def _cmd_resume(ns: argparse.Namespace) -> int:
     from prompt2mesh.agent.progress import ProgressDisplay
     from prompt2mesh.agent.runner import load_state, resume_run
-    from prompt2mesh.models.factory import make_roles
 
     settings = _settings(ns)
     try:
         state = asyncio.run(load_state(ns.run_id, settings))
-        roles = make_roles(settings)
-    except (AgentError, ModelsError) as exc:
+    except AgentError as exc:
         print(f"cannot resume: {exc.message}", file=sys.stderr)
+        return 2
+    roles = _roles_or_none(settings, "resume")
+    if roles is None:
         return 2
     out_dir = Path(ns.out).resolve() if ns.out else Path(state["out_dir"])
     print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
