@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from async_worker import AsyncWorker
 from prompt2mesh.workers.blocking import BlockingWorker
 
 
@@ -28,3 +29,9 @@ def worker(shared_worker: BlockingWorker) -> BlockingWorker:
     result = shared_worker.call("new_scene")
     assert result.ok, result.error
     return shared_worker
+
+
+@pytest.fixture
+def runner(worker: BlockingWorker) -> AsyncWorker:
+    """The shared worker, empty scene, as an async ToolRunner."""
+    return AsyncWorker(worker)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,27 +12,7 @@ from fakes.chat import ScriptedChatModel, critique, plan, refined, text, tool_ca
 from prompt2mesh.agent.runner import RunRequest
 from prompt2mesh.config import Settings
 from prompt2mesh.models.factory import make_roles
-from prompt2mesh.models.roles import Roles, ToolInfo, ToolResult
-from prompt2mesh.workers.blocking import BlockingWorker
-
-
-class AsyncWorker:
-    """The shared real worker seen through the async :class:`ToolRunner` interface."""
-
-    def __init__(self, worker: BlockingWorker) -> None:
-        self.worker = worker
-
-    async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
-        return await asyncio.to_thread(self.worker.call, tool, **(args or {}))
-
-    async def list_tools(self) -> list[ToolInfo]:
-        return await asyncio.to_thread(self.worker.list_tools)
-
-
-@pytest.fixture
-def runner(worker: BlockingWorker) -> AsyncWorker:
-    """The shared worker, empty scene, as an async ToolRunner."""
-    return AsyncWorker(worker)
+from prompt2mesh.models.roles import Roles
 
 
 @pytest.fixture

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from async_worker import AsyncWorker
 from prompt2mesh.agent.editing.grammar import OfflineTranslator
 from prompt2mesh.agent.editing.pipeline import EditSession, SessionFiles
 from prompt2mesh.models.offline.recipes import RECIPES
-from prompt2mesh.models.roles import ToolInfo, ToolResult
 from prompt2mesh.workers.blocking import BlockingWorker
 
 
-class AsyncRunner:
-    """Awaitable calls on a BlockingWorker (its MCP session lives on another event loop)."""
-
-    def __init__(self, worker: BlockingWorker) -> None:
-        self.worker = worker
-
-    async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
-        return await asyncio.to_thread(self.worker.call, tool, **(args or {}))
-
-    async def list_tools(self) -> list[ToolInfo]:
-        return await asyncio.to_thread(self.worker.list_tools)
-
-
 @pytest.fixture
-def runner(worker: BlockingWorker) -> AsyncRunner:
-    return AsyncRunner(worker)
-
-
-@pytest.fixture
-def make_session(runner: AsyncRunner, worker: BlockingWorker, tmp_path: Path):
+def make_session(runner: AsyncWorker, worker: BlockingWorker, tmp_path: Path):
     """A fresh editing session whose files live in a per-test folder of the worker workspace."""
     prefix = f"{tmp_path.name}/"
     folder = worker.workspace / tmp_path.name

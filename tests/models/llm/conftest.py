@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
-from prompt2mesh.models.roles import RefinedPrompt, RoleContext, ToolInfo, ToolResult
+from async_worker import AsyncWorker
+from prompt2mesh.models.roles import RefinedPrompt, RoleContext, ToolInfo
 from prompt2mesh.workers.blocking import BlockingWorker
-
-
-class ThreadedRunner:
-    """The session's real worker (a BlockingWorker on its own loop) seen as an async ToolRunner."""
-
-    def __init__(self, worker: BlockingWorker) -> None:
-        self.worker = worker
-
-    async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
-        return await asyncio.to_thread(self.worker.call, tool, **(args or {}))
-
-    async def list_tools(self) -> list[ToolInfo]:
-        return await asyncio.to_thread(self.worker.list_tools)
 
 
 class Recorder:
@@ -38,11 +25,6 @@ class Recorder:
 
 
 @pytest.fixture
-def runner(worker: BlockingWorker) -> ThreadedRunner:
-    return ThreadedRunner(worker)
-
-
-@pytest.fixture
 def all_tools(shared_worker: BlockingWorker) -> list[ToolInfo]:
     return shared_worker.list_tools()
 
@@ -53,7 +35,7 @@ def events() -> Recorder:
 
 
 @pytest.fixture
-def ctx(runner: ThreadedRunner, all_tools: list[ToolInfo], events: Recorder) -> RoleContext:
+def ctx(runner: AsyncWorker, all_tools: list[ToolInfo], events: Recorder) -> RoleContext:
     creation = [t for t in all_tools if t.category in ("creation", "materials", "inspection")]
     return RoleContext(
         runner=runner,

@@ -3,27 +3,11 @@ small driver that builds a prompt the way the agent does (refine, plan, execute 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import pytest
-
+from async_worker import AsyncWorker
 from prompt2mesh.models.offline import make_offline_roles
-from prompt2mesh.models.roles import Plan, RefinedPrompt, RoleContext, Roles, ToolInfo, ToolResult
-from prompt2mesh.workers.blocking import BlockingWorker
-
-
-class ThreadedRunner:
-    """The session's real worker (a BlockingWorker on its own loop) seen as an async ToolRunner."""
-
-    def __init__(self, worker: BlockingWorker) -> None:
-        self.worker = worker
-
-    async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
-        return await asyncio.to_thread(self.worker.call, tool, **(args or {}))
-
-    async def list_tools(self) -> list[ToolInfo]:
-        return await asyncio.to_thread(self.worker.list_tools)
+from prompt2mesh.models.roles import Plan, RefinedPrompt, RoleContext, Roles
 
 
 class Built:
@@ -36,9 +20,7 @@ class Built:
         return next(s for s in self.plan.steps if s.action.startswith(action_start))
 
 
-async def build(
-    runner: ThreadedRunner, prompt: str, *, upto: int | None = None, refine: bool = False
-) -> Built:
+async def build(runner: AsyncWorker, prompt: str, *, upto: int | None = None, refine: bool = False) -> Built:
     """Refine, plan and execute the plan's steps (all, or the first ``upto``); with ``refine``
     every step is critiqued and improved once when it scores below 7."""
     roles = make_offline_roles()
@@ -55,8 +37,3 @@ async def build(
             if critique.score < 7:
                 await roles.improver.improve(step, critique, ctx)
     return Built(roles, ctx, requirement, plan)
-
-
-@pytest.fixture
-def runner(worker: BlockingWorker) -> ThreadedRunner:
-    return ThreadedRunner(worker)

@@ -3,9 +3,10 @@ and the improver's run of its fix calls raises the score."""
 
 from __future__ import annotations
 
+from async_worker import AsyncWorker
 from prompt2mesh.models.roles import Critique, PlanStep
 
-from .conftest import Built, ThreadedRunner, build
+from .conftest import Built, build
 
 
 async def judge(built: Built, step: PlanStep) -> Critique:
@@ -21,7 +22,7 @@ async def repair(built: Built, step: PlanStep, critique: Critique) -> Critique:
 
 
 async def test_a_first_build_lacking_detail_scores_low_and_its_refinement_higher(
-    runner: ThreadedRunner,
+    runner: AsyncWorker,
 ) -> None:
     built = await build(runner, "A black umbrella", upto=2)
     step = built.step("Build")
@@ -34,7 +35,7 @@ async def test_a_first_build_lacking_detail_scores_low_and_its_refinement_higher
     assert not second.issues
 
 
-async def test_a_floating_object_is_named_with_its_gap_and_put_back(runner: ThreadedRunner) -> None:
+async def test_a_floating_object_is_named_with_its_gap_and_put_back(runner: AsyncWorker) -> None:
     built = await build(runner, "A red cube on a blue table", upto=3, refine=True)
     moved = await runner.call("set_transform", {"name": "Cube", "location": [0, 0, 0.4], "relative": True})
     assert moved.ok
@@ -48,7 +49,7 @@ async def test_a_floating_object_is_named_with_its_gap_and_put_back(runner: Thre
     assert "on_top_of" in rel.result["relations"][0]["relations"]
 
 
-async def test_an_intersection_is_found_and_the_objects_pushed_apart(runner: ThreadedRunner) -> None:
+async def test_an_intersection_is_found_and_the_objects_pushed_apart(runner: AsyncWorker) -> None:
     built = await build(runner, "A wooden chair next to a wooden table", upto=3, refine=True)
     table = (await runner.call("get_object_info", {"name": "Table"})).result["location"]
     await runner.call("set_transform", {"name": "Chair", "location": [table[0] + 0.4, table[1], 0.0]})
@@ -62,7 +63,7 @@ async def test_an_intersection_is_found_and_the_objects_pushed_apart(runner: Thr
     assert not problems["intersecting"]
 
 
-async def test_a_wrong_colour_is_seen_and_repainted(runner: ThreadedRunner) -> None:
+async def test_a_wrong_colour_is_seen_and_repainted(runner: AsyncWorker) -> None:
     built = await build(runner, "A red cube on a blue table", upto=2, refine=True)
     await runner.call("create_material", {"name": "Table_Wood", "color": "#22aa22"})
     step = built.step("Build")
@@ -75,7 +76,7 @@ async def test_a_wrong_colour_is_seen_and_repainted(runner: ThreadedRunner) -> N
     assert colors["Table_Wood"] == "#2255cc"
 
 
-async def test_objects_outside_the_camera_frame_are_reframed(runner: ThreadedRunner) -> None:
+async def test_objects_outside_the_camera_frame_are_reframed(runner: AsyncWorker) -> None:
     built = await build(runner, "A black umbrella", upto=-1)
     await runner.call("set_camera", {"location": [10.0, 0.0, 1.0], "look_at": [20.0, 0.0, 1.0]})
     step = built.step("Frame")
@@ -86,7 +87,7 @@ async def test_objects_outside_the_camera_frame_are_reframed(runner: ThreadedRun
     assert fixed.score > broken.score and not fixed.issues
 
 
-async def test_a_missing_object_scores_lowest_and_is_rebuilt(runner: ThreadedRunner) -> None:
+async def test_a_missing_object_scores_lowest_and_is_rebuilt(runner: AsyncWorker) -> None:
     built = await build(runner, "Three yellow balls in a row", upto=2, refine=True)
     await runner.call("delete_objects", {"names": ["Ball_2"]})
     step = built.step("Build")
@@ -99,7 +100,7 @@ async def test_a_missing_object_scores_lowest_and_is_rebuilt(runner: ThreadedRun
 
 
 async def test_a_second_run_with_the_same_roles_does_not_trust_old_detail_levels(
-    runner: ThreadedRunner,
+    runner: AsyncWorker,
 ) -> None:
     built = await build(runner, "A black umbrella", upto=2, refine=True)
     step = built.step("Build")
@@ -111,7 +112,7 @@ async def test_a_second_run_with_the_same_roles_does_not_trust_old_detail_levels
 
 
 async def test_a_sunk_ornament_and_a_floating_star_are_described_on_their_tree(
-    runner: ThreadedRunner,
+    runner: AsyncWorker,
 ) -> None:
     built = await build(runner, "Create a decorated Christmas tree", upto=4)
     await runner.call("set_transform", {"name": "Ornament_03", "location": [0, 0, -0.3], "relative": True})

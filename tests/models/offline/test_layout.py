@@ -7,10 +7,11 @@ import math
 
 import pytest
 
+from async_worker import AsyncWorker
 from prompt2mesh.models.offline.layout import Layout, Placement, solve
 from prompt2mesh.models.offline.parser import parse
 
-from .conftest import ThreadedRunner, build
+from .conftest import build
 
 
 def layout(prompt: str) -> Layout:
@@ -120,7 +121,7 @@ RELATIONS = [
 
 @pytest.mark.parametrize(("prompt", "a", "b", "wanted"), RELATIONS)
 async def test_built_layouts_satisfy_their_relation_in_blender(
-    runner: ThreadedRunner, prompt: str, a: str, b: str, wanted: set[str]
+    runner: AsyncWorker, prompt: str, a: str, b: str, wanted: set[str]
 ) -> None:
     await build(runner, prompt, upto=None)
     rel = await runner.call("analyze_relations", {"pairs": [[a, b]]})
@@ -134,7 +135,7 @@ async def test_built_layouts_satisfy_their_relation_in_blender(
     assert not problems.result["sunk"] and not problems.result["intersecting"]
 
 
-async def test_an_apple_in_a_bowl_is_inside_the_bowl_in_blender(runner: ThreadedRunner) -> None:
+async def test_an_apple_in_a_bowl_is_inside_the_bowl_in_blender(runner: AsyncWorker) -> None:
     await build(runner, "A red apple in a bowl", upto=None)
     boxes = (await runner.call("get_bounding_boxes", {"names": ["Apple", "Bowl"]})).result["boxes"]
     apple, bowl = boxes["Apple"], boxes["Bowl"]
@@ -142,7 +143,7 @@ async def test_an_apple_in_a_bowl_is_inside_the_bowl_in_blender(runner: Threaded
     assert bowl["min"][0] <= apple["center"][0] <= bowl["max"][0]
 
 
-async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner: ThreadedRunner) -> None:
+async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner: AsyncWorker) -> None:
     await build(runner, "A cat under a table", upto=None)
     boxes = (await runner.call("get_bounding_boxes", {"names": ["Cat", "Table"]})).result["boxes"]
     cat, table = boxes["Cat"], boxes["Table"]
@@ -154,7 +155,7 @@ async def test_a_cat_under_a_table_is_beneath_its_top_without_touching_it(runner
 
 
 async def test_a_part_named_in_the_prompt_is_renamed_and_recoloured_not_duplicated(
-    runner: ThreadedRunner,
+    runner: AsyncWorker,
 ) -> None:
     built = await build(runner, "A house with a red door", upto=2, refine=True)
     assert built.plan.steps[1].objects == ["House"]

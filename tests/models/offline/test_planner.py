@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from async_worker import AsyncWorker
 from prompt2mesh.models.offline import make_offline_roles
 from prompt2mesh.models.roles import RoleContext
 from prompt2mesh.workers.blocking import BlockingWorker
 
-from .conftest import ThreadedRunner, build
+from .conftest import build
 
 PROMPTS = [
     "A black umbrella",
@@ -24,7 +25,7 @@ async def test_plans_have_5_to_15_steps_of_tools_the_worker_has(
     prompt: str, shared_worker: BlockingWorker
 ) -> None:
     roles = make_offline_roles()
-    ctx = RoleContext(runner=ThreadedRunner(shared_worker))
+    ctx = RoleContext(runner=AsyncWorker(shared_worker))
     requirement = await roles.refiner.refine(prompt, ctx)
     plan = await roles.planner.plan(requirement, {}, ctx)
     known = {t.name for t in shared_worker.list_tools()}
@@ -42,7 +43,7 @@ async def test_plans_have_5_to_15_steps_of_tools_the_worker_has(
 async def test_the_refined_prompt_says_what_will_be_built(shared_worker: BlockingWorker) -> None:
     roles = make_offline_roles()
     refined = await roles.refiner.refine(
-        "Create a decorated Christmas tree", RoleContext(runner=ThreadedRunner(shared_worker))
+        "Create a decorated Christmas tree", RoleContext(runner=AsyncWorker(shared_worker))
     )
     assert "christmas tree" in refined.refined.lower()
     assert "20" in refined.refined
@@ -54,7 +55,7 @@ async def test_kinds_without_a_recipe_are_built_as_proxies_with_a_warning(
     shared_worker: BlockingWorker,
 ) -> None:
     roles = make_offline_roles()
-    ctx = RoleContext(runner=ThreadedRunner(shared_worker))
+    ctx = RoleContext(runner=AsyncWorker(shared_worker))
     refined = await roles.refiner.refine("a gryphon next to a house", ctx)
     assert any("gryphon" in w and "proxy" in w for w in refined.warnings)
     plan = await roles.planner.plan(refined, {}, ctx)
@@ -64,12 +65,12 @@ async def test_kinds_without_a_recipe_are_built_as_proxies_with_a_warning(
 
 async def test_unknown_words_are_reported_in_the_requirement(shared_worker: BlockingWorker) -> None:
     refined = await make_offline_roles().refiner.refine(
-        "a shimmering red cube", RoleContext(runner=ThreadedRunner(shared_worker))
+        "a shimmering red cube", RoleContext(runner=AsyncWorker(shared_worker))
     )
     assert any("shimmering" in w for w in refined.warnings)
 
 
-async def test_completed_steps_are_those_whose_objects_already_exist(runner: ThreadedRunner) -> None:
+async def test_completed_steps_are_those_whose_objects_already_exist(runner: AsyncWorker) -> None:
     built = await build(runner, "A red cube on a blue table", upto=2)
     done = await built.roles.planner.completed_steps(built.plan, {}, built.ctx)
     assert done == [1, 2]
@@ -79,7 +80,7 @@ async def test_completed_steps_are_those_whose_objects_already_exist(runner: Thr
     assert done == [s.number for s in built.plan.steps[:-1]]
 
 
-async def test_a_ground_named_in_the_prompt_replaces_the_stage_plane(runner: ThreadedRunner) -> None:
+async def test_a_ground_named_in_the_prompt_replaces_the_stage_plane(runner: AsyncWorker) -> None:
     built = await build(runner, "a red ball on the grass")
     assert built.plan.steps[0].action == "Prepare the world"
     boxes = (await runner.call("get_bounding_boxes", {"names": ["Grass", "Ball"]})).result["boxes"]
