@@ -278,3 +278,20 @@ def test_serve_refuses_a_placeholder_secret_in_production_and_says_why(tmp_path:
     )
     assert done.returncode == 2
     assert "refusing to start" in done.stderr and "P2M_SECRET_KEY is a placeholder" in done.stderr
+
+
+def test_serve_refuses_a_provider_without_its_key_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_") and not k.endswith("_API_KEY")}
+    env.update(P2M_PROVIDER="anthropic", P2M_DATA_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "prompt2mesh", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "prompt2mesh serve: refusing to start: provider 'anthropic' needs an API key: set "
+        "ANTHROPIC_API_KEY (or use P2M_PROVIDER=offline, which needs no key)"
+    ]

@@ -6,7 +6,26 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from prompt2mesh.config import PLACEHOLDER_SECRETS
+from prompt2mesh.config import PLACEHOLDER_SECRETS, Settings
+
+
+def _provider_problem(settings: Settings) -> str | None:
+    """Why the configured model provider cannot serve runs (missing key, unreachable), if so:
+    said once at start rather than as a failed run for every user."""
+    if settings.provider == "offline":
+        return None
+    import asyncio
+
+    from prompt2mesh.models.errors import ModelsError
+    from prompt2mesh.models.factory import make_roles
+    from prompt2mesh.models.providers import check_provider
+
+    try:
+        make_roles(settings)
+        asyncio.run(check_provider(settings))
+    except ModelsError as exc:
+        return exc.message
+    return None
 
 
 def _cmd_serve(ns: argparse.Namespace) -> int:
@@ -19,6 +38,10 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
     except ValidationError as exc:
         # The settings refuse a placeholder secret outside development: say so, plainly.
         print(f"prompt2mesh serve: refusing to start:\n{exc}", file=sys.stderr)
+        return 2
+    problem = _provider_problem(settings)
+    if problem:
+        print(f"prompt2mesh serve: refusing to start: {problem}", file=sys.stderr)
         return 2
     overrides = {k: v for k, v in (("host", ns.host), ("port", ns.port)) if v is not None}
     settings = settings.model_copy(update=overrides)
