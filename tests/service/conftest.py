@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from service.live import LiveServer, User, make_settings, signup_and_login
+
 PG_URL = os.environ.get("P2M_TEST_POSTGRES_URL")
 
 
@@ -42,3 +44,20 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     yield f"{base}/{name}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# One live server per test module (on each database backend), with two users.
+@pytest.fixture(scope="module")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with LiveServer(make_settings(tmp_path_factory.mktemp("data"), database_url)) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def alice(server: LiveServer) -> User:
+    return signup_and_login(server.url, "alice")
+
+
+@pytest.fixture(scope="module")
+def bob(server: LiveServer) -> User:
+    return signup_and_login(server.url, "bob")

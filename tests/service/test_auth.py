@@ -15,13 +15,6 @@ from service.live import PASSWORD, SECRET, LiveServer, make_settings, signup_and
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir: Path = tmp_path_factory.mktemp("data")
-    with LiveServer(make_settings(data_dir, database_url)) as live:
-        yield live
-
-
 @pytest.fixture
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as client:

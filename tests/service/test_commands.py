@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +14,9 @@ import httpx
 import pytest
 import trimesh
 
-from service.live import LiveServer, User, iter_sse, make_settings, signup_and_login, stream_events
+from service.live import User, iter_sse, stream_events
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(make_settings(tmp_path_factory.mktemp("data"), database_url)) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def alice(server: LiveServer) -> User:
-    return signup_and_login(server.url, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server: LiveServer) -> User:
-    return signup_and_login(server.url, "bob")
 
 
 @pytest.fixture(scope="module")

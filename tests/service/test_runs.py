@@ -4,34 +4,17 @@ live events, replay, the run's record, artifacts, path confinement, ownership, c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from service.live import LiveServer, User, make_settings, signup_and_login, stream_events
+from service.live import LiveServer, User, stream_events
 
 pytestmark = pytest.mark.timeout(300)
 
 PROMPT = "a red cube on a blue table"
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with LiveServer(make_settings(tmp_path_factory.mktemp("data"), database_url)) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def alice(server: LiveServer) -> User:
-    return signup_and_login(server.url, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server: LiveServer) -> User:
-    return signup_and_login(server.url, "bob")
 
 
 @pytest.fixture(scope="module")
