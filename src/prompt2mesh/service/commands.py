@@ -188,7 +188,7 @@ class CommandManager:
 
     async def _run_on_worker(self, job: CommandJob, emit: Callable[[Event], None]) -> dict[str, Any]:
         from prompt2mesh.agent.editing.errors import NoSceneToEdit
-        from prompt2mesh.agent.editing.factory import make_translator
+        from prompt2mesh.agent.editing.factory import make_evaluator, make_translator
         from prompt2mesh.agent.editing.pipeline import EditSession, SessionFiles
 
         prefix = f"runs/{job.run_id}/"
@@ -207,6 +207,7 @@ class CommandManager:
                 handle.runner,
                 SessionFiles(folder=handle.workspace / prefix, prefix=prefix),
                 make_translator(self.settings, handle.runner),
+                evaluator=make_evaluator(self.settings, handle.runner),
                 emit=tagged,
                 screenshot_size=self.settings.screenshot_size,
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fakes.chat import ScriptedChatModel, json_reply, text
-from prompt2mesh.agent.editing.factory import make_translator
+from prompt2mesh.agent.editing.factory import make_evaluator, make_translator
 from prompt2mesh.agent.editing.focus import FocusStack
 from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.config import Settings
@@ -68,3 +68,38 @@ async def test_objects_the_scene_does_not_hold_lower_the_confidence_below_acting
     )
     assert spec.needs_clarification
     assert any("Teapot" in a for a in spec.ambiguities)
+
+
+async def test_the_llm_evaluator_sees_the_screenshot_and_questions_and_keeps_the_lower_score(
+    worker, make_session
+) -> None:
+    worker.call("create_primitive", kind="cube", name="Crate", size=1.0, location=[0, 0, 0.5])
+    model = ScriptedChatModel(
+        roles={
+            "translator": [
+                json_reply(
+                    TALLER
+                    | {
+                        "target_objects": ["Crate"],
+                        "operations": [
+                            {"action": "scale", "target": "Crate", "parameters": {"factor": [1, 1, 1.5]}}
+                        ],
+                    }
+                )
+            ],
+            "edit_evaluator": [
+                json_reply({"match_score": 0.6, "issues": ["looks squashed"], "retry": False})
+            ],
+        }
+    )
+    session = make_session()
+    session.translator = make_translator(Settings(), session.runner, chat_model=model)
+    session.evaluator = make_evaluator(Settings(), session.runner, chat_model=model)
+    outcome = await session.handle("make it taller")
+
+    assert worker.call("get_bounding_boxes", names=["Crate"]).result["boxes"]["Crate"]["dimensions"][2] > 1.4
+    assert model.images_sent(), "the evaluator must send the screenshot"
+    judged = [t for t in model.turns if t.role == "edit_evaluator"][0]
+    assert "Is Crate taller" in str(judged.messages[-1].content)
+    assert outcome.evaluation["match_score"] == 0.6
+    assert "looks squashed" in " ".join(outcome.evaluation["issues"])

@@ -22,7 +22,7 @@ async def open_scene_session(scene_dir: Path, provider: str | None) -> AsyncIter
     Raises:
         NoSceneToEdit: the folder has no scene.blend.
     """
-    from prompt2mesh.agent.editing.factory import make_translator
+    from prompt2mesh.agent.editing.factory import make_evaluator, make_translator
     from prompt2mesh.config import Settings, get_settings
     from prompt2mesh.workers.session import open_local_worker
 
@@ -37,11 +37,11 @@ async def open_scene_session(scene_dir: Path, provider: str | None) -> AsyncIter
         opened = await runner.call("open_blend", {"filename": "scene.blend"})
         if not opened.ok:
             raise NoSceneToEdit(f"could not open {scene_dir / 'scene.blend'}: {opened.error}")
-        translator = make_translator(settings, runner)
         yield EditSession(
             runner,
             SessionFiles(folder=scene_dir.resolve()),
-            translator,
+            make_translator(settings, runner),
+            evaluator=make_evaluator(settings, runner),
             screenshot_size=settings.screenshot_size,
         )
 

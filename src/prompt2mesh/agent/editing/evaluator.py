@@ -63,6 +63,19 @@ def _close_color(a: str, b: str, tolerance: float = 0.08) -> bool:
 class OfflineEvaluator:
     """Measurable checks per operation, comparing the scene before and after the edit."""
 
+    needs_screenshot = False
+
+    async def judge(
+        self,
+        spec: TaskSpec,
+        before: SceneState,
+        after: SceneState,
+        created: list[str],
+        screenshot: bytes | None,
+    ) -> Evaluation:
+        """The evaluation the pipeline asks for (the screenshot is not needed offline)."""
+        return self.evaluate(spec, before, after, created)
+
     def evaluate(
         self, spec: TaskSpec, before: SceneState, after: SceneState, created: list[str]
     ) -> Evaluation:

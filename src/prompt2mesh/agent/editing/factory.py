@@ -1,13 +1,16 @@
-"""Builds the editing session for a scene folder from the settings (offline or LLM)."""
+"""Builds the editing roles from the settings: the offline grammar and measuring evaluator, or
+the LLM translator and the vision evaluator sharing one chat model."""
 
 from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 
+from prompt2mesh.agent.editing.evaluator import OfflineEvaluator
 from prompt2mesh.agent.editing.grammar import OfflineTranslator
-from prompt2mesh.agent.editing.llm import LLMTranslator
-from prompt2mesh.agent.editing.pipeline import Translator
+from prompt2mesh.agent.editing.llm import LLMEvaluator, LLMTranslator
+from prompt2mesh.agent.editing.pipeline import Evaluator, Translator
 from prompt2mesh.config import Settings
+from prompt2mesh.models.llm import LLMRole
 from prompt2mesh.models.roles import ToolRunner
 
 
@@ -23,15 +26,30 @@ def make_translator(
         from prompt2mesh.models.offline.recipes import RECIPES
 
         return OfflineTranslator(known_kinds=list(RECIPES))
-    from prompt2mesh.models.llm import LLMRole
+    return LLMTranslator(role=_role(settings, chat_model, "translator"), runner=runner)
+
+
+def make_evaluator(
+    settings: Settings, runner: ToolRunner, chat_model: BaseChatModel | None = None
+) -> Evaluator:
+    """The measuring evaluator, or measurements plus a vision model's judgement of the image.
+
+    Raises:
+        ProviderConfigError: the provider cannot be built (e.g. its key is missing).
+    """
+    if chat_model is None and settings.provider == "offline":
+        return OfflineEvaluator()
+    return LLMEvaluator(role=_role(settings, chat_model, "edit_evaluator"), runner=runner)
+
+
+def _role(settings: Settings, chat_model: BaseChatModel | None, name: str) -> LLMRole:
     from prompt2mesh.models.providers import build_chat_model, model_name
     from prompt2mesh.models.retry import RetryPolicy
 
     model = chat_model if chat_model is not None else build_chat_model(settings)
-    role = LLMRole(
+    return LLMRole(
         model=model,
         model_label=model_name(model),
         retry=RetryPolicy(delays=settings.retry_delays_s),
-        role="translator",
+        role=name,
     )
-    return LLMTranslator(role=role, runner=runner)

@@ -28,6 +28,19 @@ class Translator(Protocol):
     async def translate(self, text: str, scene: SceneState, focus: FocusStack) -> TaskSpec: ...
 
 
+class Evaluator(Protocol):
+    needs_screenshot: bool
+
+    async def judge(
+        self,
+        spec: TaskSpec,
+        before: SceneState,
+        after: SceneState,
+        created: list[str],
+        screenshot: bytes | None,
+    ) -> Evaluation: ...
+
+
 @dataclass
 class CommandOutcome:
     """What happened to one command (shown to the user, stored in the history)."""
@@ -82,14 +95,14 @@ class EditSession:
         files: SessionFiles,
         translator: Translator,
         *,
-        evaluator: OfflineEvaluator | None = None,
+        evaluator: Evaluator | None = None,
         emit: Callable[[dict[str, Any]], None] | None = None,
         screenshot_size: int = 384,
     ) -> None:
         self.runner = runner
         self.files = files
         self.translator = translator
-        self.evaluator = evaluator or OfflineEvaluator()
+        self.evaluator: Evaluator = evaluator or OfflineEvaluator()
         self.codegen = CodeGenerator()
         self.emit = emit or (lambda event: None)
         self.screenshot_size = screenshot_size
@@ -193,7 +206,8 @@ class EditSession:
             created += [n for n in gen.created_roots if n not in created]
             self.focus.forget(gen.deleted)
             state = await read_scene(self.runner)
-            evaluation = self.evaluator.evaluate(spec, before, state, created)
+            shot = await self._look() if self.evaluator.needs_screenshot else None
+            evaluation = await self.evaluator.judge(spec, before, state, created, shot)
             outcome.attempts = attempt
             failed = [r for r in results if not r.ok]
             self.emit({"type": "evaluation", "attempt": attempt, **evaluation.to_dict()})
@@ -222,6 +236,10 @@ class EditSession:
             self.focus.record_modified(touched)
         if spec.resolution_source == "named":
             self.focus.record_mentioned([n for n in spec.target_objects if n in state.objects])
+
+    async def _look(self) -> bytes | None:
+        shot = await self.runner.call("get_viewport_screenshot", {"max_size": self.screenshot_size})
+        return shot.images[0] if shot.ok and shot.images else None
 
     async def _publish(self, n: int) -> str | None:
         """Save .blend and .glb, and a screenshot of the result."""
