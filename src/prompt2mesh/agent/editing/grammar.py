@@ -109,6 +109,23 @@ class _Clause:
     tt: list[str]
     """Task types seen so far."""
 
+    def each(
+        self,
+        action: Action,
+        task_type: str,
+        reason: str,
+        parameters: dict[str, Any] | None = None,
+        targets: list[str] | None = None,
+    ) -> bool:
+        """One operation per target (the clause's named objects by default); always True."""
+        chosen = [n for n in self.names if n] if targets is None else targets
+        self.ops.extend(
+            Operation(action=action, target=n, parameters=dict(parameters or {}), reason=reason)
+            for n in chosen
+        )
+        self.tt.append(task_type)
+        return True
+
 
 @dataclass
 class _Target:
@@ -302,47 +319,21 @@ class OfflineTranslator:
         return bool(handler(_Clause(clause, names, scene, ops, props, task_types)))
 
     def _op_undo(self, c: _Clause) -> bool:
-        c.ops.append(
-            Operation(action="undo", target="", parameters={"steps": 1}, reason="user asked to undo")
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("undo", "modify", "user asked to undo", {"steps": 1}, targets=[""])
 
     def _op_query(self, c: _Clause) -> bool:
-        c.ops.extend(Operation(action="describe", target=n, reason="user asked a question") for n in c.names)
-        c.tt.append("query")
-        return True
+        return c.each("describe", "query", "user asked a question", targets=c.names)
 
     def _op_navigate(self, c: _Clause) -> bool:
-        c.ops.append(
-            Operation(
-                action="focus_camera",
-                target=c.names[0],
-                parameters={"objects": [n for n in c.names if n]},
-                reason="frame the view",
-            )
-        )
-        c.tt.append("navigate")
-        return True
+        objects = [n for n in c.names if n]
+        return c.each("focus_camera", "navigate", "frame the view", {"objects": objects}, targets=c.names[:1])
 
     def _op_delete(self, c: _Clause) -> bool:
-        c.ops.extend(
-            Operation(action="delete", target=n, reason="user asked to remove it") for n in c.names if n
-        )
-        c.tt.append("delete")
-        return True
+        return c.each("delete", "delete", "user asked to remove it")
 
     def _op_duplicate(self, c: _Clause) -> bool:
         count = int(_number(c.clause) or 1)
-        c.ops.extend(
-            Operation(
-                action="duplicate", target=n, parameters={"count": max(1, min(count, 50))}, reason="copies"
-            )
-            for n in c.names
-            if n
-        )
-        c.tt.append("create")
-        return True
+        return c.each("duplicate", "create", "copies", {"count": max(1, min(count, 50))})
 
     def _op_replace(self, c: _Clause) -> bool:
         kind = self._concept(
@@ -351,17 +342,7 @@ class OfflineTranslator:
         if kind is None:
             return False
         c.props.shape = kind
-        c.ops.extend(
-            Operation(
-                action="replace_with",
-                target=n,
-                parameters={"kind": kind},
-                reason=f"should look like a {kind}",
-            )
-            for n in c.names
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("replace_with", "modify", f"should look like a {kind}", {"kind": kind})
 
     def _op_add(self, c: _Clause) -> bool:
         if re.search(r"\bmake (it|this|that|them)\b", c.clause):
@@ -391,11 +372,7 @@ class OfflineTranslator:
         material = _material_in(c.clause.split(" on ")[0])
         if material:
             params["material"] = material
-        c.ops.append(
-            Operation(action="add_object", target=anchor or "", parameters=params, reason=f"add {kind}")
-        )
-        c.tt.append("create")
-        return True
+        return c.each("add_object", "create", f"add {kind}", params, targets=[anchor or ""])
 
     @staticmethod
     def _placing_existing(clause: str, names: list[str]) -> bool:
@@ -417,14 +394,8 @@ class OfflineTranslator:
         if not anchors:
             return False
         action: Action = "place_on" if m.group(1) in {"on", "onto", "on top of"} else "place_next_to"
-        c.ops.extend(
-            Operation(action=action, target=n, parameters={"anchor": anchors[0]}, reason=c.clause)
-            for n in movers
-            if n
-        )
         c.props.position = f"{m.group(1)} {anchors[0]}"
-        c.tt.append("modify")
-        return True
+        return c.each(action, "modify", c.clause, {"anchor": anchors[0]}, targets=[n for n in movers if n])
 
     def _op_rotate(self, c: _Clause) -> bool:
         if (
@@ -443,13 +414,7 @@ class OfflineTranslator:
         axis = "x" if "forward" in c.clause or "tilt" in c.clause else "z"
         rot = [0.0, 0.0, 0.0]
         rot["xyz".index(axis)] = float(degrees)
-        c.ops.extend(
-            Operation(action="rotate", target=n, parameters={"rotation": rot}, reason=c.clause)
-            for n in c.names
-            if n
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("rotate", "modify", c.clause, {"rotation": rot})
 
     def _op_move(self, c: _Clause) -> bool:
         if re.search(r"\b(on|onto|on top of|next to|beside)\b", c.clause):
@@ -484,32 +449,16 @@ class OfflineTranslator:
 
     def _op_smooth(self, c: _Clause) -> bool:
         c.props.surface_quality = "smooth"
-        c.ops.extend(
-            Operation(action="smooth", target=n, parameters={"levels": 2}, reason="smoother surface")
-            for n in c.names
-            if n
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("smooth", "modify", "smoother surface", {"levels": 2})
 
     def _op_sharpen(self, c: _Clause) -> bool:
         c.props.surface_quality = "faceted"
         c.props.edge_treatment = "sharp"
-        c.ops.extend(
-            Operation(action="sharpen", target=n, reason="sharper, flat-shaded look") for n in c.names if n
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("sharpen", "modify", "sharper, flat-shaded look")
 
     def _op_round(self, c: _Clause) -> bool:
         c.props.edge_treatment = "beveled"
-        c.ops.extend(
-            Operation(action="round_edges", target=n, parameters={"segments": 4}, reason="rounded edges")
-            for n in c.names
-            if n
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("round_edges", "modify", "rounded edges", {"segments": 4})
 
     def _op_scale(self, c: _Clause) -> bool:
         words = re.findall(r"[a-z]+", c.clause)
@@ -543,18 +492,7 @@ class OfflineTranslator:
             "longer",
         }:
             c.props.proportions = c.props.size
-        c.ops.extend(
-            Operation(
-                action="scale",
-                target=n,
-                parameters={"factor": [round(f, 4) for f in factor]},
-                reason=c.props.size or "",
-            )
-            for n in c.names
-            if n
-        )
-        c.tt.append("modify")
-        return True
+        return c.each("scale", "modify", c.props.size or "", {"factor": [round(f, 4) for f in factor]})
 
     def _op_color(self, c: _Clause) -> bool:
         tail = c.clause.split(" to ", 1)[-1] if re.search(r"\b(change|set)\b", c.clause) else c.clause
