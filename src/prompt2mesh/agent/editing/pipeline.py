@@ -199,6 +199,7 @@ class EditSession:
         await self._must("save_blend", {"filename": snapshot})
         outcome.snapshot = snapshot
         state, created, evaluation = before, [], Evaluation(score=0.0)
+        shot: bytes | None = None
         pending = spec
         for attempt in range(1, MAX_ATTEMPTS + 1):
             gen: GeneratedEdit = self.codegen.generate(pending, state)
@@ -219,7 +220,8 @@ class EditSession:
         outcome.evaluation = evaluation.to_dict()
         outcome.status = "applied" if evaluation.score >= 0.999 else "partial"
         self._update_focus(spec, created, state)
-        outcome.screenshot = await self._publish(n)
+        # The evaluator's look at the final state is the published screenshot too.
+        outcome.screenshot = await self._publish(n, shot)
         if not outcome.message:
             outcome.message = f"Done: {spec.intent} (match {evaluation.score:.0%})."
         return outcome
@@ -241,17 +243,17 @@ class EditSession:
         shot = await self.runner.call("get_viewport_screenshot", {"max_size": self.screenshot_size})
         return shot.images[0] if shot.ok and shot.images else None
 
-    async def _publish(self, n: int) -> str | None:
-        """Save .blend and .glb, and a screenshot of the result."""
+    async def _publish(self, n: int, png: bytes | None = None) -> str | None:
+        """Save .blend and .glb, and a screenshot of the result (``png`` if already taken)."""
         await self._must("save_blend", {"filename": f"{self.files.prefix}scene.blend"})
         await self._must("export_scene", {"format": "glb", "filename": f"{self.files.prefix}scene.glb"})
-        shot = await self.runner.call("get_viewport_screenshot", {"max_size": self.screenshot_size})
-        if not shot.ok or not shot.images:
+        png = png or await self._look()
+        if png is None:
             return None
         rel = f"screenshots/edit_{n}.png"
         path = self.files.folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(shot.images[0])
+        path.write_bytes(png)
         self.emit({"type": "screenshot", "file": rel})
         return rel
 
