@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from prompt2mesh.models.roles import ToolInfo, ToolResult
+from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.blocking import BlockingWorker
 
 

@@ -11,8 +11,8 @@ import pytest
 from fakes.chat import ScriptedChatModel, critique, plan, refined, text, tool_calls
 from prompt2mesh.agent.runner import RunRequest
 from prompt2mesh.config import Settings
-from prompt2mesh.models.factory import make_roles
-from prompt2mesh.models.roles import Roles
+from prompt2mesh.roles.factory import make_roles
+from prompt2mesh.roles.interface import Roles
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def smooth_turns(*names: str) -> list[Any]:
 
 @pytest.fixture
 def roles_for(settings: Settings, sleeps: Sleeps) -> Callable[[ScriptedChatModel], Roles]:
-    """LLM roles (models.factory) driven by a scripted chat model; backoff waits are recorded."""
+    """LLM roles (roles.factory) driven by a scripted chat model; backoff waits are recorded."""
 
     def build(model: ScriptedChatModel) -> Roles:
         return make_roles(settings, chat_model=model, sleep=sleeps)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from prompt2mesh.agent.plan_validation import is_fatal, salvage, validate_plan
-from prompt2mesh.models.roles import Plan, PlanStep, ToolCall
+from prompt2mesh.roles.interface import Plan, PlanStep, ToolCall
 
 KNOWN = ["create_primitive", "set_transform", "create_material"]
 

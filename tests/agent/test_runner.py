@@ -15,7 +15,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from prompt2mesh.agent.errors import RunNotFound
 from prompt2mesh.agent.runner import RunRequest, resume_run, run_make
 from prompt2mesh.agent.trace import read_events
-from prompt2mesh.models.roles import ToolInfo, ToolResult
+from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.session import open_local_worker
 
 

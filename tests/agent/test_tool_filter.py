@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prompt2mesh.agent.tool_filter import categories_for_step, tools_for_refinement, tools_for_step
-from prompt2mesh.models.roles import PlanStep, ToolInfo
+from prompt2mesh.roles.interface import PlanStep, ToolInfo
 from prompt2mesh.workers.blocking import BlockingWorker
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prompt2mesh.models.roles import ToolResult
+from prompt2mesh.roles.interface import ToolResult
 from prompt2mesh.workers.blocking import BlockingWorker
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from prompt2mesh.models.roles import ToolResult
+from prompt2mesh.roles.interface import ToolResult
 from prompt2mesh.workers.blocking import BlockingWorker
 
 

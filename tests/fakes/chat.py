@@ -53,7 +53,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import ConfigDict, Field
 
-ROLE_METADATA_KEY = "p2m_role"  # same value as prompt2mesh.models.llm.ROLE_METADATA_KEY
+ROLE_METADATA_KEY = "p2m_role"  # same value as prompt2mesh.roles.llm.ROLE_METADATA_KEY
 
 Entry = AIMessage | str | BaseException | Callable[[list[BaseMessage]], "AIMessage | str"]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from prompt2mesh.agent.errors import AgentError
 from prompt2mesh.config import Settings, get_settings
-from prompt2mesh.models.errors import ModelsError
-from prompt2mesh.models.roles import Roles
+from prompt2mesh.roles.errors import ModelsError
+from prompt2mesh.roles.interface import Roles
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -68,8 +68,8 @@ async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], 
 def _roles_or_none(settings: Settings, verb: str) -> Roles | None:
     """The run's roles, after one cheap question to the provider so that a missing key or an
     unreachable server is one clear line now, not a retried failure minutes into the run."""
-    from prompt2mesh.models.factory import make_roles
-    from prompt2mesh.models.providers import check_provider
+    from prompt2mesh.roles.factory import make_roles
+    from prompt2mesh.roles.providers import check_provider
 
     try:
         roles = make_roles(settings)

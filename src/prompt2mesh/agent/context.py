@@ -15,7 +15,7 @@ from typing import Any
 
 from prompt2mesh.agent.trace import TraceWriter, compact
 from prompt2mesh.config import Settings
-from prompt2mesh.models.roles import (
+from prompt2mesh.roles.interface import (
     RefinedPrompt,
     RoleContext,
     Roles,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prompt2mesh.models.roles import Plan
+from prompt2mesh.roles.interface import Plan
 
 
 def validate_plan(

@@ -31,7 +31,7 @@ from prompt2mesh.agent.report import build_report, write_report
 from prompt2mesh.agent.state import ArtisanState, new_step_record
 from prompt2mesh.agent.trace import Emit, TraceWriter
 from prompt2mesh.config import Settings
-from prompt2mesh.models.roles import Roles, ToolRunner
+from prompt2mesh.roles.interface import Roles, ToolRunner
 
 TRACE_FILE = "trace.jsonl"
 _MID_STEP = frozenset({"capture_feedback", "assess_quality", "refine_step"})
@@ -60,7 +60,7 @@ def new_run_id() -> str:
 
 
 def _default_roles(settings: Settings) -> Roles:
-    from prompt2mesh.models.factory import make_roles
+    from prompt2mesh.roles.factory import make_roles
 
     return make_roles(settings)
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from prompt2mesh.models.roles import PlanStep, ToolInfo
+from prompt2mesh.roles.interface import PlanStep, ToolInfo
 
 ALWAYS = frozenset({"inspection"})
 """Every step may look at the scene."""

@@ -104,7 +104,7 @@ async def run_suite(
         prompt2mesh.workers.session.WorkerUnavailable: when the worker dies.
     """
     from prompt2mesh.agent.runner import RunRequest, run_make
-    from prompt2mesh.models.factory import make_roles
+    from prompt2mesh.roles.factory import make_roles
     from prompt2mesh.workers.session import open_local_worker
 
     out_dir.mkdir(parents=True, exist_ok=True)

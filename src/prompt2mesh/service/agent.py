@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from prompt2mesh.config import Settings
-from prompt2mesh.models.roles import ToolRunner
+from prompt2mesh.roles.interface import ToolRunner
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -52,7 +52,7 @@ class ArtisanAgent:
         """Import the agent and its roles now: the first import takes seconds and, done inside
         a run, would stall the event loop (and every live stream) while it lasts."""
         import prompt2mesh.agent.runner  # noqa: F401
-        from prompt2mesh.models.factory import make_roles
+        from prompt2mesh.roles.factory import make_roles
 
         make_roles(self.settings)
 

@@ -16,9 +16,9 @@ def _provider_problem(settings: Settings) -> str | None:
         return None
     import asyncio
 
-    from prompt2mesh.models.errors import ModelsError
-    from prompt2mesh.models.factory import make_roles
-    from prompt2mesh.models.providers import check_provider
+    from prompt2mesh.roles.errors import ModelsError
+    from prompt2mesh.roles.factory import make_roles
+    from prompt2mesh.roles.providers import check_provider
 
     try:
         make_roles(settings)

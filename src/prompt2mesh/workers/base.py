@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from prompt2mesh.models.roles import ToolRunner
+from prompt2mesh.roles.interface import ToolRunner
 
 
 class WorkerState(StrEnum):

@@ -14,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TypeVar
 
-from prompt2mesh.models.roles import ToolInfo, ToolResult
+from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.session import WorkerSession, WorkerUnavailable, open_local_worker
 
 T = TypeVar("T")

@@ -23,7 +23,7 @@ import anyio
 from mcp.shared.exceptions import McpError
 
 from prompt2mesh.config import Settings
-from prompt2mesh.models.roles import ToolInfo, ToolResult
+from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.base import WorkerHandle, WorkerInfo, WorkerManager, WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerStartFailed, WorkerUnavailable
 from prompt2mesh.workers.session import WorkerSession, open_local_worker

@@ -22,7 +22,7 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
 from mcp.types import CONNECTION_CLOSED, CallToolResult, ImageContent, TextContent
 
-from prompt2mesh.models.roles import ToolInfo, ToolResult
+from prompt2mesh.roles.interface import ToolInfo, ToolResult
 
 
 class WorkerUnavailable(RuntimeError):

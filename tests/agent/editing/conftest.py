@@ -10,7 +10,7 @@ import pytest
 from async_worker import AsyncWorker
 from prompt2mesh.agent.editing.grammar import OfflineTranslator
 from prompt2mesh.agent.editing.pipeline import EditSession, SessionFiles
-from prompt2mesh.models.offline.recipes import RECIPES
+from prompt2mesh.roles.offline.recipes import RECIPES
 from prompt2mesh.workers.blocking import BlockingWorker
 
 

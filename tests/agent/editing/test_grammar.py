@@ -8,7 +8,7 @@ from prompt2mesh.agent.editing.focus import FocusStack
 from prompt2mesh.agent.editing.grammar import OfflineTranslator
 from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.agent.editing.taskspec import TaskSpec
-from prompt2mesh.models.offline.recipes import RECIPES
+from prompt2mesh.roles.offline.recipes import RECIPES
 
 
 def obj(name: str, lo: list[float], hi: list[float], materials: list[str] | None = None) -> SceneObject:

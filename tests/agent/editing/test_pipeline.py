@@ -7,7 +7,7 @@ import pytest
 from prompt2mesh.agent.editing.evaluator import OfflineEvaluator
 from prompt2mesh.agent.editing.grammar import OfflineTranslator
 from prompt2mesh.agent.editing.scene_state import read_scene
-from prompt2mesh.models.offline.recipes import RECIPES
+from prompt2mesh.roles.offline.recipes import RECIPES
 from prompt2mesh.workers.blocking import BlockingWorker
 
 
@@ -147,7 +147,7 @@ async def test_a_spoken_command_is_transcribed_and_applied(worker, make_session,
     import shutil
     import subprocess
 
-    from prompt2mesh.models.speech import transcribe
+    from prompt2mesh.roles.speech import transcribe
 
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")

@@ -73,7 +73,7 @@ def _show(outcome: CommandOutcome, out: Callable[[str], None] = print) -> None:
 
 def _command_text(ns: argparse.Namespace) -> str:
     if ns.audio:
-        from prompt2mesh.models.speech import transcribe
+        from prompt2mesh.roles.speech import transcribe
 
         text = transcribe(Path(ns.audio)).text
         print(f"heard: {text!r}")

@@ -12,9 +12,9 @@ from typing import Any
 
 from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.agent.editing.taskspec import Operation, TaskSpec
-from prompt2mesh.models.offline.recipes import BuildContext, Recipe, lookup
-from prompt2mesh.models.offline.recipes.materials import material_args
-from prompt2mesh.models.roles import ToolCall
+from prompt2mesh.roles.interface import ToolCall
+from prompt2mesh.roles.offline.recipes import BuildContext, Recipe, lookup
+from prompt2mesh.roles.offline.recipes.materials import material_args
 
 _GAP = 0.1
 

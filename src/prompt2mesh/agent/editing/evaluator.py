@@ -12,7 +12,7 @@ from typing import Any
 
 from prompt2mesh.agent.editing.scene_state import SceneState
 from prompt2mesh.agent.editing.taskspec import Operation, TaskSpec
-from prompt2mesh.models.offline.recipes.materials import material_args
+from prompt2mesh.roles.offline.recipes.materials import material_args
 
 MAX_ATTEMPTS = 3
 PASS_SCORE = 0.999

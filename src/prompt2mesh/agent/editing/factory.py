@@ -10,8 +10,8 @@ from prompt2mesh.agent.editing.grammar import OfflineTranslator
 from prompt2mesh.agent.editing.llm import LLMEvaluator, LLMTranslator
 from prompt2mesh.agent.editing.pipeline import Evaluator, Translator
 from prompt2mesh.config import Settings
-from prompt2mesh.models.llm import LLMRole
-from prompt2mesh.models.roles import ToolRunner
+from prompt2mesh.roles.interface import ToolRunner
+from prompt2mesh.roles.llm import LLMRole
 
 
 def make_translator(
@@ -23,7 +23,7 @@ def make_translator(
         ProviderConfigError: the provider cannot be built (e.g. its key is missing).
     """
     if chat_model is None and settings.provider == "offline":
-        from prompt2mesh.models.offline.recipes import RECIPES
+        from prompt2mesh.roles.offline.recipes import RECIPES
 
         return OfflineTranslator(known_kinds=list(RECIPES))
     return LLMTranslator(role=_role(settings, chat_model, "translator"), runner=runner)
@@ -43,8 +43,8 @@ def make_evaluator(
 
 
 def _role(settings: Settings, chat_model: BaseChatModel | None, name: str) -> LLMRole:
-    from prompt2mesh.models.providers import build_chat_model, model_name
-    from prompt2mesh.models.retry import RetryPolicy
+    from prompt2mesh.roles.providers import build_chat_model, model_name
+    from prompt2mesh.roles.retry import RetryPolicy
 
     model = chat_model if chat_model is not None else build_chat_model(settings)
     return LLMRole(

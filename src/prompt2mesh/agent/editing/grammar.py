@@ -16,7 +16,7 @@ from typing import Any
 from prompt2mesh.agent.editing.focus import FocusStack, is_plural_reference, mentions_pronoun
 from prompt2mesh.agent.editing.scene_state import SceneState, name_words
 from prompt2mesh.agent.editing.taskspec import Action, Operation, TargetProperties, TaskSpec
-from prompt2mesh.models.offline.vocabulary import COLORS, MATERIAL_WORDS
+from prompt2mesh.roles.offline.vocabulary import COLORS, MATERIAL_WORDS
 
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "twice": 2, "a": 1}
 

@@ -18,9 +18,9 @@ from prompt2mesh.agent.editing.evaluator import Check, Evaluation, OfflineEvalua
 from prompt2mesh.agent.editing.focus import FocusStack, is_plural_reference
 from prompt2mesh.agent.editing.scene_state import SceneState
 from prompt2mesh.agent.editing.taskspec import TaskSpec
-from prompt2mesh.models.llm import LLMRole
-from prompt2mesh.models.llm.critic import image_block
-from prompt2mesh.models.roles import RoleContext, ToolRunner
+from prompt2mesh.roles.interface import RoleContext, ToolRunner
+from prompt2mesh.roles.llm import LLMRole
+from prompt2mesh.roles.llm.critic import image_block
 
 SYSTEM = """You translate a person's follow-up command about an existing Blender scene into a
 TaskSpec. Answer with one JSON object matching this JSON schema, and nothing else:

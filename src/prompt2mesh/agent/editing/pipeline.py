@@ -21,7 +21,7 @@ from prompt2mesh.agent.editing.evaluator import MAX_ATTEMPTS, Evaluation, Offlin
 from prompt2mesh.agent.editing.focus import FocusStack
 from prompt2mesh.agent.editing.scene_state import SceneState, read_scene
 from prompt2mesh.agent.editing.taskspec import TaskSpec
-from prompt2mesh.models.roles import ToolCall, ToolResult, ToolRunner
+from prompt2mesh.roles.interface import ToolCall, ToolResult, ToolRunner
 
 
 class Translator(Protocol):

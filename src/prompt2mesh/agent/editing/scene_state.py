@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prompt2mesh.agent.editing.errors import EditToolFailed
-from prompt2mesh.models.roles import ToolRunner
+from prompt2mesh.roles.interface import ToolRunner
 
 _SPLIT = re.compile(r"[_\-.0-9\s]+")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.state import ArtisanState
-from prompt2mesh.models.roles import PlanStep, ToolResult, Usage
+from prompt2mesh.roles.interface import PlanStep, ToolResult, Usage
 
 _CRITICAL = re.compile(r"not[ _]found|no attribute|has no attr|key ?error|keyerror|unknown tool", re.I)
 

@@ -10,7 +10,7 @@ from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.nodes._shared import add_usage, warn
 from prompt2mesh.agent.plan_validation import is_fatal, salvage, validate_plan
 from prompt2mesh.agent.state import ArtisanState, new_step_record
-from prompt2mesh.models.roles import Plan, RefinedPrompt, Usage
+from prompt2mesh.roles.interface import Plan, RefinedPrompt, Usage
 
 
 async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:

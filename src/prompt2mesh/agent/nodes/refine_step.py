@@ -15,7 +15,7 @@ from prompt2mesh.agent.nodes._shared import add_usage, current_step
 from prompt2mesh.agent.nodes.execute_step import has_work
 from prompt2mesh.agent.state import ArtisanState, replace_step
 from prompt2mesh.agent.tool_filter import tools_for_refinement
-from prompt2mesh.models.roles import Critique
+from prompt2mesh.roles.interface import Critique
 from prompt2mesh.workers.session import WorkerUnavailable
 
 

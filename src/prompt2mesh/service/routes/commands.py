@@ -213,7 +213,7 @@ async def transcribe_voice(
 def _transcribe_bytes(data: bytes, suffix: str) -> Heard:
     from faster_whisper.audio import decode_audio
 
-    from prompt2mesh.models.speech import SpeechError, transcribe
+    from prompt2mesh.roles.speech import SpeechError, transcribe
 
     with tempfile.TemporaryDirectory(prefix="p2m-voice-") as folder:
         path = Path(folder) / f"recording{suffix}"
