@@ -20,8 +20,13 @@ def build_report(
     models: dict[str, str] | None = None,
     status: str | None = None,
     error: str | None = None,
+    judgement: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The report for ``state``; ``status``/``error`` override the state's (a run that crashed)."""
+    """The report for ``state``; ``status``/``error`` override the state's (a run that crashed).
+
+    ``judgement`` is the critic's verdict on the finished scene against the prompt: its score is
+    ``totals.final_score`` and its issues are ``not_honoured`` (None: the run was not judged).
+    """
     steps = state.get("steps", [])
     worked = [s for s in steps if s["status"] != "skipped_resumed"]
     finals = [s["scores"][-1] for s in worked if s["scores"]]
@@ -57,6 +62,7 @@ def build_report(
             "steps": len(worked),
             "steps_done": sum(1 for s in worked if s["status"].startswith("accepted")),
             "refinements": sum(s["refinements"] for s in steps),
+            "final_score": judgement["score"] if judgement else None,
             "average_score": _mean(finals),
             "initial_average_score": _mean(firsts),
             "duration_s": round(float(state.get("elapsed_s", 0.0)), 3),
@@ -70,12 +76,15 @@ def build_report(
         "status": status or state.get("status", "running"),
         "error": error if error is not None else state.get("critical_error"),
         "warnings": list(state.get("warnings", [])),
-        "final_message": state.get("final_message") or final_message(state),
+        "not_honoured": list(judgement.get("issues", [])) if judgement else [],
+        "final_judgement": judgement.get("analysis") if judgement else None,
+        "final_message": state.get("final_message") or final_message(state, judgement),
     }
 
 
-def final_message(state: ArtisanState) -> str:
-    """``"8 steps executed, 3 refinements, average quality 7.8/10"``."""
+def final_message(state: ArtisanState, judgement: dict[str, Any] | None = None) -> str:
+    """``"8 steps executed, 3 refinements, average quality 7.8/10; final score 8/10"``, plus what
+    the finished scene does not honour when the final score is below the pass mark."""
     steps = [s for s in state.get("steps", []) if s["status"] != "skipped_resumed"]
     executed = sum(1 for s in steps if s["status"] != "pending")
     refinements = sum(s["refinements"] for s in steps)
@@ -83,6 +92,13 @@ def final_message(state: ArtisanState) -> str:
     average = _mean(finals)
     quality = f"average quality {average:.1f}/10" if average is not None else "no quality scores"
     message = f"{executed} steps executed, {refinements} refinements, {quality}"
+    if judgement:
+        score = judgement["score"]
+        message += f"; final score {score}/10"
+        issues = [str(i) for i in judgement.get("issues", [])]
+        if issues:
+            verdict = "NOT what was asked" if score <= 5 else "with faults"
+            message += f" ({verdict}: {'; '.join(issues[:3])}{' ...' if len(issues) > 3 else ''})"
     if state.get("critical_error"):
         message += f"; halted: {state['critical_error']}"
     return message
