@@ -27,6 +27,7 @@ def build_report(
     ``judgement`` is the critic's verdict on the finished scene against the prompt: its score is
     ``totals.final_score`` and its issues are ``not_honoured`` (None: the run was not judged).
     """
+    judgement = judgement or state.get("final_judgement")
     steps = state.get("steps", [])
     worked = [s for s in steps if s["status"] != "skipped_resumed"]
     finals = [s["scores"][-1] for s in worked if s["scores"]]

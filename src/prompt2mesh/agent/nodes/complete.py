@@ -96,4 +96,10 @@ async def complete(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dic
         done, provider=ctx.roles.provider, models=ctx.roles.model_names, judgement=judgement
     )
     write_report(report, ctx.out_dir)
-    return {"warnings": warnings, "artifacts": artifacts, "status": status, "final_message": message}
+    return {
+        "warnings": warnings,
+        "artifacts": artifacts,
+        "status": status,
+        "final_message": message,
+        "final_judgement": judgement,
+    }

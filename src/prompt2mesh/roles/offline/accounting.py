@@ -188,3 +188,39 @@ def account(prompt: str, spec: SceneSpec, built_kinds: set[str] | None = None) -
         s = singular(acc.subject)
         acc.subject_kind = known.get(acc.subject) or known.get(s)
     return acc
+
+
+def name_words(name: str) -> list[str]:
+    """'Christmas_Tree.001' -> ['christmas', 'tree'] (the words the checker matches names by)."""
+    return [singular(w) for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()) if w]
+
+
+def account_names(prompt: str, object_names: list[str]) -> WordAccount:
+    """Account for the prompt's words against the scene's object names (a model-made plan has
+    no parsed spec): a noun is built when some object is named after it, as the checker finds it."""
+    named: dict[str, str] = {}
+    for name in object_names:
+        for w in name_words(name):
+            named.setdefault(w, name)
+    acc = WordAccount()
+    words = words_of(prompt)
+    for w in words:
+        if w in V.STOP_WORDS or w in _FILLER:
+            continue
+        s = singular(w)
+        if s in named:
+            acc.built.setdefault(w, []).append(named[s])
+        elif any(test(w) for _, test in _APPLIED_KINDS):
+            acc.applied[w] = next(n for n, test in _APPLIED_KINDS if test(w))
+        elif w in _relation_words():
+            acc.relations.append(w)
+        elif w in SETTINGS:
+            acc.settings.append(w)
+        else:
+            acc.not_understood.append(w)
+    acc.not_understood = list(dict.fromkeys(acc.not_understood))
+    acc.subject = _head(_subject_phrase(words))
+    if acc.subject is not None and singular(acc.subject) in named:
+        acc.subject_kind = named[singular(acc.subject)]
+    acc.foreign = any(not is_english_word(w) for w in words)
+    return acc
