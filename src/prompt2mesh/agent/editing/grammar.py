@@ -197,6 +197,7 @@ def new_subject(text: str, scene: SceneState) -> str | None:
     in the scene ("it", "the teapot", a name) and is not an "add ... to it" command; its first
     object is one the scene does not have.
     """
+    from prompt2mesh.roles.offline.accounting import known_kind
     from prompt2mesh.roles.offline.parser import parse
 
     clean = re.sub(r"[^\w\s.,;%-]", " ", text.lower()).strip()
@@ -205,7 +206,7 @@ def new_subject(text: str, scene: SceneState) -> str | None:
     if re.search(r"\b(add|put|place|insert|attach|give)\b", clean):
         return None
     spec = parse(clean)
-    if not spec.objects:
+    if not spec.objects or not known_kind(spec.objects[0].kind):
         return None
     scene_words = {w for o in scene.roots for w in o.words}
     subject = spec.objects[0]
