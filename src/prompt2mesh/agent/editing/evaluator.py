@@ -357,9 +357,10 @@ class OfflineEvaluator:
                 continue
             a = (list(obj.bbox_min), list(obj.bbox_max))
             if not relation_holds(relation, a, b):
+                off = sum(((a[0][i] + a[1][i]) - (b[0][i] + b[1][i])) ** 2 / 4 for i in (0, 1)) ** 0.5
                 wrong.append(
-                    f"{name} is not {_READ[relation]} {anchor.name} (its bottom at {a[0][2]:.2f} m, "
-                    f"{anchor.name} from {b[0][2]:.2f} m to {b[1][2]:.2f} m)"
+                    f"{name} is not {_READ[relation]} {anchor.name} (its bottom at {a[0][2]:.2f} m and its "
+                    f"centre {off:.2f} m sideways from {anchor.name}'s, which spans {b[0][2]:.2f}-{b[1][2]:.2f} m)"
                 )
         ok = not wrong
         return Check(question, ok, "; ".join(wrong) if wrong else f"created {present}"), None

@@ -437,8 +437,10 @@ class OfflineTranslator:
         )
 
     def _roots_in(self, phrase: str, scene: SceneState) -> list[str]:
-        """Root objects whose first name word is mentioned in ``phrase``."""
-        return [o.name for o in scene.roots if o.words and self._is_referenced(o.words[0], phrase)]
+        """Root objects whose first name word is mentioned in ``phrase`` (else whose last name
+        word is: "the tree" is the Christmas_Tree)."""
+        first = [o.name for o in scene.roots if o.words and self._is_referenced(o.words[0], phrase)]
+        return first or [o.name for o in scene.roots if o.words and self._is_referenced(o.words[-1], phrase)]
 
     def _op_place(self, c: _Clause) -> bool:
         m = re.search(r"\b(on top of|onto|on|next to|beside)\b\s+(.*)$", c.clause)
