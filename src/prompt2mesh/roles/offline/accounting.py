@@ -124,12 +124,16 @@ def _subject_phrase(words: list[str]) -> list[str]:
     for w in words:
         if w in _first_relation_words() and out:
             break
+        if out and (w in ("and", "a", "an", "the") or _participle(w)):
+            break  # "a dragon guarding a pile of coins": the verb or a new article ends the phrase
         if w in V.STOP_WORDS or w in _FILLER or w in ("and",):
-            if out and w == "and":
-                break
             continue
         out.append(w)
     return out
+
+
+def _participle(w: str) -> bool:
+    return len(w) > 4 and w.endswith(("ing", "ed")) and singular(w) == w and w not in V.DECORATION_WORDS
 
 
 def _head(phrase: list[str]) -> str | None:
@@ -137,7 +141,7 @@ def _head(phrase: list[str]) -> str | None:
     for w in reversed(phrase):
         if any(test(w) for _, test in _APPLIED_KINDS) or w in V.DECORATION_WORDS:
             continue
-        if len(w) > 4 and w.endswith(("ing", "ed")) and singular(w) == w:
+        if _participle(w) or w in V.DECORATION_WORDS:
             continue  # 'swimming', 'decorated': what it does, not what it is
         return w
     return None

@@ -27,6 +27,12 @@ from prompt2mesh.roles.offline.layout import Placement
 from prompt2mesh.roles.offline.understanding import ENGLISH_NOTE, Understanding, relation_words
 
 _PART_RELATIONS = ("with", "wearing")
+_HEADWEAR = frozenset(
+    {"hat", "cap", "crown", "helmet", "beanie", "top_hat", "party_hat", "santa_hat", "halo"}
+)
+"""Worn things whose place is the top of the wearer (a hat at the belly is not worn)."""
+_RIM = 0.01
+"""'in' needs the bottom below the container's rim (resting on the rim is not in it)."""
 
 
 def _roots(u: Understanding, spec_id: int, facts: Facts) -> list[Placement]:
@@ -93,21 +99,24 @@ def judge_relations(u: Understanding, facts: Facts, f: Findings) -> None:
         if a is None or b is None:
             continue
         pa, hb = parts[0].name, hosts[0].name
-        if r.relation in CHECKED_RELATIONS:
-            if relation_holds(r.relation, a, b):
+        relation = r.relation
+        if relation == "wearing" and parts[0].kind in _HEADWEAR:
+            relation = "top_of"
+        if relation in CHECKED_RELATIONS:
+            if relation_holds(relation, a, b) and not (relation == "in" and a[0][2] > b[1][2] - _RIM):
                 continue
             fixes = (
                 [_move_onto(p.name, facts.box(p.name) or a, b) for p in parts[:1]]
-                if len(parts) == 1 and r.relation in ("on", "top_of")
+                if len(parts) == 1 and relation in ("on", "top_of")
                 else []
             )
             f.add(
                 "relation",
-                f"{pa} is not {relation_words(r.relation)} {hb} on the measured geometry "
+                f"{pa} is not {relation_words(relation)} {hb} on the measured geometry "
                 f"({pa}: bottom {a[0][2]:.2f} m, top {a[1][2]:.2f} m; {hb}: bottom {b[0][2]:.2f} m, "
                 f"top {b[1][2]:.2f} m)",
                 fixes,
-                f"put {pa} {relation_words(r.relation)} {hb}" if fixes else "",
+                f"put {pa} {relation_words(relation)} {hb}" if fixes else "",
             )
         elif r.relation in _PART_RELATIONS:
             for p in parts:
