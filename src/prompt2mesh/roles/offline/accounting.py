@@ -84,6 +84,8 @@ class WordAccount:
     """The head word of the prompt's first noun phrase (None: the prompt has no words)."""
     subject_kind: str | None = None
     """The kind built for the subject (None: the subject was not built, or only as a proxy)."""
+    subject_colors: list[str] = field(default_factory=list)
+    """Colour words of the subject's own phrase ('a red fire truck': the truck is red)."""
     foreign: bool = False
     """The prompt is not English (words outside the ASCII alphabet, or almost none understood)."""
 
@@ -188,6 +190,7 @@ def account(prompt: str, spec: SceneSpec, built_kinds: set[str] | None = None) -
         rest = words[words.index(phrase[-1]) + 1 :]
         phrase = _subject_phrase([w for w in rest if w not in _first_relation_words()]) or phrase
     acc.subject = _head(phrase)
+    acc.subject_colors = [w for w in phrase if w in V.COLORS and w not in V.MATERIAL_WORDS]
     if acc.subject is not None:
         s = singular(acc.subject)
         acc.subject_kind = known.get(acc.subject) or known.get(s)

@@ -19,7 +19,7 @@ from prompt2mesh.roles.offline.critic_image import image_color_fractions
 from prompt2mesh.roles.offline.errors import SceneReadError
 from prompt2mesh.roles.offline.findings import Facts as _Facts
 from prompt2mesh.roles.offline.findings import Findings as _Findings
-from prompt2mesh.roles.offline.judgement import judge_relations, judge_visibility, judge_words
+from prompt2mesh.roles.offline.judgement import judge_counts, judge_relations, judge_visibility, judge_words
 from prompt2mesh.roles.offline.layout import Placement
 from prompt2mesh.roles.offline.planner import FRAME_MARGIN, GROUND_NAME
 from prompt2mesh.roles.offline.scene_facts import (
@@ -73,6 +73,7 @@ class OfflineCritic:
                 acc = account(u.prompt, u.spec, built)
                 judge_words(acc, u, facts, f)
                 judge_relations(u, facts, f)
+                judge_counts(u, facts, f)
                 judge_visibility(u, facts, f)
         _check_stage(step, facts, f, u)
         score = f.score()

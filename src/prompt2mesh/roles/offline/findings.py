@@ -27,6 +27,7 @@ PENALTY = {
     "intersection": 4,
     "color": 4,
     "relation": 4,
+    "count": 4,
     "not_understood": 4,
     "hidden": 4,
     "detached": 4,

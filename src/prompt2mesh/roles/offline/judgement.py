@@ -8,6 +8,8 @@ whether anything is hidden inside something else, and what stands in for a kind 
 
 from __future__ import annotations
 
+import re
+
 from prompt2mesh.roles.interface import ToolCall
 from prompt2mesh.roles.offline.accounting import WordAccount
 from prompt2mesh.roles.offline.findings import (
@@ -24,7 +26,10 @@ from prompt2mesh.roles.offline.findings import (
     relation_holds,
 )
 from prompt2mesh.roles.offline.layout import Placement
+from prompt2mesh.roles.offline.parser import singular
+from prompt2mesh.roles.offline.scene_facts import color_classes
 from prompt2mesh.roles.offline.understanding import ENGLISH_NOTE, Understanding, relation_words
+from prompt2mesh.roles.offline.vocabulary import COLORS
 
 _PART_RELATIONS = ("with", "wearing")
 _HEADWEAR = frozenset(
@@ -57,10 +62,12 @@ def _move_onto(part: str, a: Box, b: Box) -> ToolCall:
 def judge_words(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -> None:
     """The subject, the words nobody understood, and the stand-ins for unknown kinds."""
     if not acc.understood_anything:
-        f.cap(
-            CAP_NOTHING_UNDERSTOOD,
-            f"nothing in the prompt was understood ({acc.summary()}); {ENGLISH_NOTE}",
+        what = (
+            f"no object of the prompt is a kind the offline modeller knows ({acc.summary()})"
+            if acc.proxies
+            else f"nothing in the prompt was understood ({acc.summary()})"
         )
+        f.cap(CAP_NOTHING_UNDERSTOOD, f"{what}; {ENGLISH_NOTE}")
         return
     if acc.subject is not None and acc.subject_kind is None:
         how = "built only as a stand-in box" if acc.subject in acc.proxies else "not understood"
@@ -75,6 +82,8 @@ def judge_words(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -
         ]
         if not shown:
             f.cap(CAP_NO_SUBJECT, f"the prompt's subject '{acc.subject}' is not in the scene")
+    if acc.subject_kind is not None and acc.subject_colors:
+        _judge_subject_color(acc, u, facts, f)
     for word, kind in acc.proxies.items():
         names = [p.name for p in u.layout.placements if p.kind == kind and p.name in facts.objects]
         if names:
@@ -85,6 +94,59 @@ def judge_words(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -
             )
     for word in acc.not_understood:
         f.add("not_understood", f"'{word}' in the prompt was not understood; nothing in the scene shows it")
+
+
+def _judge_subject_color(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -> None:
+    """'A red fire truck': the subject itself wears the colour words of its own phrase."""
+    want = {c for w in acc.subject_colors for c in color_classes(COLORS[w])} - {"silver"}
+    roots = {p.name for p in u.layout.placements}
+    total = good = 0.0
+    names = []
+    for p in u.layout.placements:
+        if p.kind != acc.subject_kind or p.name not in facts.objects:
+            continue
+        names.append(p.name)
+        for part in facts.meshes_under(p.name, roots - {p.name}):
+            box, mats = facts.boxes.get(part), facts.objects[part].get("materials") or []
+            if not box or not mats:
+                continue
+            d = box["dimensions"]
+            area = 2 * (d[0] * d[1] + d[1] * d[2] + d[0] * d[2]) + 1e-9
+            total += area
+            if color_classes(facts.materials.get(mats[0], "#808080")) & want:
+                good += area
+    if names and total and good / total < 0.3:
+        f.add(
+            "color",
+            f"{names[0]} is {good / total:.0%} {'/'.join(acc.subject_colors)}; the prompt asks for "
+            f"a {' '.join(acc.subject_colors)} {acc.subject}",
+        )
+
+
+def judge_counts(u: Understanding, facts: Facts, f: Findings) -> None:
+    """A number in the prompt ('five books') against the top-level objects whose names contain
+    that word (exactly how the suite checker counts: a 'Bookshelf' holding five books is a sixth)."""
+    for obj in u.spec.objects:
+        if obj.count <= 1 or obj.palette == "festive":
+            continue
+        word = obj.word.split()[-1]
+        hits = {n for n in facts.objects if singular(word) in _norm(n)}
+        top = [n for n in hits if not any(a in hits for a in _ancestors(n, facts))]
+        if top and len(top) != obj.count:
+            f.add("count", f"{len(top)} objects are named '{word}' but the prompt asks for {obj.count}")
+
+
+def _norm(name: str) -> str:
+    """An object name as the suite checker reads it (substring matches on these)."""
+    return re.sub(r"[_\-.0-9]+", " ", name.lower())
+
+
+def _ancestors(name: str, facts: Facts) -> list[str]:
+    out, parent = [], facts.objects.get(name, {}).get("parent")
+    while parent:
+        out.append(parent)
+        parent = facts.objects.get(parent, {}).get("parent")
+    return out
 
 
 def judge_relations(u: Understanding, facts: Facts, f: Findings) -> None:
