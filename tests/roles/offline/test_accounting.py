@@ -22,6 +22,8 @@ from prompt2mesh.roles.offline.parser import parse
         ("Create a decorated Christmas tree", "tree", True),
         ("A cat sitting on a bench", "cat", True),
         ("Ein roter Hund auf dem Tisch", "tisch", False),
+        ("A dragon guarding a pile of gold coins", "dragon", False),
+        ("A cup of coffee on a saucer", "cup", True),
     ],
 )
 def test_the_subject_is_the_head_of_the_first_noun_phrase(prompt: str, subject: str, shown: bool) -> None:

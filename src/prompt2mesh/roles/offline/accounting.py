@@ -52,6 +52,13 @@ def _first_relation_words() -> frozenset[str]:
     return frozenset(phrase.split()[0] for phrase, _ in V.RELATION_PHRASES) | {"with", "wearing", "holding"}
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> frozenset[str]:
+    from prompt2mesh.roles.offline.kinds import lexicon
+
+    return frozenset(lexicon())
+
+
 def known_kind(kind: str) -> bool:
     """Does any recipe or the everyday-things table know ``kind``?"""
     return kind in RECIPES or kind in PROXIES
@@ -128,6 +135,8 @@ def _subject_phrase(words: list[str]) -> list[str]:
             break
         if out and (w in ("and", "a", "an", "the") or _participle(w)):
             break  # "a dragon guarding a pile of coins": the verb or a new article ends the phrase
+        if out and w == "of" and singular(out[-1]) in _kinds():
+            break  # "a cup of coffee" is a cup; "a pile of coins" is coins
         if w in V.STOP_WORDS or w in _FILLER or w in ("and",):
             continue
         out.append(w)
