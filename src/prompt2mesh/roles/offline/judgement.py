@@ -211,7 +211,7 @@ def judge_visibility(u: Understanding, facts: Facts, f: Findings) -> None:
         if box is None:
             continue
         for q in roots:
-            if q is p or p.target == q.name and p.relation in ("in", "under"):
+            if q is p or p.target == q.name and p.relation in ("in", "under", "on"):
                 continue
             qbox = facts.group_box([q.name], {p.name})
             if qbox is not None and extent(qbox) > extent(box) and contains(qbox, box):
