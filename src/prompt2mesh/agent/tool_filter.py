@@ -95,6 +95,13 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
     "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
     "advanced": ("python", "script", "custom code"),
+    "organisation": ("collection", "organi", "hide", "hidden", "visib", "custom propert", "vertex parent"),
+    "editing": (
+        "extrude", "inset", "bevel", "edge", "face", "uv", "unwrap", "remesh", "decimat", "lathe",
+        "revolve", "profile", "spin", "auto smooth", "smooth by angle", "text", "letter",
+        "font", "curve", "convert",
+    ),
+    "animation": ("anim", "keyframe", "frame range", "rigid", "physic", "fall", "bounce", "fps", "timeline"),
 }
 
 

@@ -2,13 +2,19 @@
 
 from prompt2mesh.blender.tools import (  # noqa: F401
     analysis,
+    animation,
     code,
     creation,
     history,
     inspection,
+    io,
     materials,
+    mesh_edit,
     modifiers,
     modify,
+    organisation,
     output,
     scene,
+    shaping,
+    text_curves,
 )
