@@ -77,10 +77,10 @@ def set_rigid_body(
     if type == "none":
         if any(v is not None for v in (shape, mass, friction, restitution, animated)):
             raise InvalidArgument("type='none' removes the bodies; give no other settings")
-        world = scene().rigidbody_world
         for obj in objects:
-            if obj.rigid_body is not None and world is not None and world.collection is not None:
-                world.collection.objects.unlink(obj)
+            if obj.rigid_body is not None:
+                with bpy.context.temp_override(object=obj, active_object=obj), quiet_reports():
+                    bpy.ops.rigidbody.object_remove()
         return {"bodies": [_body(o) for o in objects]}
     world = _ensure_world()
     for obj in objects:

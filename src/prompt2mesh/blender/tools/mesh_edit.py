@@ -184,24 +184,23 @@ def uv_unwrap(
             obj.data = obj.data.copy()
         if not obj.data.uv_layers:
             obj.data.uv_layers.new(name="UVMap")
-    override = {
-        "active_object": objects[0],
-        "object": objects[0],
-        "selected_objects": objects,
-        "selected_editable_objects": objects,
-    }
     previous = layer.objects.active
-    layer.objects.active = objects[0]  # edit mode follows the view layer's active object
     try:
-        with bpy.context.temp_override(**override), quiet_reports():
-            bpy.ops.object.mode_set(mode="EDIT")
-            try:
-                bpy.ops.mesh.select_all(action="SELECT")
-                bpy.ops.uv.smart_project(
-                    angle_limit=math.radians(angle_limit), island_margin=island_margin, scale_to_bounds=False
-                )
-            finally:
-                bpy.ops.object.mode_set(mode="OBJECT")
+        # One object at a time: multi-object edit mode takes the view layer's selection, which
+        # a headless worker does not keep in step with the names asked for.
+        for obj in objects:
+            layer.objects.active = obj
+            with bpy.context.temp_override(
+                active_object=obj, object=obj, selected_objects=[obj], selected_editable_objects=[obj]
+            ), quiet_reports():
+                bpy.ops.object.mode_set(mode="EDIT")
+                try:
+                    bpy.ops.mesh.select_all(action="SELECT")
+                    bpy.ops.uv.smart_project(
+                        angle_limit=math.radians(angle_limit), island_margin=island_margin, scale_to_bounds=False
+                    )
+                finally:
+                    bpy.ops.object.mode_set(mode="OBJECT")
     except RuntimeError as exc:
         raise BlenderOperationFailed(f"smart UV project failed: {exc}") from exc
     finally:
