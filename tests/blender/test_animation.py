@@ -6,9 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reopen import ok, refused, reopen
-
 from prompt2mesh.workers.blocking import BlockingWorker
+from reopen import ok, refused, reopen
 
 
 def _fcurves(bpy: Any, id_data: Any) -> dict[str, list[tuple[float, ...]]]:
@@ -29,13 +28,18 @@ def test_rigid_bodies_keep_their_world_shape_mass_friction_and_bounce(
     ok(worker.call("create_primitive", kind="plane", name="Floor", size=10))
     ok(worker.call("create_primitive", kind="uv_sphere", name="Ball", location=[0, 0, 3]))
     bodies = ok(
-        worker.call(
-            "set_rigid_body", names=["Ball"], shape="sphere", mass=2.5, friction=0.2, restitution=0.9
-        )
+        worker.call("set_rigid_body", names=["Ball"], shape="sphere", mass=2.5, friction=0.2, restitution=0.9)
     )["bodies"]
     assert bodies == [
-        {"name": "Ball", "type": "active", "shape": "sphere", "mass": 2.5, "friction": 0.2,
-         "restitution": 0.9, "animated": False}
+        {
+            "name": "Ball",
+            "type": "active",
+            "shape": "sphere",
+            "mass": 2.5,
+            "friction": 0.2,
+            "restitution": 0.9,
+            "animated": False,
+        }
     ]
     ok(worker.call("set_rigid_body", names=["Floor"], type="passive", shape="mesh"))
     ok(worker.call("set_timeline", frame_start=1, frame_end=90, fps=30, gravity=[0, 0, -5]))
@@ -46,7 +50,9 @@ def test_rigid_bodies_keep_their_world_shape_mass_friction_and_bounce(
     assert world is not None and sorted(o.name for o in world.collection.objects) == ["Ball", "Floor"]
     ball, floor = bpy.data.objects["Ball"].rigid_body, bpy.data.objects["Floor"].rigid_body
     assert (ball.type, ball.collision_shape, ball.mass) == ("ACTIVE", "SPHERE", 2.5)
-    assert math.isclose(ball.friction, 0.2, rel_tol=1e-6) and math.isclose(ball.restitution, 0.9, rel_tol=1e-6)
+    assert math.isclose(ball.friction, 0.2, rel_tol=1e-6) and math.isclose(
+        ball.restitution, 0.9, rel_tol=1e-6
+    )
     assert (floor.type, floor.collision_shape) == ("PASSIVE", "MESH")
     assert (scene.frame_start, scene.frame_end, scene.render.fps) == (1, 90, 30)
     assert tuple(scene.gravity) == (0, 0, -5) and world.point_cache.frame_end == 90
@@ -74,7 +80,14 @@ def test_keyframes_on_transforms_materials_and_lights(worker: BlockingWorker, wo
     ok(worker.call("add_light", type="point", name="Lamp", location=[0, 0, 3]))
     ok(worker.call("insert_keyframe", name="Box", property="location", frame=1, value=[0, 0, 0]))
     moved = ok(
-        worker.call("insert_keyframe", name="Box", property="location", frame=40, value=[0, 0, 2], interpolation="linear")
+        worker.call(
+            "insert_keyframe",
+            name="Box",
+            property="location",
+            frame=40,
+            value=[0, 0, 2],
+            interpolation="linear",
+        )
     )
     assert moved["keyed_frames"] == [1, 40] and moved["value"] == [0, 0, 2]
     ok(worker.call("insert_keyframe", name="Box", property="rotation", frame=40, value=[0, 0, 90]))
@@ -114,9 +127,23 @@ def _iter_keys(obj: Any, path: str, index: int) -> Any:
 
 def test_keyframes_refuse_wrong_targets_and_values(worker: BlockingWorker) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Box"))
-    refused(worker.call("insert_keyframe", name="Box", property="light_power", frame=1, value=10), "wrong_type", "light")
-    refused(worker.call("insert_keyframe", name="Box", property="metallic", frame=1, value=0.5), "not_found", "material")
-    refused(worker.call("insert_keyframe", name="Box", property="location", frame=1, value=[1, 2]), "invalid_argument")
-    refused(worker.call("insert_keyframe", name="Box", property="scale", frame=1, value=[0, 1, 1]), "invalid_argument")
+    refused(
+        worker.call("insert_keyframe", name="Box", property="light_power", frame=1, value=10),
+        "wrong_type",
+        "light",
+    )
+    refused(
+        worker.call("insert_keyframe", name="Box", property="metallic", frame=1, value=0.5),
+        "not_found",
+        "material",
+    )
+    refused(
+        worker.call("insert_keyframe", name="Box", property="location", frame=1, value=[1, 2]),
+        "invalid_argument",
+    )
+    refused(
+        worker.call("insert_keyframe", name="Box", property="scale", frame=1, value=[0, 1, 1]),
+        "invalid_argument",
+    )
     refused(worker.call("insert_keyframe", name="Box", property="location", frame=-1), "frame")
     assert ok(worker.call("get_object_info", name="Box"))["location"] == [0, 0, 0]

@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reopen import ok, refused, reopen
 
 from prompt2mesh.workers.blocking import BlockingWorker
+from reopen import ok, refused, reopen
 
-FORMATS = [("glb", "glb"), ("gltf", "gltf"), ("obj", "obj"), ("stl", "stl"), ("ply", "ply"), ("fbx", "fbx"), ("usd", "usdz")]
+FORMATS = [
+    ("glb", "glb"),
+    ("gltf", "gltf"),
+    ("obj", "obj"),
+    ("stl", "stl"),
+    ("ply", "ply"),
+    ("fbx", "fbx"),
+    ("usd", "usdz"),
+]
 
 #: Formats that store triangles only (or whose importer reads triangles back).
 TRIANGLES = {"glb": 12, "gltf": 12, "stl": 12}
@@ -22,13 +30,20 @@ def _dims(bpy: Any, names: list[str]) -> list[float]:
     from mathutils import Vector
 
     points = [
-        o.matrix_world @ Vector(c) for n in names if (o := bpy.data.objects[n]).type == "MESH" for c in o.bound_box
+        o.matrix_world @ Vector(c)
+        for n in names
+        if (o := bpy.data.objects[n]).type == "MESH"
+        for c in o.bound_box
     ]
     return [round(max(p[i] for p in points) - min(p[i] for p in points), 3) for i in range(3)]
 
 
 def _tower(worker: BlockingWorker) -> None:
-    ok(worker.call("create_primitive", kind="cube", name="Tower", size=1, scale=[1, 1, 3], location=[0, 0, 1.5]))
+    ok(
+        worker.call(
+            "create_primitive", kind="cube", name="Tower", size=1, scale=[1, 1, 3], location=[0, 0, 1.5]
+        )
+    )
 
 
 def test_every_format_round_trips_a_mesh(worker: BlockingWorker, worker_workspace: Path) -> None:
@@ -53,7 +68,9 @@ def test_every_format_round_trips_a_mesh(worker: BlockingWorker, worker_workspac
         assert len(world.polygons) == TRIANGLES.get(suffix, 6), suffix
 
 
-def test_export_scale_up_axis_and_selection_change_the_file(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_export_scale_up_axis_and_selection_change_the_file(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     _tower(worker)
     ok(worker.call("create_primitive", kind="uv_sphere", name="Ball", location=[5, 0, 0]))
     ok(worker.call("export_scene", format="obj", filename="io/double.obj", scale=2))
@@ -98,6 +115,8 @@ def test_import_is_confined_to_the_workspace_and_checks_the_file(
         ({"format": "stl", "filename": "a.stl", "scale": -1}, "", "scale"),
     ],
 )
-def test_export_refuses_bad_options(worker: BlockingWorker, args: dict[str, Any], code: str, fragment: str) -> None:
+def test_export_refuses_bad_options(
+    worker: BlockingWorker, args: dict[str, Any], code: str, fragment: str
+) -> None:
     _tower(worker)
     refused(worker.call("export_scene", **args), code, fragment)

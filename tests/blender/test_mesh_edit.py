@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reopen import ok, refused, reopen
 
 from prompt2mesh.workers.blocking import BlockingWorker
+from reopen import ok, refused, reopen
 
 
 def test_extruding_the_top_face_raises_the_box(worker: BlockingWorker, worker_workspace: Path) -> None:
@@ -21,12 +21,20 @@ def test_extruding_the_top_face_raises_the_box(worker: BlockingWorker, worker_wo
     assert abs(max(zs) - 3.0) < 1e-4 and abs(min(zs)) < 1e-4
 
 
-def test_inset_and_individual_extrude_of_faces_chosen_by_index(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_inset_and_individual_extrude_of_faces_chosen_by_index(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Block", size=2))
-    inset = ok(worker.call("edit_mesh", object="Block", operation="inset", where="front", amount=0.2, depth=-0.1))
+    inset = ok(
+        worker.call("edit_mesh", object="Block", operation="inset", where="front", amount=0.2, depth=-0.1)
+    )
     assert inset["mesh"]["faces"] == 6 + 4
     ok(worker.call("create_primitive", kind="cube", name="Dice", size=2, location=[5, 0, 0]))
-    studs = ok(worker.call("edit_mesh", object="Dice", operation="extrude", indices=[0, 2], amount=0.5, individual=True))
+    studs = ok(
+        worker.call(
+            "edit_mesh", object="Dice", operation="extrude", indices=[0, 2], amount=0.5, individual=True
+        )
+    )
     assert studs["selected"] == 2 and studs["mesh"]["faces"] == 6 + 8
 
     bpy = reopen(worker, worker_workspace, "edit/inset.blend")
@@ -37,24 +45,32 @@ def test_inset_and_individual_extrude_of_faces_chosen_by_index(worker: BlockingW
     assert len(bpy.data.objects["Dice"].data.polygons) == 14
 
 
-def test_bevelling_sharp_edges_rounds_every_edge_of_a_cube(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_bevelling_sharp_edges_rounds_every_edge_of_a_cube(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Soap", size=2))
     top = ok(worker.call("edit_mesh", object="Soap", operation="bevel", where="top", amount=0.1))
     assert top["selected"] == 4
     ok(worker.call("create_primitive", kind="cube", name="Brick", size=2, location=[4, 0, 0]))
-    sharp = ok(worker.call("edit_mesh", object="Brick", operation="bevel", where="sharp", amount=0.1, segments=3))
+    sharp = ok(
+        worker.call("edit_mesh", object="Brick", operation="bevel", where="sharp", amount=0.1, segments=3)
+    )
     assert sharp["selected"] == 12
 
     bpy = reopen(worker, worker_workspace, "edit/bevel.blend")
     brick = bpy.data.objects["Brick"].data
     assert len(brick.polygons) == sharp["mesh"]["faces"] > 6
     # No vertex is left at a corner of the original cube.
-    assert all(max(abs(c) for c in v.co) < 1.0 or sorted(abs(c) for c in v.co)[1] < 0.999 for v in brick.vertices)
+    assert all(
+        max(abs(c) for c in v.co) < 1.0 or sorted(abs(c) for c in v.co)[1] < 0.999 for v in brick.vertices
+    )
     soap = bpy.data.objects["Soap"].data
     assert max(v.co.z for v in soap.vertices) == pytest.approx(1.0) and len(soap.polygons) == 6 + 4
 
 
-def test_uv_unwrap_gives_every_face_uvs_inside_the_unit_square(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_uv_unwrap_gives_every_face_uvs_inside_the_unit_square(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Box"))
     ok(worker.call("create_primitive", kind="torus", name="Ring", location=[3, 0, 0]))
     result = ok(worker.call("uv_unwrap", names=["Box", "Ring"], island_margin=0.02))
@@ -78,7 +94,9 @@ def test_uv_unwrap_gives_every_face_uvs_inside_the_unit_square(worker: BlockingW
         ({"operation": "twist"}, "", "operation"),
     ],
 )
-def test_edit_mesh_refuses_bad_selections(worker: BlockingWorker, args: dict[str, object], code: str, fragment: str) -> None:
+def test_edit_mesh_refuses_bad_selections(
+    worker: BlockingWorker, args: dict[str, object], code: str, fragment: str
+) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Cube"))
     refused(worker.call("edit_mesh", object="Cube", **args), code, fragment)
     assert ok(worker.call("analyze_mesh", name="Cube"))["vertices"] == 8

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reopen import ok, refused, reopen
-
 from prompt2mesh.workers.blocking import BlockingWorker
+from reopen import ok, refused, reopen
 
 
 def test_nested_collections_hold_their_objects_and_visibility_after_reopening(
@@ -50,7 +49,11 @@ def test_collections_refuse_cycles_unknown_names_and_contradictions(worker: Bloc
         "both",
     )
     refused(worker.call("set_collection", name="Scene Collection", exclude=True), "invalid_argument", "root")
-    assert [c["name"] for c in ok(worker.call("list_collections"))["collections"]] == ["Scene Collection", "A", "B"]
+    assert [c["name"] for c in ok(worker.call("list_collections"))["collections"]] == [
+        "Scene Collection",
+        "A",
+        "B",
+    ]
 
 
 def test_visibility_and_custom_properties_persist(worker: BlockingWorker, worker_workspace: Path) -> None:
@@ -78,12 +81,20 @@ def test_visibility_and_custom_properties_persist(worker: BlockingWorker, worker
 def test_visibility_and_properties_refuse_bad_input(worker: BlockingWorker) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Cube"))
     refused(worker.call("set_visibility", names=["Cube"]), "invalid_argument", "viewport and/or render")
-    refused(worker.call("set_custom_properties", name="Cube", properties={"_x": 1}), "invalid_argument", "'_x'")
-    refused(worker.call("set_custom_properties", name="Cube", properties={"gone": None}), "not_found", "'gone'")
-    refused(worker.call("set_custom_properties", name="Cube", properties={"v": [1.0] * 40}), "invalid_argument")
+    refused(
+        worker.call("set_custom_properties", name="Cube", properties={"_x": 1}), "invalid_argument", "'_x'"
+    )
+    refused(
+        worker.call("set_custom_properties", name="Cube", properties={"gone": None}), "not_found", "'gone'"
+    )
+    refused(
+        worker.call("set_custom_properties", name="Cube", properties={"v": [1.0] * 40}), "invalid_argument"
+    )
 
 
-def test_an_object_parented_to_a_vertex_follows_that_vertex(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_an_object_parented_to_a_vertex_follows_that_vertex(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_primitive", kind="plane", name="Cloth", size=2))
     ok(worker.call("create_primitive", kind="uv_sphere", name="Bead", radius=0.1, location=[3, 0, 1]))
     result = ok(worker.call("parent_to_element", child="Bead", parent="Cloth", vertices=[3]))
@@ -127,7 +138,11 @@ def test_an_object_follows_a_bone_of_an_armature(worker: BlockingWorker, worker_
 def test_vertex_parenting_refuses_bad_indices_and_cycles(worker: BlockingWorker) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Cube"))
     ok(worker.call("create_empty", name="Pin", parent="Cube"))
-    refused(worker.call("parent_to_element", child="Pin", parent="Cube", vertices=[99]), "invalid_argument", "8 vertices")
+    refused(
+        worker.call("parent_to_element", child="Pin", parent="Cube", vertices=[99]),
+        "invalid_argument",
+        "8 vertices",
+    )
     refused(worker.call("parent_to_element", child="Pin", parent="Cube", vertices=[0, 1]), "invalid_argument")
     refused(worker.call("parent_to_element", child="Cube", parent="Pin", vertices=[0]), "invalid_argument")
     refused(worker.call("parent_to_element", child="Pin", parent="Cube"), "invalid_argument", "exactly one")

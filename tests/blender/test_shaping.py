@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from reopen import ok, refused, reopen
-
 from prompt2mesh.workers.blocking import BlockingWorker
+from reopen import ok, refused, reopen
 
 
 def _evaluated_faces(bpy, name: str) -> int:  # type: ignore[no-untyped-def]
@@ -40,9 +39,13 @@ def test_decimate_and_voxel_remesh_land_near_the_target_face_count(
 
 def test_remesh_refuses_impossible_targets(worker: BlockingWorker) -> None:
     ok(worker.call("create_primitive", kind="cube", name="Cube"))
-    refused(worker.call("remesh", object="Cube", mode="decimate", target_faces=10), "invalid_argument", "6 faces")
+    refused(
+        worker.call("remesh", object="Cube", mode="decimate", target_faces=10), "invalid_argument", "6 faces"
+    )
     refused(worker.call("remesh", object="Cube", mode="voxel"), "invalid_argument", "exactly one")
-    refused(worker.call("remesh", object="Cube", mode="voxel", voxel_size=1e-5), "limit_exceeded", "voxel_size")
+    refused(
+        worker.call("remesh", object="Cube", mode="voxel", voxel_size=1e-5), "limit_exceeded", "voxel_size"
+    )
     assert ok(worker.call("get_object_info", name="Cube"))["modifiers"] == []
 
 

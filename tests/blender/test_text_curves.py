@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prompt2mesh.workers.blocking import BlockingWorker
 from reopen import ok, refused, reopen
 
-from prompt2mesh.workers.blocking import BlockingWorker
 
-
-def test_text_gets_depth_bevel_size_alignment_and_a_new_body(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_text_gets_depth_bevel_size_alignment_and_a_new_body(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_text", text="Hi", name="Sign"))
     flat = ok(worker.call("get_object_info", name="Sign"))
     result = ok(
@@ -30,10 +31,14 @@ def test_text_gets_depth_bevel_size_alignment_and_a_new_body(worker: BlockingWor
     bpy = reopen(worker, worker_workspace, "curves/text.blend")
     text = bpy.data.objects["Sign"].data
     assert text.body == "Hello" and text.size == 2.0 and text.align_x == "LEFT"
-    assert abs(text.extrude - 0.1) < 1e-6 and abs(text.bevel_depth - 0.02) < 1e-6 and text.bevel_resolution == 2
+    assert (
+        abs(text.extrude - 0.1) < 1e-6 and abs(text.bevel_depth - 0.02) < 1e-6 and text.bevel_resolution == 2
+    )
 
 
-def test_a_curve_becomes_a_closed_tube_and_then_a_mesh(worker: BlockingWorker, worker_workspace: Path) -> None:
+def test_a_curve_becomes_a_closed_tube_and_then_a_mesh(
+    worker: BlockingWorker, worker_workspace: Path
+) -> None:
     ok(worker.call("create_curve", name="Ring", points=[[1, 0, 0], [0, 1, 0], [-1, 0, 0], [0, -1, 0]]))
     tube = ok(worker.call("configure_curve", name="Ring", bevel_depth=0.1, cyclic=True, resolution=8))
     assert tube["cyclic"] == [True] and tube["mesh"]["faces"] > 0

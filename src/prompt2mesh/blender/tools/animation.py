@@ -61,12 +61,15 @@ def set_rigid_body(
     worker: Worker,
     names: Annotated[Names, Field(description="Mesh objects")],
     type: Annotated[
-        Literal["active", "passive", "none"], Field(description="active falls, passive collides; none removes")
+        Literal["active", "passive", "none"],
+        Field(description="active falls, passive collides; none removes"),
     ] = "active",
     shape: Shape | None = None,
     mass: Annotated[float | None, Field(gt=0.0, le=1e6, allow_inf_nan=False, description="kg")] = None,
     friction: Annotated[float | None, Field(ge=0.0, le=100.0, allow_inf_nan=False)] = None,
-    restitution: Annotated[float | None, Field(ge=0.0, le=1.0, allow_inf_nan=False, description="Bounciness")] = None,
+    restitution: Annotated[
+        float | None, Field(ge=0.0, le=1.0, allow_inf_nan=False, description="Bounciness")
+    ] = None,
     animated: Annotated[bool | None, Field(description="Moved by its keyframes, not the simulation")] = None,
 ) -> dict[str, Any]:
     """Make objects rigid bodies (creating the scene's rigid body world) or remove them. Returns each body."""
@@ -207,9 +210,13 @@ def insert_keyframe(
     frame: Annotated[int, Field(ge=0, le=1_000_000)],
     value: Annotated[
         float | list[float] | str | None,
-        Field(description="New value first (vectors [x,y,z], rotation degrees, colours hex); null keys the current"),
+        Field(
+            description="New value first (vectors [x,y,z], rotation degrees, colours hex); null keys the current"
+        ),
     ] = None,
-    material: Annotated[str | None, Field(description="Material to key (default: the object's first)")] = None,
+    material: Annotated[
+        str | None, Field(description="Material to key (default: the object's first)")
+    ] = None,
     interpolation: Literal["bezier", "linear", "constant"] = "bezier",
 ) -> dict[str, Any]:
     """Set a value at a frame and keyframe it: transforms, a few material values, light power/colour.
@@ -255,8 +262,13 @@ def insert_keyframe(
     if not holder.keyframe_insert(path, frame=frame):
         raise BlenderOperationFailed(f"Blender refused to keyframe {property} of {name!r}")
     _set_interpolation(holder, path, frame, interpolation)
-    return {"name": obj.name, "property": property, "frame": frame, "value": _current(holder, path, property),
-            "keyed_frames": _keyed_frames(holder, path)}
+    return {
+        "name": obj.name,
+        "property": property,
+        "frame": frame,
+        "value": _current(holder, path, property),
+        "keyed_frames": _keyed_frames(holder, path),
+    }
 
 
 def _set_interpolation(id_data: Any, path: str, frame: int, interpolation: str) -> None:

@@ -41,7 +41,9 @@ def _remove(objects: list[bpy.types.Object]) -> None:
 @tool("creation", mutates=True)
 def import_model(
     worker: Worker,
-    filename: Annotated[str, Field(min_length=1, description="Workspace file: glb gltf obj stl fbx ply usd(a/c/z)")],
+    filename: Annotated[
+        str, Field(min_length=1, description="Workspace file: glb gltf obj stl fbx ply usd(a/c/z)")
+    ],
     scale: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="Size factor")] = 1.0,
 ) -> dict[str, Any]:
     """Import a 3D file from the workspace into the scene. Returns the new objects and their size.

@@ -39,7 +39,9 @@ def select_faces(
     if indices is not None:
         bad = [i for i in indices if i >= len(bm.faces)]
         if bad:
-            raise InvalidArgument(f"face index {bad[:5]} out of range: {obj.name!r} has {len(bm.faces)} faces")
+            raise InvalidArgument(
+                f"face index {bad[:5]} out of range: {obj.name!r} has {len(bm.faces)} faces"
+            )
         return [bm.faces[i] for i in dict.fromkeys(indices)]
     if where == "all":
         return list(bm.faces)
@@ -58,7 +60,9 @@ def select_edges(
     if indices is not None:
         bad = [i for i in indices if i >= len(bm.edges)]
         if bad:
-            raise InvalidArgument(f"edge index {bad[:5]} out of range: {obj.name!r} has {len(bm.edges)} edges")
+            raise InvalidArgument(
+                f"edge index {bad[:5]} out of range: {obj.name!r} has {len(bm.edges)} edges"
+            )
         return [bm.edges[i] for i in dict.fromkeys(indices)]
     if where == "all":
         return list(bm.edges)
@@ -101,9 +105,14 @@ def edit_mesh(
         Field(min_length=1, max_length=100_000, description="Face (bevel: edge) indices instead of where"),
     ] = None,
     amount: Annotated[
-        float, Field(ge=-100.0, le=100.0, allow_inf_nan=False, description="Extrude distance / inset / bevel width (m)")
+        float,
+        Field(
+            ge=-100.0, le=100.0, allow_inf_nan=False, description="Extrude distance / inset / bevel width (m)"
+        ),
     ] = 0.1,
-    depth: Annotated[float, Field(ge=-100.0, le=100.0, allow_inf_nan=False, description="Inset: push in/out")] = 0.0,
+    depth: Annotated[
+        float, Field(ge=-100.0, le=100.0, allow_inf_nan=False, description="Inset: push in/out")
+    ] = 0.0,
     segments: Annotated[int, Field(ge=1, le=32, description="Bevel segments")] = 1,
     individual: Annotated[bool, Field(description="Extrude/inset each face on its own")] = False,
     angle: Annotated[float, Field(ge=0.0, le=180.0, description="Degrees of tolerance for where")] = 30.0,
@@ -129,8 +138,14 @@ def edit_mesh(
             if edges:
                 verts = list({v for e in edges for v in e.verts})
                 bmesh.ops.bevel(
-                    bm, geom=edges + verts, offset=amount, offset_type="OFFSET",
-                    segments=segments, profile=0.5, affect="EDGES", clamp_overlap=True,
+                    bm,
+                    geom=edges + verts,
+                    offset=amount,
+                    offset_type="OFFSET",
+                    segments=segments,
+                    profile=0.5,
+                    affect="EDGES",
+                    clamp_overlap=True,
                 )
         else:
             faces = select_faces(bm, obj, where, indices, angle)
@@ -143,8 +158,10 @@ def edit_mesh(
         if not chosen:
             raise InvalidArgument(f"no {'edges' if operation == 'bevel' else 'faces'} match where={where!r}")
         if len(bm.verts) > worker.config.max_vertices:
-            raise LimitExceeded(f"the result would have {len(bm.verts):,} vertices; the worker allows "
-                                f"{worker.config.max_vertices:,}")
+            raise LimitExceeded(
+                f"the result would have {len(bm.verts):,} vertices; the worker allows "
+                f"{worker.config.max_vertices:,}"
+            )
         bm.normal_update()
         bm.to_mesh(obj.data)
     finally:
@@ -190,14 +207,19 @@ def uv_unwrap(
         # a headless worker does not keep in step with the names asked for.
         for obj in objects:
             layer.objects.active = obj
-            with bpy.context.temp_override(
-                active_object=obj, object=obj, selected_objects=[obj], selected_editable_objects=[obj]
-            ), quiet_reports():
+            with (
+                bpy.context.temp_override(
+                    active_object=obj, object=obj, selected_objects=[obj], selected_editable_objects=[obj]
+                ),
+                quiet_reports(),
+            ):
                 bpy.ops.object.mode_set(mode="EDIT")
                 try:
                     bpy.ops.mesh.select_all(action="SELECT")
                     bpy.ops.uv.smart_project(
-                        angle_limit=math.radians(angle_limit), island_margin=island_margin, scale_to_bounds=False
+                        angle_limit=math.radians(angle_limit),
+                        island_margin=island_margin,
+                        scale_to_bounds=False,
                     )
                 finally:
                     bpy.ops.object.mode_set(mode="OBJECT")

@@ -39,7 +39,9 @@ def _get_collection(name: str) -> bpy.types.Collection:
     found = next((c for c in _root().children_recursive if c.name == name), None)
     if found is None:
         names = sorted(c.name for c in _root().children_recursive)
-        raise NotFound(f"no collection named {name!r} in the scene; collections: {', '.join(names) or '(none)'}")
+        raise NotFound(
+            f"no collection named {name!r} in the scene; collections: {', '.join(names) or '(none)'}"
+        )
     return found
 
 
@@ -164,7 +166,11 @@ def set_visibility(
                 obj.hide_set(not viewport)
         if render is not None:
             obj.hide_render = not render
-    return {"objects": [{"name": o.name, "viewport": not o.hide_viewport, "render": not o.hide_render} for o in targets]}
+    return {
+        "objects": [
+            {"name": o.name, "viewport": not o.hide_viewport, "render": not o.hide_render} for o in targets
+        ]
+    }
 
 
 PropertyValue = str | bool | int | float | list[float] | None
@@ -172,7 +178,9 @@ PropertyValue = str | bool | int | float | list[float] | None
 
 def _check_property(key: str, value: Any) -> Any:
     if not key or len(key) > 63 or key.startswith("_") or not key.isprintable():
-        raise InvalidArgument(f"property name {key!r} must be 1-63 printable characters, not starting with '_'")
+        raise InvalidArgument(
+            f"property name {key!r} must be 1-63 printable characters, not starting with '_'"
+        )
     if isinstance(value, str) and len(value) > 1000:
         raise InvalidArgument(f"property {key!r}: text longer than 1000 characters")
     if isinstance(value, float) and not (abs(value) < 1e300):

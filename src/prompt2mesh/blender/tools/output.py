@@ -248,12 +248,20 @@ def _export(fmt: str, path: str, selected_only: bool, scale: float, up: str) -> 
         )
     elif fmt == "obj":
         bpy.ops.wm.obj_export(
-            filepath=path, export_selected_objects=selected_only, export_materials=True, global_scale=scale, **axes
+            filepath=path,
+            export_selected_objects=selected_only,
+            export_materials=True,
+            global_scale=scale,
+            **axes,
         )
     elif fmt == "stl":
-        bpy.ops.wm.stl_export(filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes)
+        bpy.ops.wm.stl_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
     elif fmt == "ply":
-        bpy.ops.wm.ply_export(filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes)
+        bpy.ops.wm.ply_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
     elif fmt == "fbx":
         bpy.ops.export_scene.fbx(
             filepath=path,
@@ -278,7 +286,9 @@ def export_scene(
     format: Annotated[ExportFormat, Field(description="glb/gltf (with materials), obj, stl, fbx, ply, usd")],
     filename: Annotated[str, Field(min_length=1, description="Output path relative to the workspace")],
     selected_only: Annotated[bool, Field(description="Export only the selected objects")] = False,
-    scale: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="obj/stl/ply/fbx")] = 1.0,
+    scale: Annotated[
+        float, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="obj/stl/ply/fbx")
+    ] = 1.0,
     up_axis: Annotated[Literal["y", "z"] | None, Field(description="Default: y for glb/gltf/obj/fbx")] = None,
 ) -> dict[str, Any]:
     """Export the scene (modifiers applied) to a file in the workspace. Returns {path, bytes, format}.

@@ -52,9 +52,15 @@ def _surface_area(obj: bpy.types.Object) -> float:
 def remesh(
     worker: Worker,
     object: Name,
-    mode: Annotated[Literal["voxel", "decimate"], Field(description="voxel: even new topology; decimate: fewer faces")],
-    target_faces: Annotated[int | None, Field(ge=4, le=10_000_000, description="About this many faces")] = None,
-    voxel_size: Annotated[float | None, Field(gt=0.0, le=100.0, allow_inf_nan=False, description="Voxel (m)")] = None,
+    mode: Annotated[
+        Literal["voxel", "decimate"], Field(description="voxel: even new topology; decimate: fewer faces")
+    ],
+    target_faces: Annotated[
+        int | None, Field(ge=4, le=10_000_000, description="About this many faces")
+    ] = None,
+    voxel_size: Annotated[
+        float | None, Field(gt=0.0, le=100.0, allow_inf_nan=False, description="Voxel (m)")
+    ] = None,
 ) -> dict[str, Any]:
     """Remesh (voxel) or decimate a mesh to about `target_faces`, as a modifier.
 
@@ -103,9 +109,17 @@ def _smooth_group() -> bpy.types.GeometryNodeTree:
     found = bpy.data.node_groups.get(SMOOTH_BY_ANGLE)
     if found is not None and found.library is None:
         return found
-    path = os.path.join(bpy.utils.resource_path("LOCAL"), "datafiles", "assets", "nodes", "geometry_nodes_essentials.blend")
+    path = os.path.join(
+        bpy.utils.resource_path("LOCAL"), "datafiles", "assets", "nodes", "geometry_nodes_essentials.blend"
+    )
     if not os.path.exists(path):
-        path = os.path.join(bpy.utils.resource_path("SYSTEM"), "datafiles", "assets", "nodes", "geometry_nodes_essentials.blend")
+        path = os.path.join(
+            bpy.utils.resource_path("SYSTEM"),
+            "datafiles",
+            "assets",
+            "nodes",
+            "geometry_nodes_essentials.blend",
+        )
     try:
         with bpy.data.libraries.load(path, link=False) as (source, target):
             target.node_groups = [SMOOTH_BY_ANGLE]
@@ -161,7 +175,9 @@ def array_along_curve(
     worker: Worker,
     object: Name,
     curve: Annotated[Name, Field(description="Curve object to follow")],
-    spacing: Annotated[float, Field(gt=0.0, le=100.0, description="Gap in object lengths (1 = touching)")] = 1.0,
+    spacing: Annotated[
+        float, Field(gt=0.0, le=100.0, description="Gap in object lengths (1 = touching)")
+    ] = 1.0,
     axis: Literal["x", "y", "z"] = "x",
     deform: Annotated[bool, Field(description="Bend the copies along the curve")] = True,
 ) -> dict[str, Any]:
@@ -201,8 +217,13 @@ def array_along_curve(
         bend.deform_axis = f"POS_{axis.upper()}"
         names.append(bend.name)
     refresh()
-    return {"object": obj.name, "curve": path.name, "copies": max(1, int(count)), "modifiers": names,
-            "mesh": evaluated_counts(obj)}
+    return {
+        "object": obj.name,
+        "curve": path.name,
+        "copies": max(1, int(count)),
+        "modifiers": names,
+        "mesh": evaluated_counts(obj),
+    }
 
 
 Profile = Annotated[
@@ -239,11 +260,21 @@ def create_lathe(
     bm = bmesh.new()
     try:
         verts = [bm.verts.new((r, 0.0, z)) for r, z in profile]
-        edges = [bm.edges.new((a, b)) for a, b in zip(verts, verts[1:], strict=False) if (a.co - b.co).length > 1e-9]
+        edges = [
+            bm.edges.new((a, b))
+            for a, b in zip(verts, verts[1:], strict=False)
+            if (a.co - b.co).length > 1e-9
+        ]
         full = angle >= 360.0
         bmesh.ops.spin(
-            bm, geom=verts + edges, cent=(0, 0, 0), axis=(0, 0, 1),
-            angle=math.radians(angle), steps=segments, use_merge=full, use_duplicate=False,
+            bm,
+            geom=verts + edges,
+            cent=(0, 0, 0),
+            axis=(0, 0, 1),
+            angle=math.radians(angle),
+            steps=segments,
+            use_merge=full,
+            use_duplicate=False,
         )
         bmesh.ops.remove_doubles(bm, verts=list(bm.verts), dist=1e-6)
         bmesh.ops.recalc_face_normals(bm, faces=list(bm.faces))

@@ -38,13 +38,19 @@ def _curve_settings(obj: bpy.types.Object) -> dict[str, Any]:
 def configure_curve(
     worker: Worker,
     name: Name,
-    body: Annotated[str | None, Field(min_length=1, max_length=1000, description="Text: new characters")] = None,
-    size: Annotated[float | None, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="Text: letter height")] = None,
+    body: Annotated[
+        str | None, Field(min_length=1, max_length=1000, description="Text: new characters")
+    ] = None,
+    size: Annotated[
+        float | None, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="Text: letter height")
+    ] = None,
     align: Literal["left", "center", "right", "justify", "flush"] | None = None,
     extrude: Annotated[Metres, Field(description="Depth (m)")] = None,
     bevel_depth: Annotated[Metres, Field(description="Rounded edge / tube radius (m)")] = None,
     bevel_resolution: Annotated[int | None, Field(ge=0, le=32)] = None,
-    offset: Annotated[float | None, Field(ge=-10.0, le=10.0, allow_inf_nan=False, description="Outline offset")] = None,
+    offset: Annotated[
+        float | None, Field(ge=-10.0, le=10.0, allow_inf_nan=False, description="Outline offset")
+    ] = None,
     resolution: Annotated[int | None, Field(ge=1, le=64, description="Curve smoothness")] = None,
     cyclic: Annotated[bool | None, Field(description="Curve: close every spline into a loop")] = None,
     fill_caps: Annotated[bool | None, Field(description="Curve: close the tube ends")] = None,
@@ -118,12 +124,15 @@ def convert_to_mesh(
     for obj in objects:
         if obj.data.users > 1:
             obj.data = obj.data.copy()
-    with bpy.context.temp_override(
-        active_object=objects[0],
-        object=objects[0],
-        selected_objects=objects,
-        selected_editable_objects=objects,
-    ), quiet_reports():
+    with (
+        bpy.context.temp_override(
+            active_object=objects[0],
+            object=objects[0],
+            selected_objects=objects,
+            selected_editable_objects=objects,
+        ),
+        quiet_reports(),
+    ):
         result = bpy.ops.object.convert(target="MESH")
     if "FINISHED" not in result:
         raise BlenderOperationFailed("Blender refused to convert " + ", ".join(o.name for o in objects))
@@ -131,7 +140,12 @@ def convert_to_mesh(
     converted = [get_object(n) for n in names]
     return {
         "converted": [
-            {"name": o.name, "type": o.type.lower(), "vertices": len(o.data.vertices), "faces": len(o.data.polygons)}
+            {
+                "name": o.name,
+                "type": o.type.lower(),
+                "vertices": len(o.data.vertices),
+                "faces": len(o.data.polygons),
+            }
             for o in converted
         ]
     }
