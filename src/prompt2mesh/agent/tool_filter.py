@@ -93,7 +93,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "lighting": ("light", "lamp", "sun", "illuminat", "shadow", "world", "environment"),
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
-    "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
+    "rendering": ("render", "screenshot", "export", "save", "preview", "image", "import"),
     "advanced": ("python", "script", "custom code"),
     "organisation": ("collection", "organi", "hide", "hidden", "visib", "custom propert", "vertex parent"),
     "editing": (

@@ -38,7 +38,7 @@ def _remove(objects: list[bpy.types.Object]) -> None:
     bpy.data.orphans_purge(do_recursive=True)
 
 
-@tool("creation", mutates=True)
+@tool("rendering", mutates=True)
 def import_model(
     worker: Worker,
     filename: Annotated[
