@@ -97,6 +97,7 @@ def test_import_is_confined_to_the_workspace_and_checks_the_file(
     (worker_workspace / "io").mkdir(exist_ok=True)
     (worker_workspace / "io" / "notes.txt").write_text("not a model")
     (worker_workspace / "io" / "broken.glb").write_bytes(b"\x00garbage")
+    ok(worker.call("create_material", name="Unused", color="#123456"))  # no users yet
     refused(worker.call("import_model", filename="../outside.obj"), "path_outside_workspace")
     refused(worker.call("import_model", filename="/etc/passwd.obj"), "path_outside_workspace")
     refused(worker.call("import_model", filename="io/missing.obj"), "not_found", "missing.obj")
@@ -104,6 +105,8 @@ def test_import_is_confined_to_the_workspace_and_checks_the_file(
     refused(worker.call("import_model", filename="io/broken.glb"), "blender_operation_failed", "broken.glb")
     refused(worker.call("import_model", filename="io/x.obj", scale=0), "scale")
     assert ok(worker.call("get_scene_info"))["objects"] == []
+    # A refused import removes only what it added: the unassigned material is still there.
+    assert [m["name"] for m in ok(worker.call("list_materials"))["materials"]] == ["Unused"]
 
 
 @pytest.mark.parametrize(

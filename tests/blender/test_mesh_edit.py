@@ -107,3 +107,11 @@ def test_edit_mesh_and_uv_unwrap_need_meshes(worker: BlockingWorker) -> None:
     ok(worker.call("create_empty", name="Handle"))
     refused(worker.call("edit_mesh", object="Handle", operation="extrude"), "wrong_type", "mesh")
     refused(worker.call("uv_unwrap", names=["Handle"]), "wrong_type", "Handle (empty)")
+
+
+def test_undo_brings_the_mesh_back_after_an_edit(worker: BlockingWorker) -> None:
+    ok(worker.call("create_primitive", kind="cube", name="Cube"))
+    ok(worker.call("edit_mesh", object="Cube", operation="extrude", where="top", amount=1))
+    assert ok(worker.call("analyze_mesh", name="Cube"))["vertices"] == 12
+    assert ok(worker.call("undo"))["undone"] == ["edit_mesh"]
+    assert ok(worker.call("analyze_mesh", name="Cube"))["vertices"] == 8

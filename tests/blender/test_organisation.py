@@ -146,3 +146,11 @@ def test_vertex_parenting_refuses_bad_indices_and_cycles(worker: BlockingWorker)
     refused(worker.call("parent_to_element", child="Pin", parent="Cube", vertices=[0, 1]), "invalid_argument")
     refused(worker.call("parent_to_element", child="Cube", parent="Pin", vertices=[0]), "invalid_argument")
     refused(worker.call("parent_to_element", child="Pin", parent="Cube"), "invalid_argument", "exactly one")
+
+
+def test_undo_takes_an_object_back_out_of_a_new_collection(worker: BlockingWorker) -> None:
+    ok(worker.call("create_primitive", kind="cube", name="Cube"))
+    ok(worker.call("set_collection", name="Boxes", objects=["Cube"]))
+    ok(worker.call("undo"))
+    collections = ok(worker.call("list_collections"))["collections"]
+    assert [c["name"] for c in collections] == ["Scene Collection"] and collections[0]["objects"] == ["Cube"]

@@ -32,10 +32,34 @@ def _import(path: Path, scale: float) -> None:
         bpy.ops.wm.usd_import(filepath=file, scale=scale)
 
 
-def _remove(objects: list[bpy.types.Object]) -> None:
-    for obj in objects:
-        bpy.data.objects.remove(obj, do_unlink=True)
-    bpy.data.orphans_purge(do_recursive=True)
+#: The kinds of data an importer may add; a refused import removes exactly what it added.
+_DATA = (
+    "objects",
+    "meshes",
+    "materials",
+    "images",
+    "curves",
+    "cameras",
+    "lights",
+    "armatures",
+    "actions",
+    "node_groups",
+    "textures",
+    "collections",
+)
+
+
+def _existing() -> dict[str, set[Any]]:
+    return {kind: set(getattr(bpy.data, kind)) for kind in _DATA}
+
+
+def _remove_added(before: dict[str, set[Any]]) -> None:
+    """Remove what the import added (objects first), never data that was already there, even if
+    it has no users yet (a material made by create_material and not assigned, for instance)."""
+    for kind in _DATA:
+        store = getattr(bpy.data, kind)
+        for item in [i for i in store if i not in before[kind]]:
+            store.remove(item)
 
 
 @tool("rendering", mutates=True)
@@ -53,14 +77,14 @@ def import_model(
     source = worker.workspace.resolve(filename, must_exist=True, suffixes=IMPORT_SUFFIXES)
     if not source.is_file():
         raise InvalidArgument(f"{filename!r} is not a file")
-    before = set(bpy.data.objects)
+    before = _existing()
     try:
         with quiet_reports():
             _import(source, scale)
     except RuntimeError as exc:
-        _remove([o for o in bpy.data.objects if o not in before])
+        _remove_added(before)
         raise BlenderOperationFailed(f"importing {filename!r} failed: {exc}") from exc
-    new = [o for o in bpy.data.objects if o not in before]
+    new = [o for o in bpy.data.objects if o not in before["objects"]]
     if source.suffix.lower() in (".glb", ".gltf") and scale != 1.0:
         for obj in new:
             if obj.parent is None:
@@ -69,7 +93,7 @@ def import_model(
     vertices = sum(len(o.data.vertices) for o in new if o.type == "MESH")
     limits = worker.config
     if len(bpy.data.objects) > limits.max_objects or vertices > limits.max_vertices:
-        _remove(new)
+        _remove_added(before)
         raise LimitExceeded(
             f"{filename!r} holds {len(new)} objects / {vertices:,} vertices; the worker allows "
             f"{limits.max_objects} objects and {limits.max_vertices:,} vertices"

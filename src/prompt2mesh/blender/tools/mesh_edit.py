@@ -127,8 +127,6 @@ def edit_mesh(
         raise InvalidArgument(f"{operation} needs a non-zero amount")
     if operation in ("inset", "bevel") and amount <= 0.0:
         raise InvalidArgument(f"{operation} amount (width) must be > 0")
-    if obj.data.users > 1:
-        obj.data = obj.data.copy()
     bm = bmesh.new()
     try:
         bm.from_mesh(obj.data)
@@ -163,6 +161,8 @@ def edit_mesh(
                 f"{worker.config.max_vertices:,}"
             )
         bm.normal_update()
+        if obj.data.users > 1:  # only this object changes
+            obj.data = obj.data.copy()
         bm.to_mesh(obj.data)
     finally:
         bm.free()

@@ -202,7 +202,9 @@ def array_along_curve(
             "Increase spacing or scale the object up"
         )
     check_vertex_budget(worker, int(len(obj.data.vertices) * (count + 1)), f"{object!r} along {curve!r}")
-    obj.location = path.matrix_world.translation
+    placed = obj.matrix_world.copy()
+    placed.translation = path.matrix_world.translation
+    obj.matrix_world = placed  # world space, also when the object has a parent
     array = obj.modifiers.new("Array along curve", "ARRAY")
     array.fit_type = "FIT_CURVE"
     array.curve = path
