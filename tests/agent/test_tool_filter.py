@@ -83,3 +83,14 @@ def test_the_new_categories_stay_out_of_plain_modelling_steps(catalogue: list[To
     step = PlanStep(number=1, action="Build the trunk", tools=["create_primitive"])
     offered = tools_for_step(step, catalogue)
     assert not {t.category for t in offered} & {"organisation", "editing", "animation"}
+
+
+def test_collections_and_rigid_bodies_are_nouns_that_count_even_when_tools_are_named(
+    catalogue: list[ToolInfo],
+) -> None:
+    step = PlanStep(
+        number=4,
+        action="Add a ball as a rigid body and put it in the Toys collection",
+        tools=["create_primitive"],
+    )
+    assert {"organisation", "animation"} <= categories_for_step(step, catalogue)

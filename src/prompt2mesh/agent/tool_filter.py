@@ -120,7 +120,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera")
+_NOUN_CATEGORIES = ("materials", "lighting", "camera", "organisation", "animation")
 
 
 def _words(step: PlanStep) -> str:
