@@ -97,7 +97,7 @@ def set_collection(
 
     An object unlinked from its last collection goes to the top level. Returns the collection.
     """
-    if name == ROOT and (parent is not None or exclude is not None or hide_viewport or hide_render):
+    if name == ROOT and any(v is not None for v in (parent, exclude, hide_viewport, hide_render)):
         raise InvalidArgument(f"{ROOT!r} is the scene root: it cannot be nested, excluded or hidden")
     new_parent = _get_collection(parent) if parent is not None else None
     linked = get_objects(objects or [])
