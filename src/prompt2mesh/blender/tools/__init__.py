@@ -16,5 +16,6 @@ from prompt2mesh.blender.tools import (  # noqa: F401
     output,
     scene,
     shaping,
+    status,
     text_curves,
 )
