@@ -61,3 +61,8 @@ async def test_a_prompt_with_no_known_object_builds_no_cube_and_scores_lowest(ru
         assert verdict.score <= 2
         assert "understands English" in verdict.analysis
         await runner.call("new_scene", {})
+
+
+async def test_a_part_the_host_already_has_counts_as_built(runner: AsyncWorker) -> None:
+    verdict = await final(await build(runner, "A snowman wearing a red scarf"))
+    assert verdict.score >= 8, verdict.issues

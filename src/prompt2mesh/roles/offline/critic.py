@@ -70,6 +70,13 @@ class OfflineCritic:
             _check_colors(present, facts, f, u)
             if review:
                 built = {p.kind for p in u.layout.placements if p.name in facts.objects}
+                # 'a snowman wearing a red scarf': the scarf is the snowman's own part, recoloured
+                built |= {
+                    o.kind
+                    for o in u.spec.objects
+                    for ov in u.layout.overrides
+                    if any(o.word.split()[-1] in part.lower() and part in facts.objects for part in ov.parts)
+                }
                 acc = account(u.prompt, u.spec, built)
                 judge_words(acc, u, facts, f)
                 judge_relations(u, facts, f)
