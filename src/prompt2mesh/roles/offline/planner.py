@@ -140,10 +140,11 @@ def make_plan(u: Understanding) -> Plan:
         calls: list[ToolCall] = []
         for p in members:
             calls.extend(build_calls(p, u.layout.get(p.parent) if p.parent else None))
-            calls.extend(_detail(p, u))
             for o in u.layout.overrides:
                 if o.host == p.name:
                     calls.extend(override_calls(o, u.layout))
+            # after the overrides: detail calls address parts by the prompt's names ('House_Door')
+            calls.extend(_detail(p, u))
         names = [p.name for p in members]
         add(
             title,
