@@ -95,10 +95,11 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
     "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
     "advanced": ("python", "script", "custom code"),
+    "constraints": ("constrain", "track", "follow", "point at", "aim at", "child of", "limit"),
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera")
+_NOUN_CATEGORIES = ("materials", "lighting", "camera", "constraints")
 
 
 def _words(step: PlanStep) -> str:
@@ -108,7 +109,7 @@ def _words(step: PlanStep) -> str:
 def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     """The categories a step needs: those of the tools it names, plus keyword matches.
 
-    When the step names known tools, only the noun keywords (materials, lighting, camera) add
+    When the step names known tools, only the noun keywords (materials, lighting, camera, constraints) add
     categories; otherwise every keyword group does.
 
     The ``advanced`` category (arbitrary code) is offered only when the step names such a tool

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Category = Literal[
-    "inspection", "creation", "modification", "materials", "camera", "lighting", "rendering", "advanced"
+    "inspection",
+    "creation",
+    "modification",
+    "materials",
+    "camera",
+    "lighting",
+    "rendering",
+    "advanced",
+    "constraints",
 ]
 CATEGORIES: tuple[Category, ...] = (
     "inspection",
@@ -24,6 +32,7 @@ CATEGORIES: tuple[Category, ...] = (
     "lighting",
     "rendering",
     "advanced",
+    "constraints",
 )
 
 
