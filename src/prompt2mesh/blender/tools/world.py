@@ -93,6 +93,9 @@ def set_environment(
         raise InvalidArgument("sky settings apply to kind='sky'")
     if kind != "color" and color is not None:
         raise InvalidArgument("color applies to kind='color'")
+    elevation = sky.get("sun_elevation")
+    if isinstance(elevation, int | float) and not -90 <= elevation <= 90:
+        raise InvalidArgument(f"sky.sun_elevation = {elevation:g} is out of range -90..90 degrees")
     path = None
     if kind == "hdri":
         path = worker.workspace.resolve(file, must_exist=True, suffixes=HDRI_SUFFIXES) if file else None
