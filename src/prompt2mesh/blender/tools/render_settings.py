@@ -15,6 +15,7 @@ from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
 
 CONFIGURED = "p2m_render_settings"
+FIRST_SAMPLES = 64
 ENGINES = {"cycles": "CYCLES", "eevee": "BLENDER_EEVEE", "workbench": "BLENDER_WORKBENCH"}
 FORMATS = {
     "png": ("IMAGE", "PNG"),
@@ -119,7 +120,7 @@ def set_render_settings(
 ) -> dict[str, Any]:
     """Set render/output settings that persist with the scene (render_image then uses them).
 
-    Null leaves a value as it is. Returns every setting.
+    Null leaves a value as it is (samples: 64 on the first call). Returns every setting.
 
     Raises:
         InvalidArgument: an unknown view transform/look, a depth the format lacks, or a
@@ -133,6 +134,9 @@ def set_render_settings(
     if samples is not None and samples > worker.config.max_render_samples:
         raise InvalidArgument(f"samples {samples} exceeds the worker limit {worker.config.max_render_samples}")
     saved = _raw_state(scene)
+    if samples is None and not scene.get(CONFIGURED):
+        # Blender's own 4096 samples would exceed the worker's limit on the first render.
+        samples = min(FIRST_SAMPLES, worker.config.max_render_samples)
     try:
         if engine is not None:
             render.engine = ENGINES[engine]
