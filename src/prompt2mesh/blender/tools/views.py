@@ -37,13 +37,13 @@ def _isolate(keep: set[str], saved: list[tuple[Any, str, Any]]) -> None:
             _set(obj, saved, "hide_render", True)
 
 
-def _wire_overlay(objects: list[bpy.types.Object], size: float) -> list[tuple[bpy.types.Object, Any]]:
+def _wire_overlay(objects: list[bpy.types.Object], thickness: float) -> list[tuple[bpy.types.Object, Any]]:
     """Temporary Wireframe modifiers: Workbench renders no wireframe shading, so edges become thin tubes."""
     added = []
     for obj in objects:
         if obj.type == "MESH":
             mod = obj.modifiers.new(WIRE_KEY, "WIREFRAME")
-            mod.thickness = max(size * 0.004, 1e-4)
+            mod.thickness = max(thickness, 1e-5)
             mod.use_relative_offset = True
             mod.use_even_offset = False
             added.append((obj, mod))
@@ -74,7 +74,17 @@ def _shading(mode: str, scene: bpy.types.Scene, saved: list[tuple[Any, str, Any]
         tree = world.node_tree
         env = tree.nodes.new("ShaderNodeTexEnvironment")
         env.image = bpy.data.images.load(str(builtin_hdri("forest")), check_existing=True)
-        tree.links.new(env.outputs["Color"], tree.nodes["Background"].inputs["Color"])
+        lit = tree.nodes["Background"]
+        tree.links.new(env.outputs["Color"], lit.inputs["Color"])
+        # The HDRI lights the model; the camera sees the neutral grey of the solid views.
+        plain = tree.nodes.new("ShaderNodeBackground")
+        plain.inputs["Color"].default_value = (*BACKGROUND, 1.0)
+        mix = tree.nodes.new("ShaderNodeMixShader")
+        ray = tree.nodes.new("ShaderNodeLightPath")
+        tree.links.new(ray.outputs["Is Camera Ray"], mix.inputs["Fac"])
+        tree.links.new(lit.outputs["Background"], mix.inputs[1])
+        tree.links.new(plain.outputs["Background"], mix.inputs[2])
+        tree.links.new(mix.outputs["Shader"], tree.nodes["World Output"].inputs["Surface"])
         _set(scene, saved, "world", world)
         _set(scene.cycles, saved, "use_denoising", False)
         _set(scene.cycles, saved, "device", "CPU")
@@ -127,7 +137,7 @@ def get_multi_view(
         if objects is not None:
             _isolate({o.name for o in targets}, saved)
         if shading == "wireframe":
-            wires = _wire_overlay(targets, extent)
+            wires = _wire_overlay(targets, 1.5 * extent / size)  # about one pixel wide
         _set(scene, saved, "camera", None)
         corners = bounds_corners(targets)
         with _render_setup(worker, ENGINES[engine], size, size, "auto") as (path, _):
