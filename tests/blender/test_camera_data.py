@@ -34,7 +34,11 @@ def test_depth_of_field_on_an_object_or_a_distance(worker: BlockingWorker) -> No
     ok(worker.call("create_primitive", kind="cube", name="Subject"))
     ok(worker.call("set_camera", name="Cam"))
     ok(worker.call("set_camera", name="Other"))
-    info = ok(worker.call("configure_camera", name="Cam", lens=85, focus_object="Subject", fstop=1.8, make_active=True))
+    info = ok(
+        worker.call(
+            "configure_camera", name="Cam", lens=85, focus_object="Subject", fstop=1.8, make_active=True
+        )
+    )
     assert info["dof"] == {
         "use_dof": True,
         "focus_object": "Subject",

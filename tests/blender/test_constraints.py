@@ -77,7 +77,9 @@ def test_configure_and_remove_change_the_stack(worker: BlockingWorker) -> None:
             options={"use_z": False},
         )
     )
-    assert changed["influence"] == 0.5 and changed["enabled"] is False and changed["options"]["use_z"] is False
+    assert (
+        changed["influence"] == 0.5 and changed["enabled"] is False and changed["options"]["use_z"] is False
+    )
     listed = ok(worker.call("list_constraints", object="Box"))["constraints"]
     assert [c["name"] for c in listed] == ["Copy Location"]
     assert ok(worker.call("remove_constraint", object="Box"))["removed"] == ["Copy Location"]
@@ -88,10 +90,18 @@ def test_configure_and_remove_change_the_stack(worker: BlockingWorker) -> None:
 
 def test_bad_constraints_are_refused_and_change_nothing(worker: BlockingWorker) -> None:
     _scene(worker)
-    refused(worker.call("add_constraint", object="Box", type="track_to"), "invalid_argument", "needs a target")
-    refused(worker.call("add_constraint", object="Box", type="track_to", target="Box"), "own constraint target")
-    refused(worker.call("add_constraint", object="Box", type="follow_path", target="Ball"), "wrong_type", "curve")
-    refused(worker.call("add_constraint", object="Ghost", type="track_to", target="Ball"), "not_found", "Ghost")
+    refused(
+        worker.call("add_constraint", object="Box", type="track_to"), "invalid_argument", "needs a target"
+    )
+    refused(
+        worker.call("add_constraint", object="Box", type="track_to", target="Box"), "own constraint target"
+    )
+    refused(
+        worker.call("add_constraint", object="Box", type="follow_path", target="Ball"), "wrong_type", "curve"
+    )
+    refused(
+        worker.call("add_constraint", object="Ghost", type="track_to", target="Ball"), "not_found", "Ghost"
+    )
     refused(
         worker.call("add_constraint", object="Box", type="track_to", target="Ball", options={"speed": 1}),
         "invalid_argument",
@@ -99,12 +109,16 @@ def test_bad_constraints_are_refused_and_change_nothing(worker: BlockingWorker) 
         "track_axis",
     )
     refused(
-        worker.call("add_constraint", object="Box", type="track_to", target="Ball", options={"track_axis": "UP"}),
+        worker.call(
+            "add_constraint", object="Box", type="track_to", target="Ball", options={"track_axis": "UP"}
+        ),
         "invalid_argument",
         "TRACK_NEGATIVE_Z",
     )
     refused(
-        worker.call("add_constraint", object="Box", type="limit_distance", target="Ball", options={"distance": "far"}),
+        worker.call(
+            "add_constraint", object="Box", type="limit_distance", target="Ball", options={"distance": "far"}
+        ),
         "finite number",
     )
     refused(worker.call("add_constraint", object="Box", type="spin", target="Ball"), "type")

@@ -15,12 +15,25 @@ def test_area_and_spot_settings_are_stored(worker: BlockingWorker) -> None:
     ok(worker.call("add_light", type="spot", name="Spot"))
     panel = ok(
         worker.call(
-            "configure_light", name="Panel", shape="rectangle", size=2, size_y=0.5, color="#ffcc88", energy=250
+            "configure_light",
+            name="Panel",
+            shape="rectangle",
+            size=2,
+            size_y=0.5,
+            color="#ffcc88",
+            energy=250,
         )
     )
-    assert (panel["shape"], panel["size"], panel["size_y"], panel["color"]) == ("rectangle", 2.0, 0.5, "#ffcc88")
+    assert (panel["shape"], panel["size"], panel["size_y"], panel["color"]) == (
+        "rectangle",
+        2.0,
+        0.5,
+        "#ffcc88",
+    )
     spot = ok(
-        worker.call("configure_light", name="Spot", spot_size=40, spot_blend=0.3, shadow_soft_size=0.2, shadows=False)
+        worker.call(
+            "configure_light", name="Spot", spot_size=40, spot_blend=0.3, shadow_soft_size=0.2, shadows=False
+        )
     )
     assert spot["spot_size"] == 40.0 and spot["use_shadow"] is False
     data = save_and_reopen(worker, "lights.blend")

@@ -47,8 +47,12 @@ def test_settings_persist_through_a_render_and_a_save(worker: BlockingWorker) ->
     assert render.resolution_percentage == 50
     assert render.image_settings.file_format == "JPEG" and render.image_settings.quality == 70
     assert scene.view_settings.view_transform == "AgX" and scene.view_settings.look == "AgX - High Contrast"
-    assert scene.view_settings.exposure == pytest.approx(0.5) and scene.view_settings.gamma == pytest.approx(1.2)
-    assert render.use_stamp and render.use_stamp_date and render.use_stamp_camera and not render.use_stamp_time
+    assert scene.view_settings.exposure == pytest.approx(0.5) and scene.view_settings.gamma == pytest.approx(
+        1.2
+    )
+    assert (
+        render.use_stamp and render.use_stamp_date and render.use_stamp_camera and not render.use_stamp_time
+    )
     assert render.stamp_note_text == "take 3"
 
 
@@ -76,7 +80,9 @@ def test_cycles_multilayer_exr_keeps_its_passes(worker: BlockingWorker) -> None:
     assert b"Depth" in header and b"Normal" in header
     scene = save_and_reopen(worker, "exr.blend").scenes[0]
     image = scene.render.image_settings
-    assert image.file_format == "OPEN_EXR_MULTILAYER" and image.color_depth == "32" and image.exr_codec == "ZIP"
+    assert (
+        image.file_format == "OPEN_EXR_MULTILAYER" and image.color_depth == "32" and image.exr_codec == "ZIP"
+    )
     assert scene.view_layers[0].use_pass_z and scene.view_layers[0].use_pass_normal
     assert not scene.view_layers[0].use_pass_mist
     assert scene.cycles.samples == 1 and not scene.cycles.use_denoising

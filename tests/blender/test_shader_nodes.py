@@ -23,7 +23,9 @@ def _links(graph: dict[str, Any]) -> set[tuple[str, str, str, str]]:
     return {(k["from_node"], k["from_socket"], k["to_node"], k["to_socket"]) for k in graph["links"]}
 
 
-def test_a_textured_graph_with_normal_map_mix_and_displacement_survives_a_save(worker: BlockingWorker) -> None:
+def test_a_textured_graph_with_normal_map_mix_and_displacement_survives_a_save(
+    worker: BlockingWorker,
+) -> None:
     ok(worker.call("create_primitive", kind="plane", name="Floor"))
     ok(worker.call("create_material", name="Tiles", assign_to=["Floor"]))  # unused materials are not saved
     albedo, normal = _image(worker, "albedo.png"), _image(worker, "normal.png")
@@ -51,8 +53,18 @@ def test_a_textured_graph_with_normal_map_mix_and_displacement_survives_a_save(w
                 {"from_node": "Map", "to_node": "Albedo"},
                 {"from_node": "Map", "to_node": "NormalTex"},
                 {"from_node": "Albedo", "from_socket": "Color", "to_node": "Tint", "to_socket": "A"},
-                {"from_node": "Tint", "from_socket": "Result", "to_node": "Principled BSDF", "to_socket": "Base Color"},
-                {"from_node": "NormalTex", "from_socket": "Color", "to_node": "NormalMap", "to_socket": "Color"},
+                {
+                    "from_node": "Tint",
+                    "from_socket": "Result",
+                    "to_node": "Principled BSDF",
+                    "to_socket": "Base Color",
+                },
+                {
+                    "from_node": "NormalTex",
+                    "from_socket": "Color",
+                    "to_node": "NormalMap",
+                    "to_socket": "Color",
+                },
                 {"from_node": "NormalMap", "to_node": "Principled BSDF", "to_socket": "Normal"},
                 {"from_node": "Dirt", "from_socket": "Fac", "to_node": "Height", "to_socket": "Height"},
                 {"from_node": "Height", "to_node": "Material Output", "to_socket": "Displacement"},
@@ -76,7 +88,10 @@ def test_a_textured_graph_with_normal_map_mix_and_displacement_survives_a_save(w
     assert tree.nodes["NormalTex"].image.colorspace_settings.name == "Non-Color"
     assert tree.nodes["Map"].inputs["Scale"].default_value[:] == pytest.approx([4, 4, 1])
     stored = {(k.from_node.name, k.to_node.name, k.to_socket.name) for k in tree.links}
-    assert {("NormalMap", "Principled BSDF", "Normal"), ("Height", "Material Output", "Displacement")} <= stored
+    assert {
+        ("NormalMap", "Principled BSDF", "Normal"),
+        ("Height", "Material Output", "Displacement"),
+    } <= stored
 
 
 def test_mix_shader_of_emission_and_transparent_with_blended_render(worker: BlockingWorker) -> None:
@@ -127,14 +142,24 @@ def test_presets_are_ordinary_linked_graphs(worker: BlockingWorker, preset: str)
     [
         ({"nodes": [{"name": "X", "type": "teapot"}]}, ("invalid_argument", "unknown node type", "noise")),
         ({"nodes": [{"name": "X"}]}, ("give a type",)),
-        ({"nodes": [{"name": "X", "type": "noise", "inputs": {"Colour": 1}}]}, ("no input 'Colour'", "Scale")),
+        (
+            {"nodes": [{"name": "X", "type": "noise", "inputs": {"Colour": 1}}]},
+            ("no input 'Colour'", "Scale"),
+        ),
         ({"nodes": [{"name": "X", "type": "noise", "settings": {"noise_type": "PERLIN"}}]}, ("FBM",)),
         ({"nodes": [{"name": "X", "type": "noise", "image": "a.png"}]}, ("image_texture",)),
         ({"nodes": [{"name": "X", "type": "image_texture", "image": "missing.png"}]}, ("not_found",)),
-        ({"nodes": [{"name": "X", "type": "image_texture", "image": "../x.png"}]}, ("path_outside_workspace",)),
+        (
+            {"nodes": [{"name": "X", "type": "image_texture", "image": "../x.png"}]},
+            ("path_outside_workspace",),
+        ),
         ({"links": [{"from_node": "Nope", "to_node": "Material Output"}]}, ("not_found", "Nope")),
         (
-            {"links": [{"from_node": "Principled BSDF", "from_socket": "Glow", "to_node": "Material Output"}]},
+            {
+                "links": [
+                    {"from_node": "Principled BSDF", "from_socket": "Glow", "to_node": "Material Output"}
+                ]
+            },
             ("no output 'Glow'", "BSDF"),
         ),
         ({"settings": {"blend_method": "BLEND"}}, ("unknown material setting", "surface_render_method")),

@@ -13,7 +13,16 @@ from saved_blend import ok, refused
 
 def _scene(worker: BlockingWorker) -> None:
     ok(worker.call("create_material", name="Red", color="#cc2222"))
-    ok(worker.call("create_primitive", kind="cube", name="Tall", scale=[0.5, 0.5, 2], location=[0, 0, 2], material="Red"))
+    ok(
+        worker.call(
+            "create_primitive",
+            kind="cube",
+            name="Tall",
+            scale=[0.5, 0.5, 2],
+            location=[0, 0, 2],
+            material="Red",
+        )
+    )
     ok(worker.call("create_primitive", kind="uv_sphere", name="Ball", location=[3, 0, 0.5]))
 
 

@@ -73,7 +73,9 @@ def _convert(struct: Any, prop: Any, value: Any, what: str) -> Any:
     # INT / FLOAT, scalar or array
     angle = kind == "FLOAT" and prop.subtype == "ANGLE"
     if prop.array_length:
-        if prop.subtype in {"COLOR", "COLOR_GAMMA"} and (isinstance(value, str) or prop.array_length in (3, 4)):
+        if prop.subtype in {"COLOR", "COLOR_GAMMA"} and (
+            isinstance(value, str) or prop.array_length in (3, 4)
+        ):
             if isinstance(value, str) or (isinstance(value, list) and len(value) in (3, 4)):
                 rgba = parse_color(value)
                 return list(rgba[: prop.array_length])
@@ -116,7 +118,9 @@ def apply_options(
     for key, value in options.items():
         prop = props.get(key)
         if prop is None:
-            raise InvalidArgument(f"{what} has no option {key!r}; options: {', '.join(sorted(props)) or '(none)'}")
+            raise InvalidArgument(
+                f"{what} has no option {key!r}; options: {', '.join(sorted(props)) or '(none)'}"
+            )
         converted.append((key, _convert(struct, prop, value, f"{what}.{key}")))
     for key, value in converted:
         try:

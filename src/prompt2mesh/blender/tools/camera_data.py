@@ -12,7 +12,16 @@ from prompt2mesh.blender.tools._common import get_object
 from prompt2mesh.blender.tools._rna import snapshot
 
 Positive = Annotated[float | None, Field(gt=0, le=1e6, allow_inf_nan=False)]
-LENS_KEYS = ("type", "lens", "ortho_scale", "sensor_width", "sensor_height", "sensor_fit", "clip_start", "clip_end")
+LENS_KEYS: tuple[str, ...] = (
+    "type",
+    "lens",
+    "ortho_scale",
+    "sensor_width",
+    "sensor_height",
+    "sensor_fit",
+    "clip_start",
+    "clip_end",
+)
 LENS_KEYS += ("shift_x", "shift_y")
 DOF_KEYS = ("use_dof", "focus_object", "focus_distance", "aperture_fstop", "aperture_blades")
 
@@ -41,7 +50,9 @@ def _camera(name: str | None) -> bpy.types.Object:
 @tool("camera", mutates=True)
 def configure_camera(
     worker: Worker,
-    name: Annotated[str | None, Field(max_length=63, description="Camera object; null = scene camera")] = None,
+    name: Annotated[
+        str | None, Field(max_length=63, description="Camera object; null = scene camera")
+    ] = None,
     type: Annotated[Literal["perspective", "orthographic", "panoramic"] | None, Field()] = None,
     lens: Annotated[float | None, Field(ge=1, le=5000, description="Focal length, mm")] = None,
     ortho_scale: Positive = None,
@@ -50,11 +61,17 @@ def configure_camera(
     sensor_fit: Literal["auto", "horizontal", "vertical"] | None = None,
     clip_start: Positive = None,
     clip_end: Positive = None,
-    shift: Annotated[list[float] | None, Field(min_length=2, max_length=2, description="[x, y] lens shift")] = None,
+    shift: Annotated[
+        list[float] | None, Field(min_length=2, max_length=2, description="[x, y] lens shift")
+    ] = None,
     dof: Annotated[bool | None, Field(description="Depth of field on/off")] = None,
     focus_object: Annotated[str | None, Field(max_length=63, description="Keep this object sharp")] = None,
-    focus_distance: Annotated[float | None, Field(ge=0, le=1e6, description="m, without focus_object")] = None,
-    fstop: Annotated[float | None, Field(ge=0.1, le=128, description="Aperture f-number (low = blurrier)")] = None,
+    focus_distance: Annotated[
+        float | None, Field(ge=0, le=1e6, description="m, without focus_object")
+    ] = None,
+    fstop: Annotated[
+        float | None, Field(ge=0.1, le=128, description="Aperture f-number (low = blurrier)")
+    ] = None,
     make_active: Annotated[bool, Field(description="Make it the scene camera")] = False,
 ) -> dict[str, Any]:
     """Set a camera's lens: projection, focal length, ortho scale, sensor, clipping, shift, depth of field.

@@ -53,7 +53,15 @@ NEEDS_TARGET = frozenset(
     }
 )
 # Internals no caller should set: inverse matrices, bone-only and pending flags.
-HIDDEN = ("name", "type", "target", "subtarget", "inverse_matrix", "set_inverse_pending", "use_bbone_shape")
+HIDDEN: tuple[str, ...] = (
+    "name",
+    "type",
+    "target",
+    "subtarget",
+    "inverse_matrix",
+    "set_inverse_pending",
+    "use_bbone_shape",
+)
 HIDDEN += ("show_expanded", "active", "enabled", "space_subtarget")
 # Evaluation spaces are settable but rarely changed: reported only when not WORLD.
 _SPACES = ("owner_space", "target_space", "space_object")

@@ -35,7 +35,9 @@ def configure_light(
     color: Color | None = None,
     energy: Annotated[float | None, Field(ge=0, le=1e7, description="W (sun: W/m2)")] = None,
     shadow_soft_size: Annotated[Size, Field(description="Point/spot radius, m (soft shadows)")] = None,
-    shape: Annotated[Literal["square", "rectangle", "disk", "ellipse"] | None, Field(description="Area")] = None,
+    shape: Annotated[
+        Literal["square", "rectangle", "disk", "ellipse"] | None, Field(description="Area")
+    ] = None,
     size: Annotated[Size, Field(description="Area: width (x), m")] = None,
     size_y: Annotated[Size, Field(description="Area rectangle/ellipse: height, m")] = None,
     spot_size: Annotated[float | None, Field(ge=1, le=180, description="Spot cone, degrees")] = None,
@@ -61,9 +63,13 @@ def configure_light(
     if kind != "AREA" and (shape is not None or size is not None or size_y is not None):
         raise InvalidArgument(f"shape/size/size_y apply to area lights; {name!r} is a {kind.lower()} light")
     if kind != "SPOT" and (spot_size is not None or spot_blend is not None):
-        raise InvalidArgument(f"spot_size/spot_blend apply to spot lights; {name!r} is a {kind.lower()} light")
+        raise InvalidArgument(
+            f"spot_size/spot_blend apply to spot lights; {name!r} is a {kind.lower()} light"
+        )
     if kind in {"AREA", "SUN"} and shadow_soft_size is not None:
-        raise InvalidArgument("shadow_soft_size applies to point and spot lights (area: size, sun: add_light size)")
+        raise InvalidArgument(
+            "shadow_soft_size applies to point and spot lights (area: size, sun: add_light size)"
+        )
     final_shape = (shape or data.shape.lower()) if kind == "AREA" else None
     if size_y is not None and final_shape not in {"rectangle", "ellipse"}:
         raise InvalidArgument("size_y needs shape 'rectangle' or 'ellipse'")

@@ -71,7 +71,9 @@ def _recipe(preset: str, color: str, scale: float) -> tuple[list[NodeSpec], list
     if preset == "brushed_metal":
         nodes = [
             *coords[:1],
-            NodeSpec(name="Mapping", type="mapping", inputs={"Scale": [1.0, 1.0, 60.0 * scale]}, location=[-700, 0]),
+            NodeSpec(
+                name="Mapping", type="mapping", inputs={"Scale": [1.0, 1.0, 60.0 * scale]}, location=[-700, 0]
+            ),
             NodeSpec(name="Streaks", type="noise", inputs={"Scale": 40.0, "Detail": 6.0}, location=[-450, 0]),
             NodeSpec(
                 name="Roughness",
@@ -102,7 +104,9 @@ def _recipe(preset: str, color: str, scale: float) -> tuple[list[NodeSpec], list
     if preset == "marble":
         nodes = [
             *coords,
-            NodeSpec(name="Veins", type="noise", inputs={"Scale": 3.0 * scale, "Detail": 12.0}, location=[-450, 0]),
+            NodeSpec(
+                name="Veins", type="noise", inputs={"Scale": 3.0 * scale, "Detail": 12.0}, location=[-450, 0]
+            ),
             NodeSpec(
                 name="Bands",
                 type="wave",
@@ -130,7 +134,9 @@ def _recipe(preset: str, color: str, scale: float) -> tuple[list[NodeSpec], list
     nodes = [
         *coords,
         NodeSpec(name="Pores", type="voronoi", inputs={"Scale": 60.0 * scale}, location=[-450, -150]),
-        NodeSpec(name="Blotches", type="noise", inputs={"Scale": 4.0 * scale, "Detail": 8.0}, location=[-450, 100]),
+        NodeSpec(
+            name="Blotches", type="noise", inputs={"Scale": 4.0 * scale, "Detail": 8.0}, location=[-450, 100]
+        ),
         NodeSpec(
             name="Tint",
             type="mix",

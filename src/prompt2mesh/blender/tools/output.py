@@ -63,7 +63,9 @@ def _render_setup(
             _set(render, saved, attr, value)
         image = render.image_settings
         # media_type first: a multilayer EXR scene offers no PNG until it is a plain image again.
-        image_state = [(a, getattr(image, a)) for a in ("media_type", "file_format", "color_mode", "color_depth")]
+        image_state = [
+            (a, getattr(image, a)) for a in ("media_type", "file_format", "color_mode", "color_depth")
+        ]
         image.media_type = "IMAGE"
         image.file_format = "PNG"
         image.color_mode = "RGB"
@@ -208,11 +210,17 @@ def render_image(
         Field(description="null = scene setting (set_render_settings), else cycles; eevee is slow headless"),
     ] = None,
     samples: Annotated[int | None, Field(ge=1, le=4096, description="null = scene setting, else 16")] = None,
-    width: Annotated[int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")] = None,
-    height: Annotated[int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")] = None,
+    width: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
+    height: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
     filename: Annotated[
         str | None,
-        Field(description="Also save here (workspace-relative): .png, or the scene's output format (.exr...)"),
+        Field(
+            description="Also save here (workspace-relative): .png, or the scene's output format (.exr...)"
+        ),
     ] = None,
 ) -> CallToolResult:
     """Render a final-quality image with the scene's lights, world and materials.
@@ -226,18 +234,18 @@ def render_image(
         InvalidArgument / PathOutsideWorkspace: a filename with another suffix or outside the workspace.
         BlenderOperationFailed: Blender could not render.
     """
-    engine, samples, width, height, configured = _render_plan(worker, engine, samples, width, height)
+    chosen, samples, width, height, configured = _render_plan(worker, engine, samples, width, height)
     target = worker.workspace.resolve(filename, suffixes=_output_suffixes()) if filename else None
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []
     try:
-        if engine == "cycles":
+        if chosen == "cycles":
             _set(scene.cycles, saved, "samples", samples)
             if not configured:
                 _set(scene.cycles, saved, "device", "CPU")
-        elif engine == "eevee":
+        elif chosen == "eevee":
             _set(scene.eevee, saved, "taa_render_samples", samples)
-        with _render_setup(worker, ENGINES[engine], width, height, "auto") as (path, used):
+        with _render_setup(worker, ENGINES[chosen], width, height, "auto") as (path, used):
             png = _render(path)
     finally:
         for obj, attr, value in reversed(saved):
@@ -245,7 +253,7 @@ def render_image(
     info: dict[str, Any] = {
         "width": width,
         "height": height,
-        "engine": engine,
+        "engine": chosen,
         "samples": samples,
         "camera": used,
     }

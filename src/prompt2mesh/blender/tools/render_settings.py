@@ -5,6 +5,7 @@ with :data:`CONFIGURED`); before that it keeps its quick preview defaults, becau
 own defaults (EEVEE, 4096 Cycles samples) would make an unconfigured render very slow.
 """
 
+import typing
 from typing import Annotated, Any, Literal
 
 import bpy
@@ -25,7 +26,14 @@ FORMATS = {
     "tiff": ("IMAGE", "TIFF"),
     "webp": ("IMAGE", "WEBP"),
 }
-SUFFIX = {"png": ".png", "jpeg": ".jpg", "exr": ".exr", "exr_multilayer": ".exr", "tiff": ".tif", "webp": ".webp"}
+SUFFIX = {
+    "png": ".png",
+    "jpeg": ".jpg",
+    "exr": ".exr",
+    "exr_multilayer": ".exr",
+    "tiff": ".tif",
+    "webp": ".webp",
+}
 Pass = Literal[
     "z",
     "mist",
@@ -46,6 +54,7 @@ Pass = Literal[
     "cryptomatte_object",
     "cryptomatte_material",
 ]
+PASSES: tuple[str, ...] = typing.get_args(Pass)
 STAMP_FIELDS = ("date", "time", "frame", "camera", "lens", "scene", "render_time", "filename", "memory")
 
 
@@ -59,7 +68,7 @@ def render_settings_info(scene: bpy.types.Scene | None = None) -> dict[str, Any]
     render, image, view = scene.render, scene.render.image_settings, scene.view_settings
     fmt = next((k for k, (_, f) in FORMATS.items() if f == image.file_format), image.file_format.lower())
     layer = scene.view_layers[0]
-    passes = [p for p in Pass.__args__ if getattr(layer, f"use_pass_{p}", False)]
+    passes = [p for p in PASSES if getattr(layer, f"use_pass_{p}", False)]
     return {
         "configured": bool(scene.get(CONFIGURED)),
         "engine": _engine_name(render.engine),
@@ -98,19 +107,28 @@ def set_render_settings(
     device: Literal["cpu", "gpu"] | None = None,
     samples: Annotated[int | None, Field(ge=1, le=65536)] = None,
     denoise: bool | None = None,
-    resolution: Annotated[list[int] | None, Field(min_length=2, max_length=2, description="[width, height] px")] = None,
+    resolution: Annotated[
+        list[int] | None, Field(min_length=2, max_length=2, description="[width, height] px")
+    ] = None,
     percentage: Annotated[int | None, Field(ge=1, le=1000)] = None,
     film_transparent: Annotated[bool | None, Field(description="Transparent background")] = None,
-    view_transform: Annotated[str | None, Field(max_length=64, description="AgX, Standard, Filmic, Khronos PBR Neutral...")] = None,
-    look: Annotated[str | None, Field(max_length=64, description="e.g. 'AgX - High Contrast', 'None'")] = None,
+    view_transform: Annotated[
+        str | None, Field(max_length=64, description="AgX, Standard, Filmic, Khronos PBR Neutral...")
+    ] = None,
+    look: Annotated[
+        str | None, Field(max_length=64, description="e.g. 'AgX - High Contrast', 'None'")
+    ] = None,
     exposure: Annotated[float | None, Field(ge=-32, le=32)] = None,
     gamma: Annotated[float | None, Field(ge=0, le=5)] = None,
     file_format: Literal["png", "jpeg", "exr", "exr_multilayer", "tiff", "webp"] | None = None,
     color_depth: Literal["8", "16", "32"] | None = None,
     color_mode: Literal["bw", "rgb", "rgba"] | None = None,
     quality: Annotated[int | None, Field(ge=0, le=100, description="JPEG/WebP quality")] = None,
-    exr_codec: Literal["none", "zip", "piz", "dwaa", "dwab", "zips", "rle", "pxr24", "b44", "b44a"] | None = None,
-    passes: Annotated[list[Pass] | None, Field(max_length=18, description="Exactly these extra passes")] = None,
+    exr_codec: Literal["none", "zip", "piz", "dwaa", "dwab", "zips", "rle", "pxr24", "b44", "b44a"]
+    | None = None,
+    passes: Annotated[
+        list[Pass] | None, Field(max_length=18, description="Exactly these extra passes")
+    ] = None,
     stamp: Annotated[
         list[Literal["date", "time", "frame", "camera", "lens", "scene", "render_time", "filename", "memory"]]
         | None,
@@ -132,7 +150,9 @@ def set_render_settings(
     if resolution is not None and (min(resolution) < 4 or max(resolution) > limit):
         raise InvalidArgument(f"resolution {resolution} must be within 4..{limit} px per side")
     if samples is not None and samples > worker.config.max_render_samples:
-        raise InvalidArgument(f"samples {samples} exceeds the worker limit {worker.config.max_render_samples}")
+        raise InvalidArgument(
+            f"samples {samples} exceeds the worker limit {worker.config.max_render_samples}"
+        )
     saved = _raw_state(scene)
     if samples is None and not scene.get(CONFIGURED):
         # Blender's own 4096 samples would exceed the worker's limit on the first render.
@@ -175,7 +195,7 @@ def set_render_settings(
             _set_enum(image, "exr_codec", exr_codec.upper(), "exr_codec")
         if passes is not None:
             for layer in scene.view_layers:
-                for name in Pass.__args__:
+                for name in PASSES:
                     setattr(layer, f"use_pass_{name}", name in passes)
         if stamp is not None:
             render.use_stamp = bool(stamp) or stamp_note is not None
@@ -198,12 +218,16 @@ def _raw_state(scene: bpy.types.Scene) -> list[tuple[Any, str, Any]]:
     render, image = scene.render, scene.render.image_settings
     pairs: list[tuple[Any, str]] = [(render, "engine"), (scene.cycles, "device"), (scene.cycles, "samples")]
     pairs += [(scene.eevee, "taa_render_samples"), (scene.cycles, "use_denoising")]
-    pairs += [(render, a) for a in ("resolution_x", "resolution_y", "resolution_percentage", "film_transparent")]
+    pairs += [
+        (render, a) for a in ("resolution_x", "resolution_y", "resolution_percentage", "film_transparent")
+    ]
     pairs += [(scene.view_settings, a) for a in ("view_transform", "look", "exposure", "gamma")]
-    pairs += [(image, a) for a in ("media_type", "file_format", "color_depth", "color_mode", "quality", "exr_codec")]
+    pairs += [
+        (image, a) for a in ("media_type", "file_format", "color_depth", "color_mode", "quality", "exr_codec")
+    ]
     pairs += [(render, "use_stamp"), (render, "use_stamp_note"), (render, "stamp_note_text")]
     pairs += [(render, f"use_stamp_{f}") for f in STAMP_FIELDS]
-    pairs += [(layer, f"use_pass_{p}") for layer in scene.view_layers for p in Pass.__args__]
+    pairs += [(layer, f"use_pass_{p}") for layer in scene.view_layers for p in PASSES]
     return [(target, attr, getattr(target, attr)) for target, attr in pairs]
 
 

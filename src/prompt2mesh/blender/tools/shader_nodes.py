@@ -104,7 +104,9 @@ def find_socket(node: bpy.types.Node, key: str | int, *, output: bool) -> bpy.ty
     side = "output" if output else "input"
     if isinstance(key, int):
         if not 0 <= key < len(sockets):
-            raise InvalidArgument(f"node {node.name!r} has {len(sockets)} {side}s; index {key} is out of range")
+            raise InvalidArgument(
+                f"node {node.name!r} has {len(sockets)} {side}s; index {key} is out of range"
+            )
         return sockets[key]
     for match in (
         lambda s: s.name == key,
@@ -148,7 +150,9 @@ def node_idname(kind: str) -> str:
     idname = NODE_TYPES.get(kind.lower(), kind)
     cls = getattr(bpy.types, idname, None)
     if not idname.startswith("ShaderNode") or cls is None:
-        raise InvalidArgument(f"unknown node type {kind!r}; use one of {', '.join(NODE_TYPES)} or a ShaderNode idname")
+        raise InvalidArgument(
+            f"unknown node type {kind!r}; use one of {', '.join(NODE_TYPES)} or a ShaderNode idname"
+        )
     return idname
 
 
@@ -170,7 +174,9 @@ def apply_node(worker: Worker, tree: bpy.types.NodeTree, spec: NodeSpec) -> bpy.
         node.name = spec.name
         node.label = spec.name if node.name != spec.name else ""
     elif spec.type is not None and node.bl_idname != node_idname(spec.type):
-        raise InvalidArgument(f"node {spec.name!r} is a {node.bl_idname}; choose a new name for a {spec.type}")
+        raise InvalidArgument(
+            f"node {spec.name!r} is a {node.bl_idname}; choose a new name for a {spec.type}"
+        )
     if spec.location is not None:
         node.location = spec.location
     apply_options(node, spec.settings, what=f"node {node.name!r}", exclude=_NODE_BASE)
@@ -254,7 +260,9 @@ def graph_info(material: bpy.types.Material) -> dict[str, Any]:
         inputs = {
             s.name: value
             for s in node.inputs
-            if s.enabled and not s.is_linked and hasattr(s, "default_value")
+            if s.enabled
+            and not s.is_linked
+            and hasattr(s, "default_value")
             and (value := _socket_json(s)) != defaults.get(s.identifier)
         }
         if inputs:
@@ -349,7 +357,9 @@ MATERIAL_SETTINGS = (
 @tool("materials", mutates=True)
 def edit_material_nodes(
     worker: Worker,
-    material: Annotated[str, Field(min_length=1, max_length=63, description="Material (create_material first)")],
+    material: Annotated[
+        str, Field(min_length=1, max_length=63, description="Material (create_material first)")
+    ],
     nodes: Annotated[list[NodeSpec], Field(max_length=100)] = [],  # noqa: B006
     links: Annotated[list[LinkSpec], Field(max_length=200)] = [],  # noqa: B006
     remove: Annotated[list[str], Field(max_length=100, description="Node names to delete")] = [],  # noqa: B006
@@ -374,7 +384,9 @@ def edit_material_nodes(
     mat = get_material(material)
     unknown = [k for k in settings if k not in MATERIAL_SETTINGS]
     if unknown:
-        raise InvalidArgument(f"unknown material setting {unknown[0]!r}; settings: {', '.join(MATERIAL_SETTINGS)}")
+        raise InvalidArgument(
+            f"unknown material setting {unknown[0]!r}; settings: {', '.join(MATERIAL_SETTINGS)}"
+        )
     edit_graph(worker, mat, nodes=nodes, links=links, remove=remove, unlink=unlink, settings=dict(settings))
     return graph_info(mat)
 

@@ -29,6 +29,7 @@ DIRECTIONS = {
     "three_quarter": Vector((1.0, -1.0, 0.7)),
 }
 WIRE_KEY = "p2m_view_wire"
+DEFAULT_VIEWS: list[View] = ["front", "side", "top", "three_quarter"]
 
 
 def _isolate(keep: set[str], saved: list[tuple[Any, str, Any]]) -> None:
@@ -95,11 +96,15 @@ def _shading(mode: str, scene: bpy.types.Scene, saved: list[tuple[Any, str, Any]
 @tool("rendering")
 def get_multi_view(
     worker: Worker,
-    objects: Annotated[list[str] | None, Field(max_length=100, description="Show only these; null = all")] = None,
-    views: Annotated[list[View], Field(min_length=1, max_length=6)] = ["front", "side", "top", "three_quarter"],  # noqa: B006
+    objects: Annotated[
+        list[str] | None, Field(max_length=100, description="Show only these; null = all")
+    ] = None,
+    views: Annotated[list[View], Field(min_length=1, max_length=6)] = DEFAULT_VIEWS,
     shading: Annotated[
         Literal["solid", "wireframe", "material", "rendered"],
-        Field(description="solid (fast), wireframe, material (quick Cycles + studio HDRI), rendered (scene settings)"),
+        Field(
+            description="solid (fast), wireframe, material (quick Cycles + studio HDRI), rendered (scene settings)"
+        ),
     ] = "solid",
     size: Annotated[int, Field(ge=64, le=1024, description="Image side, px")] = 256,
     samples: Annotated[int, Field(ge=1, le=256, description="material/rendered samples")] = 8,
@@ -117,7 +122,9 @@ def get_multi_view(
         raise LimitExceeded(f"size {size} exceeds the worker limit {worker.config.max_render_size}")
     targets = shape_objects(objects)
     if not targets:
-        raise NotFound("nothing to look at: " + (f"none of {objects} has geometry" if objects else "the scene is empty"))
+        raise NotFound(
+            "nothing to look at: " + (f"none of {objects} has geometry" if objects else "the scene is empty")
+        )
     box = bounds(targets)
     extent = (box[1] - box[0]).length if box else 1.0
     scene = bpy.context.scene
@@ -154,8 +161,9 @@ def get_multi_view(
     if len(images) != len(views):  # pragma: no cover (a failed render raises first)
         raise InvalidArgument("not every view was rendered")
     info = {"views": list(views), "shading": shading, "size": size, "framed": [o.name for o in targets]}
-    content: list[ImageContent | TextContent] = [
-        ImageContent(type="image", data=base64.b64encode(png).decode(), mimeType="image/png") for png in images
+    content: list[Any] = [
+        ImageContent(type="image", data=base64.b64encode(png).decode(), mimeType="image/png")
+        for png in images
     ]
     content.append(TextContent(type="text", text=json.dumps(info)))
     return CallToolResult(content=content, structuredContent=info)

@@ -119,7 +119,9 @@ def set_environment(
                 try:
                     texture.image = bpy.data.images.load(str(path), check_existing=True)
                 except RuntimeError as exc:
-                    raise InvalidArgument(f"{file or builtin!r} is not an image Blender can read: {exc}") from exc
+                    raise InvalidArgument(
+                        f"{file or builtin!r} is not an image Blender can read: {exc}"
+                    ) from exc
             else:
                 texture = tree.nodes.new("ShaderNodeTexSky")
                 added.append(texture)
