@@ -75,6 +75,9 @@ def test_cycles_multilayer_exr_keeps_its_passes(worker: BlockingWorker) -> None:
     shot = worker.call("render_image", filename="passes.exr")
     assert shot.ok, shot.error
     assert shot.result["samples"] == 1 and shot.images  # the preview is still a PNG
+    screenshot = worker.call("get_viewport_screenshot", max_size=64)  # PNG even from an EXR scene
+    assert screenshot.ok and Image.open(io.BytesIO(screenshot.images[0])).format == "PNG"
+    assert ok(worker.call("get_render_settings"))["file_format"] == "exr_multilayer"
     header = (Path(worker.workspace) / "passes.exr").read_bytes()[:4000]
     assert header[:4] == b"\x76\x2f\x31\x01"  # OpenEXR magic
     assert b"Depth" in header and b"Normal" in header

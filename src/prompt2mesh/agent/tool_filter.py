@@ -95,11 +95,54 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
     "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
     "advanced": ("python", "script", "custom code"),
-    "constraints": ("constrain", "track", "follow", "point at", "aim at", "child of", "limit"),
+    "constraints": (
+        "constrain",
+        "track to",
+        "tracking",
+        "follow path",
+        "follow the path",
+        "along the path",
+        "point at",
+        "points at",
+        "aim at",
+        "child of",
+    ),
+    # Node materials: only when a step asks for textures or a look, so plain colour steps stay small.
+    "shading": (
+        "texture",
+        "node",
+        "procedural",
+        "pattern",
+        "wood",
+        "marble",
+        "concrete",
+        "brushed",
+        "glass",
+        "bump",
+        "normal map",
+        "noise",
+    ),
+    # Fine control of lens, lights and surroundings; "light the scene" steps keep the small kit.
+    "studio": (
+        "hdri",
+        "sky",
+        "depth of field",
+        "focus",
+        "orthographic",
+        "focal",
+        "lens",
+        "area light",
+        "spot",
+        "soft shadow",
+        "softbox",
+        "point at",
+        "points at",
+        "exposure",
+    ),
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera", "constraints")
+_NOUN_CATEGORIES = ("materials", "lighting", "camera", "constraints", "shading", "studio")
 
 
 def _words(step: PlanStep) -> str:
@@ -109,7 +152,7 @@ def _words(step: PlanStep) -> str:
 def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     """The categories a step needs: those of the tools it names, plus keyword matches.
 
-    When the step names known tools, only the noun keywords (materials, lighting, camera, constraints) add
+    When the step names known tools, only the noun keywords (materials, lighting, camera, constraints, shading, studio) add
     categories; otherwise every keyword group does.
 
     The ``advanced`` category (arbitrary code) is offered only when the step names such a tool

@@ -22,6 +22,8 @@ Category = Literal[
     "rendering",
     "advanced",
     "constraints",
+    "shading",
+    "studio",
 ]
 CATEGORIES: tuple[Category, ...] = (
     "inspection",
@@ -33,6 +35,8 @@ CATEGORIES: tuple[Category, ...] = (
     "rendering",
     "advanced",
     "constraints",
+    "shading",
+    "studio",
 )
 
 

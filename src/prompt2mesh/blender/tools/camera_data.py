@@ -47,7 +47,7 @@ def _camera(name: str | None) -> bpy.types.Object:
     return obj
 
 
-@tool("camera", mutates=True)
+@tool("studio", mutates=True)
 def configure_camera(
     worker: Worker,
     name: Annotated[

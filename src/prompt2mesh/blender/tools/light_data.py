@@ -28,7 +28,7 @@ def light_details(obj: bpy.types.Object) -> dict[str, Any]:
     return info
 
 
-@tool("lighting", mutates=True)
+@tool("studio", mutates=True)
 def configure_light(
     worker: Worker,
     name: Annotated[str, Field(min_length=1, max_length=63, description="Light object")],

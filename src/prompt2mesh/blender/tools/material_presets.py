@@ -159,7 +159,7 @@ def _recipe(preset: str, color: str, scale: float) -> tuple[list[NodeSpec], list
     return nodes, links, {"surface_render_method": "DITHERED"}
 
 
-@tool("materials", mutates=True)
+@tool("shading", mutates=True)
 def apply_material_preset(
     worker: Worker,
     name: Annotated[str, Field(min_length=1, max_length=63, description="Material name (reused: rebuilt)")],

@@ -354,7 +354,7 @@ MATERIAL_SETTINGS = (
 )
 
 
-@tool("materials", mutates=True)
+@tool("shading", mutates=True)
 def edit_material_nodes(
     worker: Worker,
     material: Annotated[
@@ -391,7 +391,7 @@ def edit_material_nodes(
     return graph_info(mat)
 
 
-@tool("materials")
+@tool("shading")
 def get_material_nodes(
     worker: Worker,
     material: Annotated[str, Field(min_length=1, max_length=63)],

@@ -59,7 +59,7 @@ def environment_info(world: bpy.types.World | None) -> dict[str, Any]:
     return info
 
 
-@tool("lighting", mutates=True)
+@tool("studio", mutates=True)
 def set_environment(
     worker: Worker,
     kind: Annotated[Literal["hdri", "sky", "color"], Field(description="What surrounds the scene")],
