@@ -177,3 +177,17 @@ def test_bad_graph_edits_are_refused_and_leave_the_material_as_it_was(
     assert ok(worker.call("get_material_nodes", material="Plain")) == before
     assert [m["name"] for m in ok(worker.call("list_materials"))["materials"]] == ["Plain"]
     refused(worker.call("get_material_nodes", material="Nope"), "not_found")
+
+
+def test_undo_takes_a_graph_edit_back(worker: BlockingWorker) -> None:
+    ok(worker.call("create_primitive", kind="cube", name="Box"))
+    ok(worker.call("create_material", name="Soft", assign_to=["Box"]))  # snapshots keep used materials only
+    before = ok(worker.call("get_material_nodes", material="Soft"))
+    ok(worker.call("edit_material_nodes", material="Soft", nodes=[{"name": "Spots", "type": "voronoi"}]))
+    assert has_node(worker, "Soft", "Spots")
+    assert ok(worker.call("undo"))["undone"] == ["edit_material_nodes"]
+    assert ok(worker.call("get_material_nodes", material="Soft")) == before
+
+
+def has_node(worker: BlockingWorker, material: str, node: str) -> bool:
+    return node in {n["name"] for n in ok(worker.call("get_material_nodes", material=material))["nodes"]}
