@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prompt2mesh.blender.errors import InvalidArgument
-from prompt2mesh.blender.tools._common import get_object, parse_color
+from prompt2mesh.blender.tools._common import get_object, linear_to_srgb, parse_color
 
 SCALAR = frozenset({"BOOLEAN", "INT", "FLOAT", "ENUM", "STRING"})
 OptionValue = bool | float | int | str | list[float] | None
@@ -74,11 +74,20 @@ def _convert(struct: Any, prop: Any, value: Any, what: str) -> Any:
     angle = kind == "FLOAT" and prop.subtype == "ANGLE"
     if prop.array_length:
         if prop.subtype in {"COLOR", "COLOR_GAMMA"} and (
-            isinstance(value, str) or prop.array_length in (3, 4)
+            isinstance(value, str) or (isinstance(value, list) and len(value) in (3, 4))
         ):
-            if isinstance(value, str) or (isinstance(value, list) and len(value) in (3, 4)):
-                rgba = parse_color(value)
-                return list(rgba[: prop.array_length])
+            rgba = list(parse_color(value))
+            if prop.subtype == "COLOR_GAMMA":  # stored as sRGB, not linear
+                rgba = [linear_to_srgb(c) for c in rgba[:3]] + rgba[3:]
+            return (rgba + [1.0])[: prop.array_length]
+        if kind == "BOOLEAN":
+            if (
+                not isinstance(value, list)
+                or len(value) != prop.array_length
+                or not all(isinstance(v, bool) for v in value)
+            ):
+                raise InvalidArgument(f"{what} must be a list of {prop.array_length} true/false values")
+            return value
         if not isinstance(value, list) or len(value) != prop.array_length:
             raise InvalidArgument(f"{what} must be a list of {prop.array_length} numbers, got {value!r}")
         numbers = [_number(v, what) for v in value]
