@@ -17,6 +17,7 @@ from prompt2mesh.blender.tools import (  # noqa: F401
     render_settings,
     scene,
     shader_nodes,
+    status,
     views,
     world,
 )
