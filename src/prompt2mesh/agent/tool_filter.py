@@ -93,7 +93,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "lighting": ("light", "lamp", "sun", "illuminat", "shadow", "world", "environment"),
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
-    "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
+    "rendering": ("render", "screenshot", "export", "save", "preview", "image", "import"),
     "advanced": ("python", "script", "custom code"),
     "constraints": (
         "constrain",
@@ -139,10 +139,41 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "points at",
         "exposure",
     ),
+    "organisation": ("collection", "organi", "hide", "hidden", "visib", "custom propert", "vertex parent"),
+    "editing": (
+        "extrude",
+        "inset",
+        "bevel",
+        "edge",
+        "face",
+        "uv",
+        "unwrap",
+        "remesh",
+        "decimat",
+        "lathe",
+        "revolve",
+        "profile",
+        "spin",
+        "auto smooth",
+        "smooth by angle",
+        "font",
+        "cyclic",
+        "convert",
+    ),
+    "animation": ("anim", "keyframe", "frame range", "rigid", "physic", "fall", "bounce", "fps", "timeline"),
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera", "constraints", "shading", "studio")
+_NOUN_CATEGORIES = (
+    "materials",
+    "lighting",
+    "camera",
+    "constraints",
+    "shading",
+    "studio",
+    "organisation",
+    "animation",
+)
 
 
 def _words(step: PlanStep) -> str:
@@ -152,7 +183,7 @@ def _words(step: PlanStep) -> str:
 def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     """The categories a step needs: those of the tools it names, plus keyword matches.
 
-    When the step names known tools, only the noun keywords (materials, lighting, camera, constraints, shading, studio) add
+    When the step names known tools, only the noun keywords (_NOUN_CATEGORIES) add
     categories; otherwise every keyword group does.
 
     The ``advanced`` category (arbitrary code) is offered only when the step names such a tool

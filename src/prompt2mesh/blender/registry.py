@@ -24,6 +24,9 @@ Category = Literal[
     "constraints",
     "shading",
     "studio",
+    "organisation",
+    "editing",
+    "animation",
 ]
 CATEGORIES: tuple[Category, ...] = (
     "inspection",
@@ -37,6 +40,9 @@ CATEGORIES: tuple[Category, ...] = (
     "constraints",
     "shading",
     "studio",
+    "organisation",
+    "editing",
+    "animation",
 )
 
 
