@@ -228,6 +228,9 @@ DETAIL_WORDS: dict[str, str] = {
 
 RELATION_PHRASES: tuple[tuple[str, str], ...] = (
     ("on top of", "on"),
+    ("atop", "on"),
+    ("perched on", "on"),
+    ("perched atop", "on"),
     ("sitting on", "on"),
     ("standing on", "on"),
     ("resting on", "on"),
@@ -295,13 +298,50 @@ ARRANGEMENT_PHRASES: tuple[tuple[str, str], ...] = (
     ("lined up", "row"),
     ("side by side", "row"),
     ("in a circle", "ring"),
+    ("in a pyramid", "pyramid"),
+    ("into a pyramid", "pyramid"),
+    ("as a pyramid", "pyramid"),
+    ("in a heap", "pile"),
+    ("piled up", "pile"),
     ("in a ring", "ring"),
     ("stacked", "stack"),
     ("in a stack", "stack"),
-    ("in a pile", "stack"),
-    ("piled", "stack"),
+    ("in a pile", "pile"),
+    ("piled", "pile"),
     ("scattered", "scatter"),
 )
+
+FOOD_COLORS: dict[str, str] = {
+    "strawberry": "#e8506e",
+    "raspberry": "#d23a64",
+    "cherry": "#b01830",
+    "chocolate": "#5a3220",
+    "cocoa": "#5a3220",
+    "coffee": "#6f4a2e",
+    "caramel": "#c07a32",
+    "vanilla": "#f3e5c0",
+    "lemon": "#f2d93a",
+    "banana": "#f2dc6a",
+    "lime": "#8cc63f",
+    "mint": "#8ee0b0",
+    "pistachio": "#9cc46a",
+    "blueberry": "#4a4aa8",
+    "grape": "#6a2e7a",
+    "orange": "#f08a12",
+    "peach": "#f6b68a",
+    "watermelon": "#e8505a",
+    "apple": "#c82020",
+    "tomato": "#d0302a",
+    "pumpkin": "#e07a1a",
+    "honey": "#e0a020",
+    "cream": "#f3e9cf",
+    "cheese": "#f2c94c",
+    "matcha": "#8bb04a",
+    "carrot": "#e8731a",
+    "red velvet": "#a01c2c",
+}
+"""Foods and flavours that colour what they flavour or fill ('a strawberry cake' is pink,
+'a chocolate cake' brown)."""
 
 DECORATION_WORDS: frozenset[str] = frozenset({"decorated", "decorations", "ornamented", "festive"})
 
