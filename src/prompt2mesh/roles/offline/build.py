@@ -131,6 +131,7 @@ def max_detail(p: Placement) -> int:
 def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
     """Everything that makes ``p`` at detail level 0, parented to its ``host`` if it has one."""
     calls = p.info.recipe.build(p.context()) if p.info.recipe is not None else proxy_build(p)
+    calls = [*calls, *pattern_calls(p, calls)]
     if p.parent and host is not None and calls and calls[0].tool == "create_empty":
         # Created under the host directly (one call less per ornament than set_parent).
         args = dict(calls[0].args)
@@ -146,6 +147,72 @@ def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
             ToolCall(tool="set_parent", args={"child": p.name, "parent": p.parent, "keep_transform": True})
         )
     return calls
+
+
+STRIPE_BANDS = 7
+"""Bands a striped cylinder or cone is cut into; the second colour covers the 4 odd ones
+(0, 2, 4, 6 from the bottom), so it shows on well over a third of the surface."""
+
+
+def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
+    """'A blue and white striped umbrella': the second colour of a two-colour pattern.
+
+    The primary part, when it is one cylinder or cone, gets bands of the second colour
+    wrapped around it (slightly larger, so they sit on its surface); several primary parts
+    alternate between the two colours instead.
+    """
+    color2 = p.options.get("color2")
+    if not color2:
+        return []
+    primary = next(
+        (
+            str(c.args["name"])
+            for c in calls
+            if c.tool == "create_material" and p.color and str(c.args.get("color", "")).lower() == p.color.lower()
+        ),
+        None,
+    )
+    prims = [c for c in calls if c.tool == "create_primitive" and primary and c.args.get("material") == primary]
+    if not prims:
+        return []
+    mat = f"{p.name}_Second_Color"
+    out = [_material_call(mat, str(color2), p.material)]
+    band_shapes = ("cylinder", "cone")
+    if len(prims) == 1 and prims[0].args.get("kind") in band_shapes and not prims[0].args.get("rotation"):
+        a = prims[0].args
+        bottom = float(a.get("radius", 0.5))
+        top = float(a.get("radius_top", 0.0 if a.get("kind") == "cone" else bottom))
+        depth = float(a.get("depth", 1.0))
+        x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+        band = depth / STRIPE_BANDS
+        for k in range(0, STRIPE_BANDS, 2):
+            r0 = bottom + (top - bottom) * k / STRIPE_BANDS
+            r1 = bottom + (top - bottom) * (k + 1) / STRIPE_BANDS
+            args: dict[str, Any] = {
+                "kind": "cone",
+                "name": f"{p.name}_Stripe_{k // 2 + 1}",
+                "parent": a.get("parent", p.name),
+                "material": mat,
+                "radius": _r(r0 * 1.03 + 0.002),
+                "radius_top": _r(r1 * 1.03 + 0.002),
+                "depth": _r(band),
+                "location": [_r(x), _r(y), _r(z - depth / 2 + band * (k + 0.5))],
+                "segments": int(a.get("segments", 24)),
+                "fill": False,
+            }
+            if a.get("scale"):
+                args["scale"] = a["scale"]
+            out.append(ToolCall(tool="create_primitive", args=args))
+        if a.get("fill", True):
+            # The closed bottom (an umbrella's underside) is lined with the second colour too.
+            base = {**args, "kind": "cylinder", "name": f"{p.name}_Stripe_Base", "radius": _r(bottom * 1.03 + 0.002),
+                    "depth": 0.004, "location": [_r(x), _r(y), _r(z - depth / 2 - 0.003)], "fill": True}  # fmt: skip
+            base.pop("radius_top", None)
+            out.append(ToolCall(tool="create_primitive", args=base))
+        return out
+    second = [str(c.args["name"]) for c in prims[1::2]]
+    out.append(ToolCall(tool="assign_material", args={"objects": second, "material": mat}))
+    return out
 
 
 def detail_calls(p: Placement, level: int) -> list[ToolCall]:

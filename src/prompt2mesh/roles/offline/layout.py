@@ -193,6 +193,9 @@ def _options(obj: ObjectSpec) -> dict[str, Any]:
         opts["shape"] = shape
     if obj.detail:
         opts["detail"] = obj.detail
+    if obj.color2:
+        opts["color2"] = obj.color2
+        opts["pattern"] = obj.pattern or "stripes"
     return opts
 
 
@@ -218,6 +221,9 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             )
             continue
         parts = _host_parts(host, a)
+        if not parts and _host_parts(host, a, detail=True):
+            groups[rel.a] = []  # the host grows that part with detail ('a house with a door knob')
+            continue
         if parts:
             word = base_name(_singular(a.word))
             for i, part in enumerate(parts):
@@ -286,13 +292,13 @@ def _goes_on(a: ObjectSpec, host: Placement) -> bool:
     return fits and h <= 1.2 * host.size[2] and reachable
 
 
-def _host_parts(host: Placement, obj: ObjectSpec) -> list[str]:
+def _host_parts(host: Placement, obj: ObjectSpec, *, detail: bool = False) -> list[str]:
     """The host's own parts called like ``obj`` ('Chair_Leg_1', 'House_Chimney'), if its
-    recipe builds them (at any detail level)."""
+    recipe builds them (with ``detail``, also the parts that only appear at higher detail)."""
     if host.info.recipe is None:
         return []
     calls = list(host.info.recipe.build(host.context()))
-    for level in range(1, host.info.recipe.max_detail + 1):
+    for level in range(1, host.info.recipe.max_detail + 1 if detail else 1):
         calls.extend(host.info.recipe.detail(host.context(), level))
     head = _singular(obj.word.split()[-1])
     words = {obj.word, head, *PART_WORDS.get(obj.kind, ()), *PART_WORDS.get(head, ())}

@@ -295,8 +295,10 @@ class _Reader:
         """A verb form right after a noun phrase ('a duck swimming', 'a man painting a wall'),
         or any verb form the lexicon does not know as a noun ('parked', 'sits')."""
         tags = word_tags().get(word, "")
-        if "v" not in tags or word in V.COLORS or word in V.MATERIAL_WORDS or word in _PATTERN_WORDS:
+        if "v" not in tags or word in _NOT_DERIVED or word in V.COLORS or word in V.MATERIAL_WORDS:
             return False
+        if word in _PATTERN_WORDS or self._phrase(V.RELATION_PHRASES) or self._phrase(V.ARRANGEMENT_PHRASES):
+            return False  # 'hanging on', 'filled with', 'stacked', 'striped' mean something here
         if word in self.lex or singular(word) in self.lex:
             return word.endswith(("ing", "ed")) and self.noun_end == self.i
         if word.endswith(("ing", "ed")) and self._noun_at(self.i + 1) and self.noun_end != self.i:
