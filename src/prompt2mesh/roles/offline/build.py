@@ -177,42 +177,77 @@ def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
         return []
     mat = f"{p.name}_Second_Color"
     out = [_material_call(mat, str(color2), p.material)]
-    band_shapes = ("cylinder", "cone")
-    if len(prims) == 1 and prims[0].args.get("kind") in band_shapes and not prims[0].args.get("rotation"):
-        a = prims[0].args
-        bottom = float(a.get("radius", 0.5))
-        top = float(a.get("radius_top", 0.0 if a.get("kind") == "cone" else bottom))
-        depth = float(a.get("depth", 1.0))
-        x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
-        band = depth / STRIPE_BANDS
-        for k in range(0, STRIPE_BANDS, 2):
-            r0 = bottom + (top - bottom) * k / STRIPE_BANDS
-            r1 = bottom + (top - bottom) * (k + 1) / STRIPE_BANDS
-            args: dict[str, Any] = {
-                "kind": "cone",
+    upright = [c for c in prims if not c.args.get("rotation")]
+    bandable = [c for c in upright if c.args.get("kind") in ("cylinder", "cone")]
+    boxes = [c for c in upright if c.args.get("kind") == "cube"]
+    if bandable:
+        # The biggest round part (a mug's body, an umbrella's canopy) gets the bands.
+        a = max(bandable, key=lambda c: float(c.args.get("radius", 0.5)) * float(c.args.get("depth", 1.0))).args
+        return out + _round_bands(p, a, mat)
+    if boxes:
+        a = max(boxes, key=lambda c: math.prod(float(v) for v in c.args.get("scale", [1, 1, 1]))).args
+        return out + _box_bands(p, a, mat)
+    second = [str(c.args["name"]) for c in prims[1::2]]
+    if not second:
+        return []
+    out.append(ToolCall(tool="assign_material", args={"objects": second, "material": mat}))
+    return out
+
+
+def _round_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    bottom = float(a.get("radius", 0.5))
+    top = float(a.get("radius_top", 0.0 if a.get("kind") == "cone" else bottom))
+    depth = float(a.get("depth", 1.0))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    band = depth / STRIPE_BANDS
+    out: list[ToolCall] = []
+    args: dict[str, Any] = {}
+    for k in range(0, STRIPE_BANDS, 2):
+        r0 = bottom + (top - bottom) * k / STRIPE_BANDS
+        r1 = bottom + (top - bottom) * (k + 1) / STRIPE_BANDS
+        args = {
+            "kind": "cone",
+            "name": f"{p.name}_Stripe_{k // 2 + 1}",
+            "parent": a.get("parent", p.name),
+            "material": mat,
+            "radius": _r(r0 * 1.03 + 0.002),
+            "radius_top": _r(r1 * 1.03 + 0.002),
+            "depth": _r(band),
+            "location": [_r(x), _r(y), _r(z - depth / 2 + band * (k + 0.5))],
+            "segments": int(a.get("segments", 24)),
+            "fill": False,
+        }
+        if a.get("scale"):
+            args["scale"] = a["scale"]
+        out.append(ToolCall(tool="create_primitive", args=args))
+    if a.get("fill", True):
+        # The closed bottom (an umbrella's underside) is lined with the second colour too.
+        base = {**args, "kind": "cylinder", "name": f"{p.name}_Stripe_Base", "radius": _r(bottom * 1.03 + 0.002),
+                "depth": 0.004, "location": [_r(x), _r(y), _r(z - depth / 2 - 0.003)], "fill": True}  # fmt: skip
+        base.pop("radius_top", None)
+        out.append(ToolCall(tool="create_primitive", args=base))
+    return out
+
+
+def _box_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    band = sz / STRIPE_BANDS
+    return [
+        ToolCall(
+            tool="create_primitive",
+            args={
+                "kind": "cube",
                 "name": f"{p.name}_Stripe_{k // 2 + 1}",
                 "parent": a.get("parent", p.name),
                 "material": mat,
-                "radius": _r(r0 * 1.03 + 0.002),
-                "radius_top": _r(r1 * 1.03 + 0.002),
-                "depth": _r(band),
-                "location": [_r(x), _r(y), _r(z - depth / 2 + band * (k + 0.5))],
-                "segments": int(a.get("segments", 24)),
-                "fill": False,
-            }
-            if a.get("scale"):
-                args["scale"] = a["scale"]
-            out.append(ToolCall(tool="create_primitive", args=args))
-        if a.get("fill", True):
-            # The closed bottom (an umbrella's underside) is lined with the second colour too.
-            base = {**args, "kind": "cylinder", "name": f"{p.name}_Stripe_Base", "radius": _r(bottom * 1.03 + 0.002),
-                    "depth": 0.004, "location": [_r(x), _r(y), _r(z - depth / 2 - 0.003)], "fill": True}  # fmt: skip
-            base.pop("radius_top", None)
-            out.append(ToolCall(tool="create_primitive", args=base))
-        return out
-    second = [str(c.args["name"]) for c in prims[1::2]]
-    out.append(ToolCall(tool="assign_material", args={"objects": second, "material": mat}))
-    return out
+                "size": 1.0,
+                "scale": [_r(sx * 1.02 + 0.004), _r(sy * 1.02 + 0.004), _r(band)],
+                "location": [_r(x), _r(y), _r(z - sz / 2 + band * (k + 0.5))],
+            },
+        )
+        for k in range(0, STRIPE_BANDS, 2)
+    ]
 
 
 def detail_calls(p: Placement, level: int) -> list[ToolCall]:

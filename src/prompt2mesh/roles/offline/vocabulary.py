@@ -64,6 +64,7 @@ _COMMON_COLORS: dict[str, str] = {
     "sky": "#7ab8ec",
     "snowy": "#f6f6f8",
     "wooden": "#8b5a2b",
+    "chocolate": "#5a3220",
 }
 
 _SHADE_WORDS: dict[str, float] = {"dark": 0.55, "deep": 0.65, "light": 1.45, "pale": 1.6, "bright": 1.2}
