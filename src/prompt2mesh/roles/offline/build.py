@@ -178,11 +178,13 @@ def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
     mat = f"{p.name}_Second_Color"
     out = [_material_call(mat, str(color2), p.material)]
     upright = [c for c in prims if not c.args.get("rotation")]
-    bandable = [c for c in upright if c.args.get("kind") in ("cylinder", "cone")]
+    bandable = [c for c in upright if c.args.get("kind") in ("cylinder", "cone", "uv_sphere")]
     boxes = [c for c in upright if c.args.get("kind") == "cube"]
     if bandable:
-        # The biggest round part (a mug's body, an umbrella's canopy) gets the bands.
-        a = max(bandable, key=lambda c: float(c.args.get("radius", 0.5)) * float(c.args.get("depth", 1.0))).args
+        # The biggest round part (a mug's body, an umbrella's canopy, a vase's belly) gets the bands.
+        a = max(bandable, key=_round_area).args
+        if a.get("kind") == "uv_sphere":
+            return out + _sphere_bands(p, a, mat)
         return out + _round_bands(p, a, mat)
     if boxes:
         a = max(boxes, key=lambda c: math.prod(float(v) for v in c.args.get("scale", [1, 1, 1]))).args
@@ -191,6 +193,46 @@ def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
     if not second:
         return []
     out.append(ToolCall(tool="assign_material", args={"objects": second, "material": mat}))
+    return out
+
+
+def _round_area(call: ToolCall) -> float:
+    a = call.args
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    r = float(a.get("radius", 0.5)) * max(sx, sy)
+    if a.get("kind") == "uv_sphere":
+        return 4 * math.pi * r * r * max(sz, 0.3)
+    return 2 * math.pi * r * float(a.get("depth", 1.0)) * sz
+
+
+def _sphere_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    """Bands around a (scaled) sphere: frustums that follow its curve between latitudes."""
+    radius = float(a.get("radius", 0.5))
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    half = radius * sz
+    band = 2 * half / STRIPE_BANDS
+
+    def ring(t: float) -> float:  # the sphere's radius (before x/y scale) at height t from its centre
+        return radius * math.sqrt(max(0.0, 1 - (t / half) ** 2))
+
+    out: list[ToolCall] = []
+    for k in range(0, STRIPE_BANDS, 2):
+        t0, t1 = -half + band * k, -half + band * (k + 1)
+        args: dict[str, Any] = {
+            "kind": "cone",
+            "name": f"{p.name}_Stripe_{k // 2 + 1}",
+            "parent": a.get("parent", p.name),
+            "material": mat,
+            "radius": _r(max(ring(t0), ring(t1) * 0.5) * 1.04 + 0.002),
+            "radius_top": _r(max(ring(t1), ring(t0) * 0.5) * 1.04 + 0.002),
+            "depth": _r(band),
+            "location": [_r(x), _r(y), _r(z + (t0 + t1) / 2)],
+            "segments": int(a.get("segments", 24)),
+            "fill": False,
+            "scale": [_r(sx), _r(sy), 1.0],
+        }
+        out.append(ToolCall(tool="create_primitive", args=args))
     return out
 
 

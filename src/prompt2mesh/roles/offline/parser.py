@@ -213,6 +213,9 @@ class _Reader:
             self.mods["definite"] = True
             self.i += 1
             return
+        if word in SETTINGS and not self._noun_at(self.i) and self._noun_at(self.i + 1):
+            self.i += 1  # 'a kitchen counter', 'an office chair': the place only qualifies the noun
+            return
         if word in SETTINGS and not self._noun_at(self.i):
             # "a living room with a sofa": the setting is where things are, not a thing
             self.stray = [w for w in self.stray if w not in _SETTING_ADJECTIVES]
@@ -241,6 +244,10 @@ class _Reader:
                 self.mods["decorated"] = True
             else:
                 self.spec.objects[-1].decorated = True
+            self.i += 1
+            return
+        if word in V.COLORS and self.w[self.i + 1 : self.i + 2] == ["and"] and self._colour_pair_follows():
+            self._modifier(word)  # 'an orange and black striped vase': orange is a colour here
             self.i += 1
             return
         if self._verb_here(word):
@@ -290,6 +297,16 @@ class _Reader:
                 self._object(word, word, 1, False)
                 return
         self.i += 1
+
+    def _colour_pair_follows(self) -> bool:
+        """After 'X and': another colour, then modifiers or a pattern word, then a noun."""
+        j = self.i + 2
+        if j >= len(self.w) or self.w[j] not in V.COLORS:
+            return False
+        j += 1
+        while j < len(self.w) and (self.w[j] in _PATTERN_WORDS or self.w[j] in V.SIZE_WORDS or self.w[j] in V.MATERIAL_WORDS):
+            j += 1
+        return j < len(self.w) and self._noun_at(j) is not None
 
     def _verb_here(self, word: str) -> bool:
         """A verb form right after a noun phrase ('a duck swimming', 'a man painting a wall'),
