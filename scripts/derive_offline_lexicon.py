@@ -250,10 +250,47 @@ ANCHORS: dict[str, str] = {
 }
 
 # Words that must not become nouns however WordNet lists them (function words, colours).
-NOT_NOUNS = {"a", "an", "the", "it", "i", "one", "two", "three", "four", "five", "six", "seven",
-             "eight", "nine", "ten", "top", "side", "front", "back", "left", "right", "middle",
-             "center", "centre", "bottom", "end", "edge", "corner", "inside", "outside", "can",
-             "will", "may", "might", "must", "be", "do", "have", "has"}
+NOT_NOUNS = {
+    "a",
+    "an",
+    "the",
+    "it",
+    "i",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "top",
+    "side",
+    "front",
+    "back",
+    "left",
+    "right",
+    "middle",
+    "center",
+    "centre",
+    "bottom",
+    "end",
+    "edge",
+    "corner",
+    "inside",
+    "outside",
+    "can",
+    "will",
+    "may",
+    "might",
+    "must",
+    "be",
+    "do",
+    "have",
+    "has",
+}
 
 
 _PRIORITY = {"noun.animal": 0, "noun.plant": 1, "noun.food": 2, "noun.artifact": 3, "noun.object": 4}
@@ -282,7 +319,7 @@ def main(out_dir: str) -> None:
         word = lemma.lower()
         if not word.replace("_", "").replace("-", "").isalpha() or word.count("_") > 2 or word in NOT_NOUNS:
             continue
-        senses = [s for s in w.synsets(lemma, "n")]
+        senses = list(w.synsets(lemma, "n"))
         chosen = [s for s in senses if s.lexname() in LEXNAMES] or [
             s for s in senses if s.lexname() in FALLBACK_LEXNAMES
         ]
@@ -290,8 +327,13 @@ def main(out_dir: str) -> None:
             continue
         # The commonest concrete sense (by tagged-corpus count); on ties, living things before
         # artifacts, then the sense closest to an anchor, then WordNet's order.
-        chosen.sort(key=lambda s: (-sum(lm.count() for lm in s.lemmas() if lm.name().lower() == word),
-                                   _PRIORITY.get(s.lexname(), 9), _anchor_distance(s)))
+        chosen.sort(
+            key=lambda s: (
+                -sum(lm.count() for lm in s.lemmas() if lm.name().lower() == word),
+                _PRIORITY.get(s.lexname(), 9),
+                _anchor_distance(s),
+            )
+        )
         # Proper names (Paris, Everest) are capitalised in WordNet; skip them.
         if all(lm.name()[0].isupper() for lm in chosen[0].lemmas() if lm.name().lower() == word):
             continue
@@ -319,11 +361,15 @@ def main(out_dir: str) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with gzip.open(out / "nouns.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("# noun<TAB>nearest buildable kind; derived from WordNet 3.0 by scripts/derive_offline_lexicon.py\n")
+        f.write(
+            "# noun<TAB>nearest buildable kind; derived from WordNet 3.0 by scripts/derive_offline_lexicon.py\n"
+        )
         for word in sorted(nouns):
             f.write(f"{word}\t{nouns[word]}\n")
     with gzip.open(out / "words.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("# word<TAB>v (verb form) / a (adjective); derived from WordNet 3.0 by scripts/derive_offline_lexicon.py\n")
+        f.write(
+            "# word<TAB>v (verb form) / a (adjective); derived from WordNet 3.0 by scripts/derive_offline_lexicon.py\n"
+        )
         for word in sorted(words):
             f.write(f"{word}\t{''.join(sorted(words[word]))}\n")
     print(f"{len(nouns)} nouns, {len(words)} other words -> {out}")

@@ -36,7 +36,12 @@ def inside_top(p: Placement, support: Placement) -> bool:
     cy = support.location[1] + surf.top_center[1]
     hx, hy = surf.top_half_extent
     (lo, hi) = p.bbox()
-    return cx - hx - 1e-6 <= lo[0] and hi[0] <= cx + hx + 1e-6 and cy - hy - 1e-6 <= lo[1] and hi[1] <= cy + hy + 1e-6
+    return (
+        cx - hx - 1e-6 <= lo[0]
+        and hi[0] <= cx + hx + 1e-6
+        and cy - hy - 1e-6 <= lo[1]
+        and hi[1] <= cy + hy + 1e-6
+    )
 
 
 # 1. support surfaces ----------------------------------------------------------------------
@@ -137,7 +142,9 @@ def test_a_noun_without_a_recipe_gets_the_nearest_buildable_kind(noun: str, kind
     assert kinds_of(f"A {noun} next to a chair")[noun] == kind
 
 
-@pytest.mark.parametrize("prompt", ["A dog chasing a ball", "A bus parked by a wall", "A swan gliding on a pond"])
+@pytest.mark.parametrize(
+    "prompt", ["A dog chasing a ball", "A bus parked by a wall", "A swan gliding on a pond"]
+)
 def test_verbs_never_become_objects(prompt: str) -> None:
     spec = parse(prompt)
     assert all("v" not in word_tags().get(o.word, "") for o in spec.objects)

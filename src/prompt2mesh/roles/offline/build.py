@@ -168,11 +168,15 @@ def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
         (
             str(c.args["name"])
             for c in calls
-            if c.tool == "create_material" and p.color and str(c.args.get("color", "")).lower() == p.color.lower()
+            if c.tool == "create_material"
+            and p.color
+            and str(c.args.get("color", "")).lower() == p.color.lower()
         ),
         None,
     )
-    prims = [c for c in calls if c.tool == "create_primitive" and primary and c.args.get("material") == primary]
+    prims = [
+        c for c in calls if c.tool == "create_primitive" and primary and c.args.get("material") == primary
+    ]
     if not prims:
         return []
     mat = f"{p.name}_Second_Color"

@@ -155,7 +155,9 @@ PROXIES: dict[str, Proxy] = {
     "post": Proxy((0.25, 0.25, 1.2), "cylinder", "#5a6068", synonyms=("bollard",)),
     "ground_surface": Proxy((3.0, 6.0, 0.05), "cube", "#55575a"),
     "cushion": Proxy((0.45, 0.45, 0.14), "cube", "#b04a4a", synonyms=("pillow",)),
-    "paper": Proxy((0.21, 0.297, 0.004), "cube", "#f2efe6", synonyms=("document", "newspaper", "sheet of paper")),
+    "paper": Proxy(
+        (0.21, 0.297, 0.004), "cube", "#f2efe6", synonyms=("document", "newspaper", "sheet of paper")
+    ),
     "straw": Proxy((0.007, 0.007, 0.21), "cylinder", "#e84a4a", synonyms=("drinking straw",)),
     "cutlery": Proxy((0.02, 0.18, 0.01), "cube", "#c0c0c8"),
     "gadget": Proxy((0.3, 0.2, 0.2), "cube", "#505460"),
@@ -167,7 +169,9 @@ PROXIES: dict[str, Proxy] = {
     "shoe": Proxy((0.28, 0.1, 0.1), "cube", "#3a2a1a", synonyms=("boot", "sneaker")),
     "leaf": Proxy((0.12, 0.08, 0.005), "uv_sphere", "#3a8a3a"),
     "cart": Proxy((1.4, 0.8, 0.8), "cube", "#8b5a2b", synonyms=("wagon", "wheelbarrow")),
-    "spot": Proxy((0.03, 0.03, 0.006), "uv_sphere", "#f4f4f4", synonyms=("dot", "polka dot", "speck", "patch")),
+    "spot": Proxy(
+        (0.03, 0.03, 0.006), "uv_sphere", "#f4f4f4", synonyms=("dot", "polka dot", "speck", "patch")
+    ),
     "flag": Proxy((0.6, 0.02, 0.4), "cube", "#cc2222"),
 }
 

@@ -242,7 +242,9 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             out.append(RelationSpec(rel.a, "marking", rel.b))
             continue
         if _singular(a.word.split()[-1]) in BODY_PARTS:
-            layout.warnings.append(f"'{a.word}' is part of the {host.name}: built as the {host.name}'s own shape")
+            layout.warnings.append(
+                f"'{a.word}' is part of the {host.name}: built as the {host.name}'s own shape"
+            )
             groups[rel.a] = []
             continue
         if a.kind not in PROXIES and a.kind not in RECIPES:
@@ -341,7 +343,11 @@ def solve(spec: SceneSpec) -> Layout:
             clusters[sid] = list(group)
         else:
             targets = groups[anchor.b]
-            if anchor.relation in ("on", "top_of") and spec.get(anchor.b).arrangement in ("stack", "pile", "pyramid"):
+            if anchor.relation in ("on", "top_of") and spec.get(anchor.b).arrangement in (
+                "stack",
+                "pile",
+                "pyramid",
+            ):
                 # On a stack or a pile: on its topmost member, not on the bottom one.
                 targets = [max(targets, key=lambda q: q.location[2] + q.size[2])]
             place_relative(group, anchor.relation, targets, spec.get(sid).arrangement, layout)

@@ -156,7 +156,11 @@ def heap(group: list[Placement], arrangement: str, base: Vec3) -> None:
         z = z0
         for i, p in enumerate(group):
             # A pile of papers is a slightly untidy stack.
-            p.location = (round(x0 + 0.04 * w * ((i * 7) % 3 - 1), 4), round(y0 + 0.04 * d * ((i * 5) % 3 - 1), 4), round(z, 4))
+            p.location = (
+                round(x0 + 0.04 * w * ((i * 7) % 3 - 1), 4),
+                round(y0 + 0.04 * d * ((i * 5) % 3 - 1), 4),
+                round(z, 4),
+            )
             p.rotation_z = float((i * 23) % 17 - 8)
             z += h
         return

@@ -304,7 +304,9 @@ class _Reader:
         if j >= len(self.w) or self.w[j] not in V.COLORS:
             return False
         j += 1
-        while j < len(self.w) and (self.w[j] in _PATTERN_WORDS or self.w[j] in V.SIZE_WORDS or self.w[j] in V.MATERIAL_WORDS):
+        while j < len(self.w) and (
+            self.w[j] in _PATTERN_WORDS or self.w[j] in V.SIZE_WORDS or self.w[j] in V.MATERIAL_WORDS
+        ):
             j += 1
         return j < len(self.w) and self._noun_at(j) is not None
 
@@ -327,7 +329,11 @@ class _Reader:
         names what the second is made of, tastes of or belongs to; the head is the object."""
         after = self.i + noun[2]
         nxt = self._noun_at(after)
-        if after < len(self.w) and self.w[after].endswith("ing") and "v" in word_tags().get(self.w[after], ""):
+        if (
+            after < len(self.w)
+            and self.w[after].endswith("ing")
+            and "v" in word_tags().get(self.w[after], "")
+        ):
             return False  # 'a man painting a wall'
         if nxt is None or noun[3] or self.w[self.i + noun[2] - 1] != noun[1].split()[-1]:
             return False
