@@ -149,8 +149,6 @@ PROXIES: dict[str, Proxy] = {
     "rug": Proxy((2.0, 1.4, 0.01), "cube", "#a83a3a", synonyms=("carpet", "mat")),
     # Stand-ins for the classes of the WordNet-derived noun table (data/nouns.tsv.gz): the
     # nearest thing we can build for a noun with no recipe of its own.
-    "small_animal": Proxy((0.22, 0.1, 0.1), "uv_sphere", "#6f7f3a"),
-    "large_animal": Proxy((2.0, 0.7, 1.6), "cube", "#7a5a3a"),
     "insect": Proxy((0.04, 0.03, 0.02), "uv_sphere", "#2a2a2a"),
     "post": Proxy((0.25, 0.25, 1.2), "cylinder", "#5a6068", synonyms=("bollard",)),
     "ground_surface": Proxy((3.0, 6.0, 0.05), "cube", "#55575a"),

@@ -209,6 +209,7 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
     separate object on the ground.
     """
     out: list[RelationSpec] = []
+    absorbed: dict[int, int] = {}
     for rel in spec.relations:
         if rel.relation not in ("with", "wearing"):
             out.append(rel)
@@ -223,6 +224,7 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
         parts = _host_parts(host, a)
         if not parts and _host_parts(host, a, detail=True):
             groups[rel.a] = []  # the host grows that part with detail ('a house with a door knob')
+            absorbed[rel.a] = rel.b
             continue
         if parts:
             word = base_name(_singular(a.word))
@@ -233,6 +235,7 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             if a.color:
                 layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
             groups[rel.a] = []
+            absorbed[rel.a] = rel.b
             continue
         if rel.relation == "wearing":
             out.append(RelationSpec(rel.a, "worn", rel.b))
@@ -251,7 +254,13 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             # A noun nobody knows, named as a part of its host: a small part on the host, not a 1 m box.
             _size_to_host(groups[rel.a], host, 0.3)
         out.append(RelationSpec(rel.a, "on" if _goes_on(a, host) else "next_to", rel.b))
-    return out
+    # 'A cake with candles on a table': a part the host absorbed hands its relations to the host.
+    return [
+        RelationSpec(absorbed.get(r.a, r.a), r.relation, absorbed.get(r.b, r.b))
+        if r.a in absorbed or r.b in absorbed
+        else r
+        for r in out
+    ]
 
 
 MARKING_KINDS = frozenset({"spot"})
