@@ -18,27 +18,7 @@ from prompt2mesh.roles.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
 RAINBOW_WORDS = frozenset({"rainbow", "multicolored", "multicoloured", "colorful", "colourful"})
-_IRREGULAR = {
-    "people": "person",
-    "men": "man",
-    "women": "woman",
-    "mice": "mouse",
-    "geese": "goose",
-    "children": "child",
-    "snowmen": "snowman",
-    "cacti": "cactus",
-    "leaves": "leaf",
-    "knives": "knife",
-    "shelves": "shelf",
-    "wolves": "wolf",
-    "fish": "fish",
-    "sheep": "sheep",
-    "deer": "deer",
-    "glasses": "glass",
-    "boxes": "box",
-    "benches": "bench",
-    "bushes": "bush",
-}
+_IRREGULAR = V.IRREGULAR_PLURALS
 
 
 SETTINGS = frozenset(
@@ -76,12 +56,7 @@ _NOT_DERIVED = frozenset(
 )  # fmt: skip
 """Words never looked up in the WordNet-derived noun table (they are counts, sizes, places, or
 parts of a phrase), so 'a pair of' never becomes an object."""
-_PATTERN_WORDS = {
-    "striped": "stripes", "stripy": "stripes", "stripey": "stripes", "banded": "stripes",
-    "checkered": "checks", "chequered": "checks", "checked": "checks", "plaid": "checks",
-    "spotted": "spots", "dotted": "spots", "polka": "spots", "speckled": "spots",
-}  # fmt: skip
-"""Two-colour patterns ('a blue and white striped umbrella')."""
+_PATTERN_WORDS = V.PATTERN_WORDS
 
 
 def singular(word: str) -> str:

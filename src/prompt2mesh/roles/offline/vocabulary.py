@@ -344,6 +344,36 @@ FOOD_COLORS: dict[str, str] = {
 """Foods and flavours that colour what they flavour or fill ('a strawberry cake' is pink,
 'a chocolate cake' brown)."""
 
+IRREGULAR_PLURALS: dict[str, str] = {
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+    "children": "child",
+    "snowmen": "snowman",
+    "cacti": "cactus",
+    "leaves": "leaf",
+    "knives": "knife",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "fish": "fish",
+    "sheep": "sheep",
+    "deer": "deer",
+    "glasses": "glass",
+    "boxes": "box",
+    "benches": "bench",
+    "bushes": "bush",
+}
+"""Plurals that do not end in a plain -s."""
+
+PATTERN_WORDS: dict[str, str] = {
+    "striped": "stripes", "stripy": "stripes", "stripey": "stripes", "banded": "stripes",
+    "checkered": "checks", "chequered": "checks", "checked": "checks", "plaid": "checks",
+    "spotted": "spots", "dotted": "spots", "polka": "spots", "speckled": "spots",
+}  # fmt: skip
+"""Two-colour patterns ('a blue and white striped umbrella')."""
+
 DECORATION_WORDS: frozenset[str] = frozenset({"decorated", "decorations", "ornamented", "festive"})
 
 STOP_WORDS: frozenset[str] = frozenset(
