@@ -205,3 +205,22 @@ def test_in_a_circle_spreads_the_count_on_a_ring() -> None:
     assert len(stools) == 7
     radii = {round((p.location[0] ** 2 + p.location[1] ** 2) ** 0.5, 2) for p in stools}
     assert len(radii) == 1
+
+
+def test_a_part_absorbed_by_its_host_hands_its_relations_to_the_host() -> None:
+    lay = layout("A bicycle with two wheels next to a bench")
+    bike = lay.get("Bicycle")
+    assert bike.relation == "next_to" and bike.target == "Bench"
+
+
+def test_a_place_word_before_a_noun_only_qualifies_it() -> None:
+    spec = parse("A lamp on a bedroom dresser")
+    assert [o.word for o in spec.objects] == ["lamp", "dresser"]
+    assert [r.relation for r in spec.relations] == ["on"]
+
+
+def test_a_thing_on_a_rock_rests_on_its_smoothed_crown() -> None:
+    lay = layout("A frog on a boulder")
+    frog, rock = lay.get("Frog"), lay.get("Boulder")
+    assert frog.location[2] == pytest.approx(rock.surface().top_z, abs=0.005)
+    assert frog.location[2] < rock.size[2]
