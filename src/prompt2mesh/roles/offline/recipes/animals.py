@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prompt2mesh.roles.offline.recipes._parts import Builder, make_recipe
+from prompt2mesh.roles.offline.recipes.base import Surface
 
 CAT = "animal"
 DARK = "#151515"
@@ -132,4 +133,6 @@ make_recipe("penguin", _penguin, synonyms=(), category=CAT, size=(0.32, 0.38, 0.
 make_recipe("teddy_bear", _teddy_bear, synonyms=("teddy", "bear", "stuffed_animal", "plush_bear"), category=CAT,
             size=(0.2, 0.26, 0.38), default_color="#a0703c")  # fmt: skip
 make_recipe("small_animal", _small_animal, category=CAT, size=(0.264, 0.105, 0.098), default_color="#6f7f3a")
-make_recipe("large_animal", _large_animal, category=CAT, size=(2.1, 0.63, 1.73), default_color="#7a5a3a")
+make_recipe("large_animal", _large_animal, category=CAT, size=(2.1, 0.63, 1.73), default_color="#7a5a3a",
+            # Its back, where a rider or a bird sits (not the top of its head).
+            surface=lambda ctx: Surface(top_z=1.4 * ctx.scale, top_half_extent=(0.45 * ctx.scale, 0.2 * ctx.scale)))  # fmt: skip
