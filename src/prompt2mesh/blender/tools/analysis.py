@@ -22,7 +22,7 @@ from pydantic import Field
 from prompt2mesh.blender.errors import InvalidArgument, WrongType
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
-from prompt2mesh.blender.tools._common import get_object, rounded
+from prompt2mesh.blender.tools._common import evaluated_bounds, get_object, rounded
 
 SHAPE_TYPES = frozenset({"MESH", "CURVE", "FONT", "SURFACE", "META"})
 NON_GEOMETRY = frozenset({"CAMERA", "LIGHT", "LIGHT_PROBE", "SPEAKER"})
@@ -200,9 +200,10 @@ def get_bounding_boxes(
     boxes: dict[str, Any] = {}
     for obj in objects:
         corners = [
-            m.evaluated_get(depsgraph).matrix_world @ Vector(c)
+            corner
             for m in _members(obj, obj.type == "EMPTY")
-            for c in m.evaluated_get(depsgraph).bound_box
+            if (box := evaluated_bounds(m, depsgraph)) is not None
+            for corner in box
         ]
         if not corners:
             if names is not None:
@@ -267,19 +268,43 @@ def _inside(a: Group, b: Group) -> bool:
     return _point_inside(a.verts[0], b)
 
 
-def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
-    """Box interpenetration depth when the objects really overlap; 0 when they only touch or miss.
+MAX_PENETRATION_VERTS = 400
+"""Vertices per side sampled to measure how deep crossing surfaces go (ray tests are costly)."""
 
-    Surfaces crossing (BVH overlap) is the usual evidence. Box-aligned shapes whose faces are
-    coplanar cross only along edges, which the BVH test misses, so a shared interior point
-    (the centre of the boxes' overlap) that is not explained by containment also counts.
+
+def _penetration(a: Group, b: Group) -> float:
+    """How far the surfaces really reach into each other: the deepest sampled vertex of one
+    that lies inside the other, measured to that other's surface (a bauble half sunk into the
+    foliage reports its sunk part, not the overlap of the two bounding boxes)."""
+    deepest = 0.0
+    for src, dst in ((a, b), (b, a)):
+        stride = max(1, len(src.verts) // MAX_PENETRATION_VERTS)
+        for v in src.verts[::stride]:
+            if not all(dst.lo[i] <= v[i] <= dst.hi[i] for i in range(3)):
+                continue
+            hit = dst.bvh.find_nearest(v)
+            if hit[3] is not None and hit[3] > deepest and _point_inside(v, dst):
+                deepest = hit[3]
+    return deepest
+
+
+def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
+    """How deep the objects interpenetrate, measured on the meshes; 0 when they only touch or miss.
+
+    Surfaces crossing (BVH overlap) is the usual evidence; the depth is then the deepest vertex
+    of one inside the other (:func:`_penetration`), so a shallow contact is not reported as deep
+    as the bounding boxes overlap. Box-aligned shapes whose faces are coplanar cross only along
+    edges, which the BVH test misses, so a shared interior point (the centre of the boxes'
+    overlap) that is not explained by containment also counts, with the box depth (for such
+    shapes the box is the mesh).
     """
     ov = _overlap(a, b)
     depth = min(ov)
     if depth <= tolerance:
         return 0.0
     if a.bvh.overlap(b.bvh):
-        return depth
+        real = min(depth, _penetration(a, b))
+        return real if real > tolerance else 0.0
     if _inside(a, b) or _inside(b, a):
         return 0.0
     center = Vector(tuple((max(a.lo[i], b.lo[i]) + min(a.hi[i], b.hi[i])) / 2 for i in range(3)))
