@@ -371,6 +371,10 @@ class CodeGenerator:
                     material=params.get("material"),
                 )
                 out.calls.extend(recipe.build(ctx))
+                stretch = [size[0] / (recipe.size[0] * scale), size[1] / (recipe.size[1] * scale)]
+                if any(abs(k - 1) > 0.02 for k in stretch):
+                    # Recipes scale uniformly; a footprint that was asked for is honoured on the root.
+                    out.calls.append(_call("set_transform", name=name, scale=[round(k, 4) for k in stretch] + [1.0]))
             else:
                 assert primitive is not None
                 out.calls.extend(self._primitive(name, primitive, location, size, params))

@@ -179,6 +179,16 @@ def analyze_mesh(
 
 
 # --- bounding boxes ---------------------------------------------------------------------------
+def _corners(obj: bpy.types.Object, depsgraph: bpy.types.Depsgraph) -> list[Vector]:
+    """World box corners of one object: a mesh's evaluated bound_box; curves and text from their
+    evaluated mesh (their bound_box is inflated in Blender 5.0, see ``evaluated_bounds``)."""
+    if obj.type == "MESH":
+        evaluated = obj.evaluated_get(depsgraph)
+        return [evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box]
+    box = evaluated_bounds(obj, depsgraph)
+    return list(box) if box is not None else []
+
+
 @tool("inspection")
 def get_bounding_boxes(
     worker: Worker,
@@ -199,12 +209,7 @@ def get_bounding_boxes(
     objects = [get_object(n) for n in names] if names is not None else list(bpy.context.scene.objects)
     boxes: dict[str, Any] = {}
     for obj in objects:
-        corners = [
-            corner
-            for m in _members(obj, obj.type == "EMPTY")
-            if (box := evaluated_bounds(m, depsgraph)) is not None
-            for corner in box
-        ]
+        corners = [corner for m in _members(obj, obj.type == "EMPTY") for corner in _corners(m, depsgraph)]
         if not corners:
             if names is not None:
                 raise WrongType(f"{obj.name!r} ({obj.type.lower()}) has no geometry and no box")
@@ -303,8 +308,10 @@ def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
     if depth <= tolerance:
         return 0.0
     if a.bvh.overlap(b.bvh):
-        real = min(depth, _penetration(a, b))
-        return real if real > tolerance else 0.0
+        # Surfaces can cross with no vertex of either inside the other (two boards crossing
+        # like a plus sign); the box overlap is then the measure (for such shapes it is exact).
+        real = _penetration(a, b)
+        return min(depth, real) if real > tolerance else depth
     if _inside(a, b) or _inside(b, a):
         return 0.0
     center = Vector(tuple((max(a.lo[i], b.lo[i]) + min(a.hi[i], b.hi[i])) / 2 for i in range(3)))

@@ -52,6 +52,11 @@ def bounds_corners(objects: Iterable[bpy.types.Object]) -> list[Vector]:
     depsgraph = bpy.context.evaluated_depsgraph_get()
     corners: list[Vector] = []
     for obj in objects:
+        if obj.type == "MESH":
+            evaluated = obj.evaluated_get(depsgraph)
+            corners.extend(evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box)
+            continue
+        # Curves and text: measured on their evaluated mesh (inflated bound_box in Blender 5.0).
         box = evaluated_bounds(obj, depsgraph)
         if box is not None:
             lo, hi = box

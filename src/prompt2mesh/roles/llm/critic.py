@@ -63,7 +63,7 @@ def measured_text(problems: dict[str, Any], focus: str = "") -> str:
         return "Measured: the scene is empty."
     rows: list[tuple[float, list[str], str]] = []
     rows += [
-        (p["gap"], [p["name"]], f"{p['name']} floats {p['gap']:.2f} m above what is below it")
+        (p["gap"], [p["name"]], f"{p['name']} floats {p['gap']:.2f} m above the ground")
         for p in problems.get("floating", [])
     ]
     rows += [
