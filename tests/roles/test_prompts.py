@@ -93,9 +93,12 @@ def test_schemas_drop_titles_and_null_branches_but_keep_what_the_model_needs() -
     }
 
 
-def test_a_tool_description_is_its_first_paragraph() -> None:
-    info = ToolInfo(name="t", description="Does a thing.\nReally.\n\nRaises:\n    NotFound: never.")
-    assert tool_schemas([info], cache=False)[0]["function"]["description"] == "Does a thing. Really."
+def test_a_tool_description_keeps_how_to_use_it_and_drops_what_is_for_people() -> None:
+    info = ToolInfo(
+        name="t",
+        description="Does a thing.\nReally.\n\nReturns {a, b}.\n\nparams per type:\n    bevel {width}.\n\nRaises:\n    NotFound: never.",
+    )
+    assert tool_schemas([info], cache=False)[0]["function"]["description"] == "Does a thing. Really.\nparams per type: bevel {width}."
 
 
 class _Runner:

@@ -30,12 +30,3 @@ def open_issues(steps: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def open_issues_text(steps: Iterable[dict[str, Any]]) -> str:
-    """``"open critic notes: step 3 (7/10): star too small; ..."``, or "" when there are none."""
-    notes = open_issues(steps)
-    if not notes:
-        return ""
-    parts = [f"step {n['step']} ({n['score']}/10): {'; '.join(n['issues'] or n['suggestions'])}" for n in notes]
-    return "open critic notes: " + " | ".join(parts)

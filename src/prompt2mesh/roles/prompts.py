@@ -202,13 +202,20 @@ def compact_schema(node: Any) -> Any:
     return out
 
 
-def tool_description(info: ToolInfo) -> str:
-    """What the model reads about a tool: its docstring up to the first blank line.
+_FOR_PEOPLE = ("Raises:", "Returns", "Args:", "Example")
 
-    The rest (Raises sections, long notes) is for people; errors come back as readable text.
+
+def tool_description(info: ToolInfo) -> str:
+    """What the model reads about a tool: its docstring without the parts written for people.
+
+    ``Raises:`` / ``Returns`` / ``Args:`` paragraphs go (errors come back as readable text,
+    results are JSON the model reads anyway, arguments are in the schema); the rest stays,
+    since it says how to use the tool (e.g. each modifier type's ``params``).
     """
     text = (info.description or info.name).strip()
-    return text.split("\n\n")[0].replace("\n", " ")
+    paragraphs = [p.strip() for p in text.split("\n\n")]
+    kept = [paragraphs[0], *(p for p in paragraphs[1:] if p and not p.startswith(_FOR_PEOPLE))]
+    return "\n".join(" ".join(line.strip() for line in p.splitlines()) for p in kept)
 
 
 def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool, gemini: bool = False) -> list[dict[str, Any]]:

@@ -58,6 +58,8 @@ async def test_a_gift_box_under_the_tree_keeps_its_name_size_and_stands_under_th
     assert box.size == pytest.approx([0.3, 0.3, 0.25], abs=0.03)
     assert abs(box.bbox_min[2] - tree.bbox_min[2]) < 1e-3  # on the floor the tree stands on
     assert all(tree.bbox_min[i] <= box.center[i] <= tree.bbox_max[i] for i in (0, 1))  # inside its footprint
+    trunk = after.objects["Trunk"]
+    assert trunk.bbox_min is not None and box.bbox_max[1] <= trunk.bbox_min[1]  # clear of the trunk
     colours = {after.materials[m]["color"] for part in after.meshes_of("Gift_Box") for m in part.materials}
     assert "#cc2222" in colours
 
@@ -92,3 +94,19 @@ async def test_recolouring_an_unshared_material_changes_it_in_place(worker: Bloc
     gold = after.materials["Gold"]
     assert gold["metallic"] == 1.0 and gold["color"] != "#ffcc33" and gold["emission_color"] == "#ffdd55"
     assert "Star_Silver" not in after.materials
+
+
+async def test_restyling_every_part_that_shares_a_material_changes_it_once_in_place(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    after = await apply(
+        runner,
+        spec(
+            Operation(action="set_material", target="Star", parameters={"material": "gold"}),
+            Operation(action="set_material", target="Bauble", parameters={"material": "gold"}),
+        ),
+    )
+    assert after.objects["Star"].materials == ["Gold"] and after.objects["Bauble"].materials == ["Gold"]
+    assert [m for m in after.materials if m.startswith("Gold")] == ["Gold"]
+    assert after.materials["Gold"]["emission_color"] == "#ffdd55"

@@ -83,6 +83,18 @@ class CodeGenerator:
     def generate(self, spec: TaskSpec, scene: SceneState) -> GeneratedEdit:
         out = GeneratedEdit()
         taken: set[str] = set()
+        # One restyle named for several parts (a star and its points) changes their shared
+        # material once, in place, instead of copying it per part.
+        self._together: dict[str, set[str]] = {}
+        for op in spec.operations:
+            if op.action in {"set_color", "set_material"} and op.target in scene.objects:
+                try:
+                    key = f"{op.action}:{sorted(validate_parameters(op).items())}"
+                except ValueError:
+                    continue
+                group = {op.target, *(d.name for d in scene.descendants(op.target))}
+                self._together[key] = self._together.get(key, set()) | group
+        self._restyled: set[str] = set()
         for op in sorted(spec.operations, key=lambda o: -o.priority):
             obj = scene.objects.get(op.target) if op.target else None
             if op.target and obj is None and op.action not in {"add_object"}:
@@ -265,7 +277,14 @@ class CodeGenerator:
         return [m.name for m in meshes if primary in m.materials[:1] or not m.materials]
 
     def _restyle(
-        self, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str], change: dict[str, Any], label: str
+        self,
+        obj: SceneObject,
+        scene: SceneState,
+        out: GeneratedEdit,
+        taken: set[str],
+        change: dict[str, Any],
+        label: str,
+        together: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> None:
         """Change the primary material's values in place, keeping everything else it has.
 
@@ -274,7 +293,7 @@ class CodeGenerator:
         get a new one.
         """
         meshes = self._primary_meshes(obj, scene)
-        group = {obj.name, *(d.name for d in scene.descendants(obj.name))}
+        group = {obj.name, *(d.name for d in scene.descendants(obj.name))} | set(together)
         primary = next(
             (m for o in self._meshes(obj, scene) if o.name in meshes for m in o.materials[:1]), None
         )
@@ -295,21 +314,24 @@ class CodeGenerator:
             out.calls.append(_call("create_material", name=name, **values))
             out.calls.append(_call("assign_material", objects=meshes, material=name, recursive=False))
             out.notes.append(f"{primary} is shared with {', '.join(sorted(users - group))}; {obj.name} got its own copy {name}")
-        else:
+        elif primary not in self._restyled:
+            self._restyled.add(primary)
             out.calls.append(_call("create_material", name=primary, **values))
 
     def _set_color(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
         label = str(op.parameters.get("color_name") or "Colour").capitalize()
-        self._restyle(obj, scene, out, taken, {"color": op.parameters["color"]}, label)
+        together = self._together.get(f"{op.action}:{sorted(op.parameters.items())}", set())
+        self._restyle(obj, scene, out, taken, {"color": op.parameters["color"]}, label, together)
 
     def _set_material(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
         material = str(op.parameters["material"])
         preset = material_args(material, op.parameters.get("color"))
-        self._restyle(obj, scene, out, taken, preset, material.capitalize())
+        together = self._together.get(f"{op.action}:{sorted(op.parameters.items())}", set())
+        self._restyle(obj, scene, out, taken, preset, material.capitalize(), together)
 
     # --- scene structure ---------------------------------------------------------------------
 
@@ -426,10 +448,15 @@ class CodeGenerator:
             if relation in {"on", "inside"}:
                 return (round(cx + spread, 4), round(cy, 4), round(hi[2] if relation == "on" else lo[2], 4))
             if relation == "under":
-                # On the floor beneath it, in front of its centre (a present under a tree stands
-                # clear of the trunk, inside the footprint), spread sideways when several.
-                reach = max((hi[1] - lo[1]) / 2, depth)
-                return (round(cx + spread, 4), round(cy - max(reach * 0.55, depth / 2 + _GAP), 4), ground)
+                # On the floor beneath it, in front of what it stands on (a present under a tree
+                # clears the pot and trunk), spread sideways when several.
+                base = [
+                    p.bbox_min[1]
+                    for p in scene.meshes_of(anchor.name)
+                    if p.bbox_min is not None and p.bbox_min[2] <= lo[2] + 0.05
+                ]
+                front = min(base) if base else cy
+                return (round(cx + spread, 4), round(front - _GAP / 2 - depth / 2, 4), ground)
             if relation == "in_front_of":
                 return (round(cx + spread, 4), round(lo[1] - _GAP - depth / 2, 4), ground)
             if relation == "behind":
