@@ -30,7 +30,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.cassette import role_of  # noqa: E402
 
-from prompt2mesh.agent.tool_filter import _KEYWORDS, RESERVED, tools_for_step  # noqa: E402
+from prompt2mesh.agent.tool_filter import (  # noqa: E402
+    _KEYWORDS,
+    RESERVED,
+    loadable_tools,
+    tools_for_refinement,
+    tools_for_step,
+)
+from prompt2mesh.roles.llm._disclosure import find_tools_info  # noqa: E402
 from prompt2mesh.roles.interface import PlanStep, ToolInfo  # noqa: E402
 from prompt2mesh.roles.prompts import tool_schemas  # noqa: E402
 from prompt2mesh.workers.blocking import BlockingWorker  # noqa: E402
@@ -124,7 +131,20 @@ def main() -> None:
     step_of_request: list[int] = []
     for _n, body in bodies:
         role = role_of(body)
-        row = roles.setdefault(role, {"bytes": [], "tokens": [], "schema_bytes": [], "before_bytes": [], "before_tokens": [], "before_schema_bytes": []})
+        row = roles.setdefault(
+            role,
+            {
+                "bytes": [],
+                "tokens": [],
+                "schema_bytes": [],
+                "before_bytes": [],
+                "before_tokens": [],
+                "before_schema_bytes": [],
+                "now_bytes": [],
+                "now_tokens": [],
+                "now_schema_bytes": [],
+            },
+        )
         text = _without_images(body)
         schemas = json.dumps(body.get("tools") or [])
         row["bytes"].append(len(text))
@@ -138,22 +158,53 @@ def main() -> None:
             step = steps[min(number, len(steps)) - 1]
             old = _old_tools_for_step(step, catalogue)
             if role == "improver":
-                old = [t for t in catalogue if (t in old or t.category in {"modification", "materials"}) and t.name not in RESERVED]
+                old = [
+                    t
+                    for t in catalogue
+                    if (t in old or t.category in {"modification", "materials"}) and t.name not in RESERVED
+                ]
             old_schemas = json.dumps(_old_schemas(old))
             before = {**body, "tools": _old_schemas(old)}
             before_text = _without_images(before)
             row["before_bytes"].append(len(before_text))
             row["before_tokens"].append(count(before_text))
             row["before_schema_bytes"].append(len(old_schemas))
+            # Today's scheme on the same messages (the recording may predate the last change).
+            new = (
+                tools_for_refinement(step, catalogue)
+                if role == "improver"
+                else tools_for_step(step, catalogue)
+            )
+            offered = [find_tools_info(loadable_tools(catalogue)), *new]
+            now = {**body, "tools": tool_schemas(offered, cache=False)}
+            now_text = _without_images(now)
+            row["now_bytes"].append(len(now_text))
+            row["now_tokens"].append(count(now_text))
+            row["now_schema_bytes"].append(len(json.dumps(now["tools"])))
 
     grown = [
         ToolInfo(
             name=f"synthetic_{c}_{i}",
             description=f"A {c} tool. " + "It has a long description. " * 8,
             category=c,
-            input_schema={"type": "object", "properties": {f"p{k}": {"type": "number", "description": "a value"} for k in range(6)}},
+            input_schema={
+                "type": "object",
+                "properties": {f"p{k}": {"type": "number", "description": "a value"} for k in range(6)},
+            },
         )
-        for i, c in enumerate(["constraints", "animation", "materials", "modification", "creation", "scene", "rendering", "lighting"] * 5)
+        for i, c in enumerate(
+            [
+                "constraints",
+                "animation",
+                "materials",
+                "modification",
+                "creation",
+                "scene",
+                "rendering",
+                "lighting",
+            ]
+            * 5
+        )
     ]
     growth = []
     for step in steps:
@@ -161,14 +212,27 @@ def main() -> None:
         later = len(json.dumps(tool_schemas(tools_for_step(step, [*catalogue, *grown]), cache=False)))
         old_now = len(json.dumps(_old_schemas(_old_tools_for_step(step, catalogue))))
         old_later = len(json.dumps(_old_schemas(_old_tools_for_step(step, [*catalogue, *grown]))))
-        growth.append({"step": step.number, "action": step.action, "schema_bytes": now, "with_40_more_tools": later, "before_scheme": old_now, "before_scheme_with_40_more": old_later})
+        growth.append(
+            {
+                "step": step.number,
+                "action": step.action,
+                "schema_bytes": now,
+                "with_40_more_tools": later,
+                "before_scheme": old_now,
+                "before_scheme_with_40_more": old_later,
+            }
+        )
 
     result: dict[str, Any] = {
         "recording": str(args.relay_dir),
         "tokenizer": tokenizer,
         "catalogue_tools": len(catalogue),
-        "catalogue_schema_bytes_before": len(json.dumps(_old_schemas([t for t in catalogue if t.name not in RESERVED]))),
-        "catalogue_schema_bytes_after": len(json.dumps(tool_schemas([t for t in catalogue if t.name not in RESERVED], cache=False))),
+        "catalogue_schema_bytes_before": len(
+            json.dumps(_old_schemas([t for t in catalogue if t.name not in RESERVED]))
+        ),
+        "catalogue_schema_bytes_after": len(
+            json.dumps(tool_schemas([t for t in catalogue if t.name not in RESERVED], cache=False))
+        ),
         "roles": {role: {k: _stats(v) for k, v in row.items() if v} for role, row in roles.items()},
         "schema_growth_per_step": growth,
         "requests": len(bodies),
@@ -176,15 +240,19 @@ def main() -> None:
     }
     executor = result["roles"].get("executor", {})
     if executor.get("bytes") and executor.get("before_bytes"):
-        result["executor_median_cut"] = round(1 - executor["bytes"]["median"] / executor["before_bytes"]["median"], 3)
+        before_median = executor["before_bytes"]["median"]
+        result["executor_median_cut_as_recorded"] = round(1 - executor["bytes"]["median"] / before_median, 3)
+        result["executor_median_cut"] = round(1 - executor["now_bytes"]["median"] / before_median, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for role, row in result["roles"].items():
         b = row.get("bytes", {})
-        before = row.get("before_bytes", {})
-        extra = f"  before median {before['median']}" if before.get("n") else ""
+        before, now = row.get("before_bytes", {}), row.get("now_bytes", {})
+        extra = f"  before median {before['median']}  now median {now['median']}" if before.get("n") else ""
         print(f"{role:10} n={b.get('n')}  median {b.get('median')} B  max {b.get('max')} B{extra}")
-    print(f"executor median cut: {result.get('executor_median_cut')}")
+    print(
+        f"executor median cut: {result.get('executor_median_cut')} (as recorded {result.get('executor_median_cut_as_recorded')})"
+    )
     print(f"wrote {args.out}")
 
 

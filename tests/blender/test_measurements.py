@@ -61,3 +61,10 @@ def test_a_thin_garland_on_a_cone_is_not_reported_as_deeply_intersecting(worker:
     pairs = _ok(worker, "analyze_scene_problems")["intersecting"]
     for p in pairs:
         assert p["depth"] < 0.2, p  # the tube sinks a few cm into the cone at most, never the box overlap
+
+
+def test_a_framed_tree_is_not_off_frame_because_of_its_bounding_box_corners(worker: BlockingWorker) -> None:
+    _tree(worker)
+    _ok(worker, "create_primitive", kind="uv_sphere", name="Star", radius=0.12, location=[0, 0, 2.2], parent="Tree")
+    _ok(worker, "frame_camera", objects=["Tree"], direction=[1, -1, 0.45], margin=1.02)
+    assert _ok(worker, "analyze_scene_problems")["off_frame"] == []

@@ -99,8 +99,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 
 
 CORE: dict[str, tuple[str, ...]] = {
-    "inspection": ("get_object_info", "get_bounding_boxes", "analyze_relations"),
-    "creation": ("create_primitive", "create_curve", "create_empty", "create_text"),
+    "inspection": ("get_object_info", "get_bounding_boxes"),
+    "creation": ("create_primitive", "create_empty"),
     "modification": (
         "set_transform",
         "duplicate_object",
@@ -159,15 +159,23 @@ def _core(categories: Iterable[str]) -> set[str]:
 
 
 def tools_for_step(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -> list[ToolInfo]:
-    """The tools offered for ``step``: every tool it names, plus the core of its categories.
+    """The tools offered for ``step``: every tool it names plus the inspection core; a step
+    that names none gets the core of the categories its words ask for.
 
-    Inspection's core is always there. The rest of the catalogue stays loadable on demand
+    A named tool's category is not offered whole (the planner chose its tools; a material word
+    still adds the material core). The rest of the catalogue stays loadable on demand
     (:func:`loadable_tools`).
     """
     plan_step = step if isinstance(step, PlanStep) else PlanStep.model_validate(step)
     catalogue = list(tools)
-    wanted = _core(categories_for_step(plan_step, catalogue))
     named = set(plan_step.tools) | {c.tool for c in plan_step.calls}
+    categories = categories_for_step(plan_step, catalogue)
+    if named & {t.name for t in catalogue}:
+        by_name = {t.name: t.category for t in catalogue}
+        # Categories that only the named tools brought in add nothing more.
+        categories -= {by_name[n] for n in named if n in by_name} - set(_NOUN_CATEGORIES)
+        categories |= set(ALWAYS)
+    wanted = _core(categories)
     return [t for t in catalogue if (t.name in wanted or t.name in named) and t.name not in RESERVED]
 
 

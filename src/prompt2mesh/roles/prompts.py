@@ -179,15 +179,30 @@ def gemini_schema(node: Any) -> Any:
     return out
 
 
+def _noise(key: str, value: Any) -> bool:
+    """Schema keys a model gains nothing from: titles, name-length limits, "no extra keys",
+    and far-away numeric bounds (the worker enforces them and says so when one is hit)."""
+    if key == "title":
+        return isinstance(value, str)
+    if key in {"maxLength", "minLength"}:
+        return True
+    if key == "additionalProperties":
+        return value is False
+    if key in {"maximum", "minimum", "exclusiveMinimum", "exclusiveMaximum"}:
+        return isinstance(value, int | float) and abs(value) >= 1000
+    return False
+
+
 def compact_schema(node: Any) -> Any:
-    """A tool's JSON schema without what only repeats: pydantic's ``title`` on every field
-    (the key already names it) and the ``null`` branch of optional values (leaving a key out
-    means the default). The worker validates every call against its full schema anyway."""
+    """A tool's JSON schema without what only repeats or never matters to a model: pydantic's
+    ``title`` on every field (the key already names it), the ``null`` branch of optional values
+    (leaving a key out means the default), and the limits :func:`_noise` lists. The worker
+    validates every call against its full schema anyway."""
     if isinstance(node, list):
         return [compact_schema(n) for n in node]
     if not isinstance(node, dict):
         return node
-    out = {k: compact_schema(v) for k, v in node.items() if k != "title" or not isinstance(v, str)}
+    out = {k: compact_schema(v) for k, v in node.items() if not _noise(k, v)}
     if "properties" in node:
         out["properties"] = {k: compact_schema(v) for k, v in node["properties"].items()}
     alternatives = out.get("anyOf")

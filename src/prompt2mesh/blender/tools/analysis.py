@@ -29,6 +29,7 @@ NON_GEOMETRY = frozenset({"CAMERA", "LIGHT", "LIGHT_PROBE", "SPEAKER"})
 MAX_PAIRS = 2000
 MAX_THICKNESS_RAYS = 4000
 MAX_DISTANCE_VERTS = 5000
+MAX_FRAME_VERTS = 4000
 
 Tolerance = Annotated[float, Field(ge=0.0, le=10.0, description="Metres under which gaps count as touching")]
 OptNames = Annotated[list[str] | None, Field(description="Object names; null = every root object as a group")]
@@ -401,10 +402,10 @@ def _off_frame(groups: list[Group]) -> list[str]:
         return []
     names = []
     for g in groups:
-        corners = [
-            Vector((x, y, z)) for x in (g.lo.x, g.hi.x) for y in (g.lo.y, g.hi.y) for z in (g.lo.z, g.hi.z)
-        ]
-        projected = [world_to_camera_view(scene, scene.camera, c) for c in corners]
+        # The group's own vertices, not its box: the union box of a cone-shaped tree has corners
+        # far outside the tree that the camera never needs to see.
+        stride = max(1, len(g.verts) // MAX_FRAME_VERTS)
+        projected = [world_to_camera_view(scene, scene.camera, v) for v in g.verts[::stride]]
         if any(p.z <= 0 or not (-0.001 <= p.x <= 1.001 and -0.001 <= p.y <= 1.001) for p in projected):
             names.append(g.name)
     return names

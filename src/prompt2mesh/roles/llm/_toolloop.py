@@ -17,12 +17,29 @@ MAX_RESULT_CHARS = 4000
 """Tool results are cut to this length before going back to the model (token budget)."""
 
 
+_DEFAULTS: dict[str, Any] = {"rotation": [0.0, 0.0, 0.0], "scale": [1.0, 1.0, 1.0], "visible": True}
+
+
+def _lean(value: Any) -> Any:
+    """A tool result without what says nothing: empty lists, nulls and default transforms
+    (every object summary carries ``rotation: [0, 0, 0]``, ``modifiers: []``, ``visible: true``)."""
+    if isinstance(value, list):
+        return [_lean(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: _lean(v)
+        for k, v in value.items()
+        if v is not None and v != [] and v != {} and not (k in _DEFAULTS and v == _DEFAULTS[k])
+    }
+
+
 def result_text(result: ToolResult) -> str:
     """What the model reads back for one tool call: JSON on success, the error otherwise."""
     if not result.ok:
         return f"ERROR: {result.error or 'the tool failed'}"
     try:
-        text = json.dumps(result.result, ensure_ascii=False, default=str)
+        text = json.dumps(_lean(result.result), ensure_ascii=False, default=str, separators=(",", ":"))
     except (TypeError, ValueError):
         text = str(result.result)
     if len(text) > MAX_RESULT_CHARS:
