@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fakes.cassette import role_of  # noqa: E402
-
 from prompt2mesh.agent.tool_filter import (  # noqa: E402
     _KEYWORDS,
     RESERVED,
@@ -37,8 +36,8 @@ from prompt2mesh.agent.tool_filter import (  # noqa: E402
     tools_for_refinement,
     tools_for_step,
 )
-from prompt2mesh.roles.llm._disclosure import find_tools_info  # noqa: E402
 from prompt2mesh.roles.interface import PlanStep, ToolInfo  # noqa: E402
+from prompt2mesh.roles.llm._disclosure import find_tools_info  # noqa: E402
 from prompt2mesh.roles.prompts import tool_schemas  # noqa: E402
 from prompt2mesh.workers.blocking import BlockingWorker  # noqa: E402
 
@@ -57,6 +56,13 @@ def _without_images(body: dict[str, Any]) -> str:
     """The request as JSON with image data left out (an image is billed per pixel, not per byte)."""
     text = json.dumps(body)
     return re.sub(r'"data:image/png;base64,[^"]*"', '"<image>"', text)
+
+
+def _without_details(message: dict[str, Any]) -> dict[str, Any]:
+    content = message.get("content")
+    if message.get("role") != "user" or not isinstance(content, str):
+        return message
+    return {**message, "content": re.sub(r"\nDetails: \{.*\}(?=\n)", "", content)}
 
 
 def _old_tools_for_step(step: PlanStep, catalogue: list[ToolInfo]) -> list[ToolInfo]:
@@ -123,7 +129,6 @@ def main() -> None:
     ]
     with BlockingWorker(Path(tempfile.mkdtemp(prefix="p2m-bench-"))) as worker:
         catalogue = worker.list_tools()
-    by_name = {t.name: t for t in catalogue}
     steps = _plan_steps(bodies, args.relay_dir)
 
     roles: dict[str, dict[str, list[int]]] = {}
@@ -177,6 +182,9 @@ def main() -> None:
             )
             offered = [find_tools_info(loadable_tools(catalogue)), *new]
             now = {**body, "tools": tool_schemas(offered, cache=False)}
+            if role == "executor":
+                # Today's executor leaves the refiner's detail JSON out of its task message.
+                now["messages"] = [_without_details(m) for m in body["messages"]]
             now_text = _without_images(now)
             row["now_bytes"].append(len(now_text))
             row["now_tokens"].append(count(now_text))
@@ -236,7 +244,6 @@ def main() -> None:
         "roles": {role: {k: _stats(v) for k, v in row.items() if v} for role, row in roles.items()},
         "schema_growth_per_step": growth,
         "requests": len(bodies),
-        "known_tools_used": sorted({c for c in by_name}),
     }
     executor = result["roles"].get("executor", {})
     if executor.get("bytes") and executor.get("before_bytes"):

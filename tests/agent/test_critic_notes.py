@@ -4,7 +4,12 @@ from prompt2mesh.agent.critic_notes import open_issues
 
 
 def step(number: int, score: int, issues: list[str], status: str = "accepted") -> dict:
-    return {"number": number, "action": f"Step {number}", "status": status, "critiques": [{"score": score, "issues": issues, "suggestions": []}]}
+    return {
+        "number": number,
+        "action": f"Step {number}",
+        "status": status,
+        "critiques": [{"score": score, "issues": issues, "suggestions": []}],
+    }
 
 
 def test_a_passing_seven_with_issues_stays_open_but_an_eight_and_a_resumed_step_do_not() -> None:

@@ -22,7 +22,7 @@ from prompt2mesh.agent.editing.factory import make_evaluator, make_translator
 from prompt2mesh.agent.editing.pipeline import EditSession, SessionFiles
 from prompt2mesh.agent.runner import RunRequest, run_make
 from prompt2mesh.config import Settings
-from prompt2mesh.roles.prompts import EXECUTOR, PLANNER
+from prompt2mesh.roles.prompts import PLANNER
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 
@@ -112,12 +112,15 @@ async def test_a_recorded_christmas_tree_make_and_two_edits_replay_green(
         outcome = await session.handle("add a red gift box under the tree")
     served_all(box)
     assert outcome.status in {"applied", "partial"}, outcome.message
-    boxes = (await runner.call("get_bounding_boxes", {"names": ["Gift_Box", "Christmas_Tree", "Pot"]})).result[
-        "boxes"
-    ]
+    boxes = (
+        await runner.call("get_bounding_boxes", {"names": ["Gift_Box", "Christmas_Tree", "Pot"]})
+    ).result["boxes"]
     gift, tree, pot = boxes["Gift_Box"], boxes["Christmas_Tree"], boxes["Pot"]
     assert gift["min"][2] == pytest.approx(0.0, abs=1e-3)  # on the floor
-    assert tree["min"][0] <= gift["center"][0] <= tree["max"][0] and tree["min"][1] <= gift["center"][1] <= tree["max"][1]
+    assert (
+        tree["min"][0] <= gift["center"][0] <= tree["max"][0]
+        and tree["min"][1] <= gift["center"][1] <= tree["max"][1]
+    )
     assert gift["max"][1] <= pot["min"][1] + 1e-3  # in front of the pot, not inside it
     assert gift["max"][2] < 0.55  # below the lowest tier
 
@@ -136,4 +139,7 @@ async def test_a_cassette_answer_that_no_longer_fits_the_request_fails_clearly()
     status, payload = server.handle(executor_body)
     assert status == 400 and "not offered now" in payload["error"]["message"]
     status, payload = server.handle({"messages": [{"role": "system", "content": PLANNER}]})
-    assert status == 400 and "the planner asked where the recording has the executor" in payload["error"]["message"]
+    assert (
+        status == 400
+        and "the planner asked where the recording has the executor" in payload["error"]["message"]
+    )

@@ -12,8 +12,8 @@ from prompt2mesh.agent.tool_filter import (
     tools_for_refinement,
     tools_for_step,
 )
-from prompt2mesh.roles.prompts import tool_schemas
 from prompt2mesh.roles.interface import PlanStep, ToolInfo
+from prompt2mesh.roles.prompts import tool_schemas
 from prompt2mesh.workers.blocking import BlockingWorker
 
 
@@ -86,7 +86,9 @@ def test_every_tool_a_step_names_is_offered_with_the_inspection_core(catalogue: 
 
 def test_the_offered_schemas_do_not_grow_when_the_catalogue_grows(catalogue: list[ToolInfo]) -> None:
     more = [
-        ToolInfo(name=f"new_tool_{i}", description="A new tool. " * 30, category=c, input_schema={"type": "object"})
+        ToolInfo(
+            name=f"new_tool_{i}", description="A new tool. " * 30, category=c, input_schema={"type": "object"}
+        )
         for i, c in enumerate(["constraints", "animation", "materials", "modification", "creation"] * 8)
     ]
     step = PlanStep(number=1, action="Build the trunk and paint it brown", tools=["create_primitive"])
@@ -99,5 +101,9 @@ def test_the_offered_schemas_do_not_grow_when_the_catalogue_grows(catalogue: lis
 
 def test_steps_about_lights_or_materials_are_judged_from_a_render(catalogue: list[ToolInfo]) -> None:
     assert judged_rendered(PlanStep(number=6, action="Light the scene", tools=["setup_lighting"]), catalogue)
-    assert judged_rendered(PlanStep(number=4, action="Gild the star", tools=["create_material", "assign_material"]), catalogue)
-    assert not judged_rendered(PlanStep(number=1, action="Build the cone", tools=["create_primitive", "create_material"]), catalogue)
+    assert judged_rendered(
+        PlanStep(number=4, action="Gild the star", tools=["create_material", "assign_material"]), catalogue
+    )
+    assert not judged_rendered(
+        PlanStep(number=1, action="Build the cone", tools=["create_primitive", "create_material"]), catalogue
+    )

@@ -16,8 +16,26 @@ def _ok(worker: BlockingWorker, tool: str, **args: object) -> dict:  # type: ign
 
 def _tree(worker: BlockingWorker) -> None:
     _ok(worker, "create_empty", name="Tree")
-    _ok(worker, "create_primitive", kind="cone", name="Foliage", radius=0.8, depth=1.8, location=[0, 0, 1.2], parent="Tree")
-    _ok(worker, "create_primitive", kind="cylinder", name="Trunk", radius=0.1, depth=0.3, location=[0, 0, 0.15], parent="Tree")
+    _ok(
+        worker,
+        "create_primitive",
+        kind="cone",
+        name="Foliage",
+        radius=0.8,
+        depth=1.8,
+        location=[0, 0, 1.2],
+        parent="Tree",
+    )
+    _ok(
+        worker,
+        "create_primitive",
+        kind="cylinder",
+        name="Trunk",
+        radius=0.1,
+        depth=0.3,
+        location=[0, 0, 0.15],
+        parent="Tree",
+    )
 
 
 def _spiral() -> list[list[float]]:
@@ -30,7 +48,9 @@ def _spiral() -> list[list[float]]:
     return points
 
 
-def test_a_garland_curve_reports_its_real_size_and_does_not_push_the_camera_away(worker: BlockingWorker) -> None:
+def test_a_garland_curve_reports_its_real_size_and_does_not_push_the_camera_away(
+    worker: BlockingWorker,
+) -> None:
     _tree(worker)
     before = _ok(worker, "frame_camera")["distance"]
     _ok(worker, "create_curve", name="Garland", points=_spiral(), bevel_depth=0.02)
@@ -65,6 +85,14 @@ def test_a_thin_garland_on_a_cone_is_not_reported_as_deeply_intersecting(worker:
 
 def test_a_framed_tree_is_not_off_frame_because_of_its_bounding_box_corners(worker: BlockingWorker) -> None:
     _tree(worker)
-    _ok(worker, "create_primitive", kind="uv_sphere", name="Star", radius=0.12, location=[0, 0, 2.2], parent="Tree")
+    _ok(
+        worker,
+        "create_primitive",
+        kind="uv_sphere",
+        name="Star",
+        radius=0.12,
+        location=[0, 0, 2.2],
+        parent="Tree",
+    )
     _ok(worker, "frame_camera", objects=["Tree"], direction=[1, -1, 0.45], margin=1.02)
     assert _ok(worker, "analyze_scene_problems")["off_frame"] == []

@@ -45,7 +45,9 @@ def _text(content: Any) -> str:
 
 def role_of(body: dict[str, Any]) -> str:
     """Which role sent a chat request: the role whose system prompt opens its system message."""
-    system = next((_text(m.get("content")) for m in body.get("messages", []) if m.get("role") == "system"), "")
+    system = next(
+        (_text(m.get("content")) for m in body.get("messages", []) if m.get("role") == "system"), ""
+    )
     for role, prompt in ROLE_PROMPTS.items():
         if system.startswith(prompt.split("\n", 1)[0][:60]):
             return role
@@ -78,7 +80,9 @@ def compile_recording(folder: Path) -> dict[str, Any]:
     n = 1
     while (folder / f"req-{n}.json").exists() and (folder / f"resp-{n}.json").exists():
         body = json.loads((folder / f"req-{n}.json").read_text())
-        exchanges.append({"request": summary(body), "response": json.loads((folder / f"resp-{n}.json").read_text())})
+        exchanges.append(
+            {"request": summary(body), "response": json.loads((folder / f"resp-{n}.json").read_text())}
+        )
         n += 1
     return {"exchanges": exchanges}
 
@@ -124,7 +128,9 @@ class ReplayServer:
         if live["role"] != recorded["request"]["role"]:
             return f"request {n}: the {live['role']} asked where the recording has the {recorded['request']['role']}"
         offered = set(live["tools"])
-        missing = [c["name"] for c in recorded["response"].get("tool_calls") or [] if c["name"] not in offered]
+        missing = [
+            c["name"] for c in recorded["response"].get("tool_calls") or [] if c["name"] not in offered
+        ]
         if missing:
             return f"request {n} ({live['role']}): the recorded answer calls {missing}, not offered now"
         return None

@@ -98,7 +98,10 @@ def test_a_tool_description_keeps_how_to_use_it_and_drops_what_is_for_people() -
         name="t",
         description="Does a thing.\nReally.\n\nReturns {a, b}.\n\nparams per type:\n    bevel {width}.\n\nRaises:\n    NotFound: never.",
     )
-    assert tool_schemas([info], cache=False)[0]["function"]["description"] == "Does a thing. Really.\nparams per type: bevel {width}."
+    assert (
+        tool_schemas([info], cache=False)[0]["function"]["description"]
+        == "Does a thing. Really.\nparams per type: bevel {width}."
+    )
 
 
 class _Runner:

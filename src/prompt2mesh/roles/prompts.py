@@ -151,7 +151,7 @@ def tool_catalogue(tools: Sequence[ToolInfo]) -> str:
         if info.category != category:
             category = info.category
             lines.append(f"[{category}]")
-        first = tool_description(info).split(". ")[0].rstrip(".")
+        first = tool_description(info).split("\n")[0].split(". ")[0].rstrip(".")
         lines.append(f"- {tool_signature(info)}: {first}")
     return "\n".join(lines)
 

@@ -31,7 +31,12 @@ def tree_scene() -> SceneState:
     state.objects["Star"] = SceneObject(
         "Star", "mesh", "Tree", [], [-0.1, -0.05, 2.0], [0.1, 0.05, 2.2], [0, 0, 2.1], ["Gold"], []
     )
-    state.materials["Gold"] = {"name": "Gold", "color": "#ffcc33", "metallic": 1.0, "emission_color": "#ffdd55"}
+    state.materials["Gold"] = {
+        "name": "Gold",
+        "color": "#ffcc33",
+        "metallic": 1.0,
+        "emission_color": "#ffdd55",
+    }
     return state
 
 
@@ -65,7 +70,9 @@ async def test_a_reply_with_the_wrong_keys_is_asked_again_with_what_the_action_t
 
 
 async def test_the_translator_prompt_carries_the_parameter_reference_and_each_objects_material() -> None:
-    model = ScriptedChatModel(script=[json_reply(add_box({"shape": "cube", "relation": "under", "anchor": "Tree"}))])
+    model = ScriptedChatModel(
+        script=[json_reply(add_box({"shape": "cube", "relation": "under", "anchor": "Tree"}))]
+    )
     spec = await make_translator(Settings(), NoTools(), chat_model=model).translate(
         "add a red gift box under the tree", tree_scene(), FocusStack()
     )

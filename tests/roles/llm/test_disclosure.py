@@ -58,7 +58,9 @@ async def test_a_loadable_tool_called_by_name_runs_and_is_bound_from_then_on(
 
 def test_the_find_tools_schema_does_not_grow_with_the_number_of_tools(all_tools: list[ToolInfo]) -> None:
     more = [
-        ToolInfo(name=f"extra_tool_{i}", description=f"Extra tool {i}. Long text " * 20, category="constraints")
+        ToolInfo(
+            name=f"extra_tool_{i}", description=f"Extra tool {i}. Long text " * 20, category="constraints"
+        )
         for i in range(40)
     ]
     small, large = find_tools_info(all_tools), find_tools_info([*all_tools, *more])

@@ -30,7 +30,15 @@ _PRIMITIVE_KIND = {
     "plane": "plane",
 }
 _DEFAULT_PRIMITIVE_SIZE = 0.3
-_MATERIAL_KEYS = ("color", "metallic", "roughness", "emission_color", "emission_strength", "alpha", "transmission")
+_MATERIAL_KEYS = (
+    "color",
+    "metallic",
+    "roughness",
+    "emission_color",
+    "emission_strength",
+    "alpha",
+    "transmission",
+)
 
 
 @dataclass
@@ -313,7 +321,9 @@ class CodeGenerator:
             taken.add(name)
             out.calls.append(_call("create_material", name=name, **values))
             out.calls.append(_call("assign_material", objects=meshes, material=name, recursive=False))
-            out.notes.append(f"{primary} is shared with {', '.join(sorted(users - group))}; {obj.name} got its own copy {name}")
+            out.notes.append(
+                f"{primary} is shared with {', '.join(sorted(users - group))}; {obj.name} got its own copy {name}"
+            )
         elif primary not in self._restyled:
             self._restyled.add(primary)
             out.calls.append(_call("create_material", name=primary, **values))
@@ -368,13 +378,17 @@ class CodeGenerator:
         recipe = lookup(kind)
         primitive = None if recipe is not None else primitive_for(kind)
         if recipe is None and primitive is None:
-            raise ValueError(f"no recipe or shape for {kind!r}; name a thing or one of {', '.join(PRIMITIVES)}")
+            raise ValueError(
+                f"no recipe or shape for {kind!r}; name a thing or one of {', '.join(PRIMITIVES)}"
+            )
         anchor = scene.objects.get(params.get("anchor") or "")
         if params.get("anchor") and anchor is None:
             out.notes.append(f"{params['anchor']} is not in the scene; placed without it")
         count = int(params.get("count", 1))
         size = _size_of(params.get("size"), recipe)
-        base = params.get("name") or (_root_name(recipe.kind) if recipe else _root_name(kind.replace(" ", "_")))
+        base = params.get("name") or (
+            _root_name(recipe.kind) if recipe else _root_name(kind.replace(" ", "_"))
+        )
         for i in range(count):
             name = _unique_name(str(base), scene, taken)
             taken.add(name)
@@ -382,7 +396,9 @@ class CodeGenerator:
                 lx, ly, lz = (float(v) for v in params["location"])
                 location = (round(lx + (i - (count - 1) / 2) * (size[0] + _GAP), 4), ly, lz)
             else:
-                location = self._placement(size, anchor, str(params.get("relation", "next_to")), scene, i, count)
+                location = self._placement(
+                    size, anchor, str(params.get("relation", "next_to")), scene, i, count
+                )
             if recipe is not None:
                 scale = round(max(0.05, min(20.0, size[2] / recipe.size[2])), 4)
                 ctx = BuildContext(
@@ -396,24 +412,39 @@ class CodeGenerator:
                 stretch = [size[0] / (recipe.size[0] * scale), size[1] / (recipe.size[1] * scale)]
                 if any(abs(k - 1) > 0.02 for k in stretch):
                     # Recipes scale uniformly; a footprint that was asked for is honoured on the root.
-                    out.calls.append(_call("set_transform", name=name, scale=[round(k, 4) for k in stretch] + [1.0]))
+                    out.calls.append(
+                        _call("set_transform", name=name, scale=[round(k, 4) for k in stretch] + [1.0])
+                    )
             else:
                 assert primitive is not None
                 out.calls.extend(self._primitive(name, primitive, location, size, params))
             out.created_roots.append(name)
 
     def _primitive(
-        self, name: str, kind: str, bottom: tuple[float, float, float], size: tuple[float, float, float], params: dict[str, Any]
+        self,
+        name: str,
+        kind: str,
+        bottom: tuple[float, float, float],
+        size: tuple[float, float, float],
+        params: dict[str, Any],
     ) -> list[ToolCall]:
         """A plain shape of ``size`` standing on ``bottom`` (its bottom centre), with a material."""
         x, y, z = bottom
         w, d, h = size
         material = f"{name}_Material"
         calls = [
-            _call("create_material", name=material, **material_args(params.get("material"), params.get("color"))),
+            _call(
+                "create_material", name=material, **material_args(params.get("material"), params.get("color"))
+            ),
         ]
-        unit = {"cube": {"size": 1.0}, "plane": {"size": 1.0}, "torus": {"radius": 0.375, "minor_radius": 0.125}}
-        dims = unit.get(kind, {"radius": 0.5, "depth": 1.0} if kind in {"cylinder", "cone"} else {"radius": 0.5})
+        unit = {
+            "cube": {"size": 1.0},
+            "plane": {"size": 1.0},
+            "torus": {"radius": 0.375, "minor_radius": 0.125},
+        }
+        dims = unit.get(
+            kind, {"radius": 0.5, "depth": 1.0} if kind in {"cylinder", "cone"} else {"radius": 0.5}
+        )
         height = 0.0 if kind == "plane" else h
         calls.append(
             _call(

@@ -14,9 +14,9 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from prompt2mesh.agent.editing.codegen import primitive_for
 from prompt2mesh.agent.editing.evaluator import Check, Evaluation, OfflineEvaluator
 from prompt2mesh.agent.editing.focus import FocusStack, is_plural_reference
-from prompt2mesh.agent.editing.codegen import primitive_for
 from prompt2mesh.agent.editing.parameters import PARAMETER_DOCS, PRIMITIVES, validated_spec
 from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.agent.editing.taskspec import TaskSpec
@@ -87,11 +87,7 @@ class LLMTranslator:
         resolution = focus.resolve(scene.objects.keys(), plural=is_plural_reference(text))
         context: dict[str, Any] = {
             "command": text,
-            "scene": [
-                _describe_object(o, scene)
-                for o in scene.objects.values()
-                if o.type not in {"camera"}
-            ],
+            "scene": [_describe_object(o, scene) for o in scene.objects.values() if o.type not in {"camera"}],
             "focus_resolution": {
                 "objects": resolution.objects,
                 "source": resolution.source,
@@ -101,7 +97,9 @@ class LLMTranslator:
         }
         messages = [
             SystemMessage(
-                content=SYSTEM.format(schema=json.dumps(TaskSpec.model_json_schema()), parameters=PARAMETER_DOCS)
+                content=SYSTEM.format(
+                    schema=json.dumps(TaskSpec.model_json_schema()), parameters=PARAMETER_DOCS
+                )
             ),
             HumanMessage(content=json.dumps(context)),
         ]

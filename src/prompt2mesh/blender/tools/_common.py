@@ -290,7 +290,9 @@ def evaluated_bounds(obj: bpy.types.Object, depsgraph: Any) -> tuple[Vector, Vec
     if obj.type not in GEOMETRY_TYPES:
         return None
     corners = [evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box]
-    return Vector(min(c[i] for c in corners) for i in range(3)), Vector(max(c[i] for c in corners) for i in range(3))
+    return Vector(min(c[i] for c in corners) for i in range(3)), Vector(
+        max(c[i] for c in corners) for i in range(3)
+    )
 
 
 def world_bbox(obj: bpy.types.Object, *, include_children: bool = False) -> tuple[Vector, Vector] | None:

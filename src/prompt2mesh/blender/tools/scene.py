@@ -60,7 +60,9 @@ def bounds_corners(objects: Iterable[bpy.types.Object]) -> list[Vector]:
         box = evaluated_bounds(obj, depsgraph)
         if box is not None:
             lo, hi = box
-            corners.extend(Vector((x, y, z)) for x in (lo.x, hi.x) for y in (lo.y, hi.y) for z in (lo.z, hi.z))
+            corners.extend(
+                Vector((x, y, z)) for x in (lo.x, hi.x) for y in (lo.y, hi.y) for z in (lo.z, hi.z)
+            )
     return corners
 
 

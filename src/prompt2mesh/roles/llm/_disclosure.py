@@ -47,7 +47,9 @@ def find_tools_info(loadable: Sequence[ToolInfo]) -> ToolInfo:
     )
 
 
-def find_tools(args: dict[str, Any], loadable: Sequence[ToolInfo], offered: set[str]) -> tuple[list[ToolInfo], str]:
+def find_tools(
+    args: dict[str, Any], loadable: Sequence[ToolInfo], offered: set[str]
+) -> tuple[list[ToolInfo], str]:
     """Tools matching ``args`` (category and/or query words), best first, and the model's answer.
 
     Returns:

@@ -147,7 +147,9 @@ async def run_tool_loop(
                 loaded += new
                 offered |= {t.name for t in new}
                 ctx.emit("tools_loaded", {"role": role.role, "query": args, "loaded": [t.name for t in new]})
-                messages.append(ToolMessage(content=text, tool_call_id=call.get("id") or f"{name}_{n}", name=name))
+                messages.append(
+                    ToolMessage(content=text, tool_call_id=call.get("id") or f"{name}_{n}", name=name)
+                )
                 continue
             known = next((t for t in ctx.loadable if t.name == name), None)
             if name not in offered and known is not None:

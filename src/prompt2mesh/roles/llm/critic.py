@@ -71,10 +71,16 @@ def measured_text(problems: dict[str, Any], focus: str = "") -> str:
         for p in problems.get("sunk", [])
     ]
     rows += [
-        (p["depth"], [p["a"], p["b"]], f"{p['a']} and {p['b']}: surfaces interpenetrate up to {p['depth']:.2f} m (fine if intended)")
+        (
+            p["depth"],
+            [p["a"], p["b"]],
+            f"{p['a']} and {p['b']}: surfaces interpenetrate up to {p['depth']:.2f} m (fine if intended)",
+        )
         for p in problems.get("intersecting", [])
     ]
-    rows += [(0.0, [name], f"{name} is partly outside the camera frame") for name in problems.get("off_frame", [])]
+    rows += [
+        (0.0, [name], f"{name} is partly outside the camera frame") for name in problems.get("off_frame", [])
+    ]
     if not rows:
         return "Measured: nothing floats, sinks, intersects or leaves the frame."
     text = focus.lower()
