@@ -260,11 +260,45 @@ def _mesh_bounds(obj: bpy.types.Object, depsgraph: Any) -> tuple[Vector, Vector]
             evaluated.to_mesh_clear()
 
 
+def evaluated_bounds(obj: bpy.types.Object, depsgraph: Any) -> tuple[Vector, Vector] | None:
+    """World bounds of an object's evaluated geometry (modifiers, bevels, text included).
+
+    Curves, text and surfaces are measured on their evaluated mesh: Blender 5.0's
+    ``bound_box`` of an evaluated curve is inflated (a 1.7 m garland spiral reported 3.6 m),
+    which put ``frame_camera`` twice too far away.
+    """
+    if obj.type == "MESH":
+        return _mesh_bounds(obj, depsgraph)
+    evaluated = obj.evaluated_get(depsgraph)
+    try:
+        mesh = evaluated.to_mesh()
+    except RuntimeError:
+        mesh = None
+    try:
+        if mesh is not None and len(mesh.vertices):
+            import numpy as np
+
+            count = len(mesh.vertices)
+            coords = np.empty(count * 3, dtype=np.float64)
+            mesh.vertices.foreach_get("co", coords)
+            matrix = np.array(evaluated.matrix_world)
+            world = coords.reshape(count, 3) @ matrix[:3, :3].T + matrix[:3, 3]
+            return Vector(world.min(axis=0).tolist()), Vector(world.max(axis=0).tolist())
+    finally:
+        if mesh is not None:
+            evaluated.to_mesh_clear()
+    if obj.type not in GEOMETRY_TYPES:
+        return None
+    corners = [evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box]
+    return Vector(min(c[i] for c in corners) for i in range(3)), Vector(
+        max(c[i] for c in corners) for i in range(3)
+    )
+
+
 def world_bbox(obj: bpy.types.Object, *, include_children: bool = False) -> tuple[Vector, Vector] | None:
     """World-space axis-aligned bounds (evaluated, so modifiers count); None for an empty alone.
 
-    Meshes use their evaluated vertices (exact, also when rotated); curves and text the
-    corners of their evaluated bounding box.
+    Meshes, curves and text use their evaluated vertices (exact, also when rotated).
     """
     objects = [obj, *obj.children_recursive] if include_children else [obj]
     depsgraph = None
@@ -278,9 +312,11 @@ def world_bbox(obj: bpy.types.Object, *, include_children: bool = False) -> tupl
                 lows.append(box[0])
                 highs.append(box[1])
         elif o.type in GEOMETRY_TYPES:
-            corners = [o.matrix_world @ Vector(c) for c in o.bound_box]
-            lows.append(Vector(min(c[i] for c in corners) for i in range(3)))
-            highs.append(Vector(max(c[i] for c in corners) for i in range(3)))
+            depsgraph = depsgraph or bpy.context.evaluated_depsgraph_get()
+            box = evaluated_bounds(o, depsgraph)
+            if box is not None:
+                lows.append(box[0])
+                highs.append(box[1])
     if not lows:
         return None
     lo = Vector(min(v[i] for v in lows) for i in range(3))
