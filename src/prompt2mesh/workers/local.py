@@ -278,6 +278,9 @@ class LocalWorkerManager(WorkerManager):
     def active_count(self) -> int:
         return sum(w.state in (WorkerState.STARTING, WorkerState.READY) for w in self._workers.values())
 
+    def has_free_slot(self) -> bool:
+        return self.active_count() < self.max_workers or self._idle_victim(None) is not None
+
     async def shutdown(self) -> None:
         if self._monitor is not None:
             self._monitor.cancel()
@@ -320,10 +323,30 @@ class LocalWorkerManager(WorkerManager):
                 if o is not w
             )
             if others >= self.max_workers:
-                raise WorkersBusy(self.max_workers)
+                # A worker nobody holds (warmed at log-in, or done with its run) gives way:
+                # idle sign-ups must never keep a real run from starting.
+                victim = self._idle_victim(w)
+                if victim is None:
+                    raise WorkersBusy(self.max_workers)
+                log.info("pre-empting the idle worker of %s for %s", victim.user_id, user_id)
+                async with victim.lock:
+                    await self._stop(victim)
             await self._launch(w)
             assert w.session is not None
             return w.session
+
+    def _idle_victim(self, exclude: _Worker | None) -> _Worker | None:
+        """The least recently used running worker without a lease or a call in flight."""
+        idle = [
+            o
+            for o in self._workers.values()
+            if o is not exclude
+            and o.state in (WorkerState.STARTING, WorkerState.READY)
+            and o.leases == 0
+            and o.in_flight == 0
+            and not o.lock.locked()
+        ]
+        return min(idle, key=lambda o: o.last_used_mono, default=None)
 
     async def _launch(self, w: _Worker) -> None:
         w.state = WorkerState.STARTING
