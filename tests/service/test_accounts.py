@@ -124,7 +124,9 @@ def test_changing_the_password_ends_every_other_session(client: httpx.Client) ->
     assert _login(client, "uma", "a brand new passphrase").status_code == 200
 
 
-def test_deleting_the_account_deletes_its_runs_files_and_tokens(server: LiveServer, client: httpx.Client) -> None:
+def test_deleting_the_account_deletes_its_runs_files_and_tokens(
+    server: LiveServer, client: httpx.Client
+) -> None:
     user = signup_and_login(server.url, "vera")
     session = user.client.post("/sessions", json={"title": "mine"}).json()
     workspace = server.settings.data_dir / "workspaces" / user.id
@@ -180,7 +182,10 @@ def test_a_guesser_is_slowed_while_the_owner_logs_in_from_elsewhere(proxied: lis
     with httpx.Client(base_url=proxied[0].url, timeout=30) as client:
         client.post("/auth/signup", json={"username": "owner", "password": PASSWORD})
         for _ in range(3):
-            assert _login(client, "owner", "guess guess", **{"X-Forwarded-For": "203.0.113.9"}).status_code == 401
+            assert (
+                _login(client, "owner", "guess guess", **{"X-Forwarded-For": "203.0.113.9"}).status_code
+                == 401
+            )
         slowed = _login(client, "owner", PASSWORD, **{"X-Forwarded-For": "203.0.113.9"})
         assert slowed.status_code == 429 and int(slowed.headers["Retry-After"]) >= 1
         owner = _login(client, "owner", PASSWORD, **{"X-Forwarded-For": "198.51.100.7"})
@@ -204,7 +209,10 @@ def test_failed_log_ins_count_on_every_replica(proxied: list[LiveServer]) -> Non
     with httpx.Client(base_url=one.url, timeout=30) as a, httpx.Client(base_url=two.url, timeout=30) as b:
         a.post("/auth/signup", json={"username": "shared", "password": PASSWORD})
         for client in (a, b, a):
-            assert _login(client, "shared", "guess guess", **{"X-Forwarded-For": "203.0.113.50"}).status_code == 401
+            assert (
+                _login(client, "shared", "guess guess", **{"X-Forwarded-For": "203.0.113.50"}).status_code
+                == 401
+            )
         assert _login(b, "shared", PASSWORD, **{"X-Forwarded-For": "203.0.113.50"}).status_code == 429
 
 
@@ -227,7 +235,9 @@ def test_sign_ups_per_address_are_limited(tmp_path: Path) -> None:
         httpx.Client(base_url=live.url, timeout=30) as client,
     ):
         for name in ("one1", "two2"):
-            assert client.post("/auth/signup", json={"username": name, "password": PASSWORD}).status_code == 201
+            assert (
+                client.post("/auth/signup", json={"username": name, "password": PASSWORD}).status_code == 201
+            )
         third = client.post("/auth/signup", json={"username": "three3", "password": PASSWORD})
         assert third.status_code == 429 and third.json()["error"]["code"] == "quota_exceeded"
         assert int(third.headers["Retry-After"]) > 0

@@ -37,11 +37,13 @@ class ServeProcess:
         self.url = f"http://127.0.0.1:{port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
         self.env.update(
-            P2M_DATA_DIR=str(data_dir),
-            P2M_SECRET_KEY=SECRET,
-            P2M_SCREENSHOT_SIZE="256",
-            P2M_WARM_WORKER_ON_LOGIN="false",
-            **env,
+            {
+                "P2M_DATA_DIR": str(data_dir),
+                "P2M_SECRET_KEY": SECRET,
+                "P2M_SCREENSHOT_SIZE": "256",
+                "P2M_WARM_WORKER_ON_LOGIN": "false",
+                **env,
+            }
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.log: list[str] = []
@@ -302,20 +304,24 @@ def test_a_default_install_signs_with_its_own_secret_and_refuses_the_public_plac
     data_dir: Path,
 ) -> None:
     import stat
+    import warnings
     from datetime import UTC, datetime, timedelta
 
     import jwt
 
     # Started as the README says, without P2M_SECRET_KEY.
     serve = ServeProcess(data_dir, _free_port(), P2M_SECRET_KEY="").start()
+    assert "P2M_SECRET_KEY is not set" in "".join(serve.log)
     try:
         user = signup_and_login(serve.url, "alice")
         now = datetime.now(UTC)
-        forged = jwt.encode(
-            {"sub": user.id, "jti": "x", "iat": now, "exp": now + timedelta(minutes=5), "typ": "access"},
-            "dev-secret-change-me",
-            algorithm="HS256",
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyJWT rightly warns that the public key is short
+            forged = jwt.encode(
+                {"sub": user.id, "jti": "x", "iat": now, "exp": now + timedelta(minutes=5), "typ": "access"},
+                "dev-secret-change-me",
+                algorithm="HS256",
+            )
         response = httpx.get(f"{serve.url}/auth/me", headers={"Authorization": f"Bearer {forged}"})
         assert response.status_code == 401 and response.json()["error"]["code"] == "invalid_token"
         assert user.client.get("/auth/me").status_code == 200
@@ -337,7 +343,9 @@ def test_serve_ignores_forwarded_for_from_loopback_and_keeps_secrets_out_of_its_
         for i in range(2):
             forged = {"X-Forwarded-For": f"203.0.113.{i}"}
             guess = httpx.post(
-                f"{serve.url}/auth/login", json={"username": "alice", "password": "guess guess"}, headers=forged
+                f"{serve.url}/auth/login",
+                json={"username": "alice", "password": "guess guess"},
+                headers=forged,
             )
             assert guess.status_code == 401
         blocked = httpx.post(

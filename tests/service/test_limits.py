@@ -31,7 +31,9 @@ def _raw(url: str, head: bytes, body: bytes = b"", timeout: float = 10) -> bytes
         return sock.recv(65536)
 
 
-def test_a_body_declared_too_large_is_refused_with_413_before_it_is_sent(server: LiveServer, alice: User) -> None:
+def test_a_body_declared_too_large_is_refused_with_413_before_it_is_sent(
+    server: LiveServer, alice: User
+) -> None:
     # Only the headers go out: a server that waited to read 100 MB would never answer.
     head = (
         b"POST /runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -60,7 +62,9 @@ def test_a_chunked_body_is_cut_off_at_the_limit(server: LiveServer, alice: User)
 
 def test_unknown_top_level_keys_are_refused_on_every_body(client: httpx.Client, alice: User) -> None:
     run = alice.client.post("/runs", json={"prompt": "a cube", "promt": "typo"})
-    signup = client.post("/auth/signup", json={"username": "keys", "password": "a fine passphrase", "admin": True})
+    signup = client.post(
+        "/auth/signup", json={"username": "keys", "password": "a fine passphrase", "admin": True}
+    )
     session = alice.client.post("/sessions", json={"title": "x", "owner": "bob"})
     for response in (run, signup, session):
         assert response.status_code == 422, response.text
@@ -77,7 +81,10 @@ def test_deeply_nested_json_answers_the_documented_error_shape(alice: User) -> N
 def test_a_prompt_over_the_configured_length_is_refused_with_the_limit(alice: User) -> None:
     response = alice.client.post("/runs", json={"prompt": "a" * 2001})
     assert response.status_code == 400
-    assert "2001 characters" in response.json()["error"]["message"] and "2000" in response.json()["error"]["message"]
+    assert (
+        "2001 characters" in response.json()["error"]["message"]
+        and "2000" in response.json()["error"]["message"]
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/health", "/auth/me", "/openapi.json", "/static/app.js"])

@@ -35,7 +35,12 @@ def test_passwords_are_stored_as_salted_argon2id_hashes() -> None:
 def test_a_token_round_trips_and_fails_when_expired_or_signed_with_another_key() -> None:
     token, claims = create_access_token("user-1", "k" * 40, minutes=5, session_id="s1", version=2)
     decoded = decode_access_token(token, "k" * 40)
-    assert (decoded.user_id, decoded.jti, decoded.session_id, decoded.version) == ("user-1", claims.jti, "s1", 2)
+    assert (decoded.user_id, decoded.jti, decoded.session_id, decoded.version) == (
+        "user-1",
+        claims.jti,
+        "s1",
+        2,
+    )
     with pytest.raises(InvalidToken):
         decode_access_token(token, "x" * 40)
     expired, _ = create_access_token("user-1", "k" * 40, minutes=-1)
@@ -85,7 +90,17 @@ def test_forwarded_addresses_count_only_from_trusted_proxies() -> None:
 
 @pytest.mark.parametrize(
     "password",
-    ["password", "12345678", "        ", "Password123!", "qwertyuiop", "aaaaaaaaaa", "abababab", "87654321", "short"],
+    [
+        "password",
+        "12345678",
+        "        ",
+        "Password123!",
+        "qwertyuiop",
+        "aaaaaaaaaa",
+        "abababab",
+        "87654321",
+        "short",
+    ],
 )
 def test_common_short_blank_and_sequence_passwords_are_refused(password: str) -> None:
     with pytest.raises(WeakPassword):

@@ -42,7 +42,10 @@ def test_a_worker_in_use_is_never_taken_and_others_get_503(server: LiveServer) -
             if event["type"] == "tool_call":
                 break
         # Mid-run: busy's worker holds a lease, so nothing can be pre-empted.
-        for refused in (other.client.post("/workers/me"), other.client.post("/runs", json={"prompt": "a cube"})):
+        for refused in (
+            other.client.post("/workers/me"),
+            other.client.post("/runs", json={"prompt": "a cube"}),
+        ):
             assert refused.status_code == 503
             body = refused.json()["error"]
             assert body["code"] == "workers_busy" and "busy, try again" in body["message"]

@@ -5,7 +5,6 @@ which implementation runs (the real LangGraph agent, or a tiny one in tests of t
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol

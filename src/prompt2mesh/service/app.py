@@ -161,7 +161,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             return _error(400, BadJson.code, "the request body is not valid JSON (or is nested too deeply)")
         codes = {404: NotFound.code, 405: "method_not_allowed", 400: "bad_request"}
-        response = _error(exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"), str(exc.detail))
+        response = _error(
+            exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"), str(exc.detail)
+        )
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

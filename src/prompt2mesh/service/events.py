@@ -17,6 +17,7 @@ from prompt2mesh.service.schemas import StepOut
 
 KEEPALIVE_S = 15.0
 
+
 def format_sse(event: dict[str, Any]) -> str:
     """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON (with
     workspace-relative paths)."""

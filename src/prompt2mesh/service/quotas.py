@@ -23,9 +23,7 @@ def check_run_quota(db: Session, settings: Settings, user_id: str, address: str,
         QuotaExceeded: a per-user or per-address limit is reached (``retry_after_s`` set).
     """
     if len(prompt) > settings.max_prompt_chars:
-        raise BadRequest(
-            f"the prompt has {len(prompt)} characters; the limit is {settings.max_prompt_chars}"
-        )
+        raise BadRequest(f"the prompt has {len(prompt)} characters; the limit is {settings.max_prompt_chars}")
     active = db.scalar(select(func.count()).where(Run.user_id == user_id, Run.status.in_(ACTIVE))) or 0
     if active >= settings.max_active_runs_per_user:
         raise QuotaExceeded(

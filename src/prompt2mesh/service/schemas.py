@@ -51,7 +51,9 @@ class DeleteAccountBody(_In):
 
 
 class StreamTicketBody(_In):
-    path: str = Field(min_length=1, max_length=300, description="The event stream to open, e.g. /runs/ID/events.")
+    path: str = Field(
+        min_length=1, max_length=300, description="The event stream to open, e.g. /runs/ID/events."
+    )
 
 
 class StreamTicket(BaseModel):

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.db import retry_locked
 from prompt2mesh.service.models import Run, RunEvent
+from prompt2mesh.service.paths import relative_paths
 
 ACTIVE = ("queued", "running")
 TERMINAL = ("completed", "halted", "failed", "cancelled")
@@ -72,6 +72,7 @@ class RunStore:
             k: relative_paths(v, self.workspace_roots) if k in ("report", "error", "plan") else v
             for k, v in values.items()
         }
+
         def write() -> None:
             with self.sessions.begin() as db:
                 db.execute(update(Run).where(Run.id == run_id).values(status=status, **values))

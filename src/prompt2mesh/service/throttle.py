@@ -52,15 +52,25 @@ class Throttle:
     def rules(self, account: str, address: str) -> list[Rule]:
         s = self.settings
         return [
-            Rule(f"pair:{account}|{address}", s.login_max_failures, s.login_backoff_max_s, "for this account"),
+            Rule(
+                f"pair:{account}|{address}", s.login_max_failures, s.login_backoff_max_s, "for this account"
+            ),
             Rule(f"addr:{address}", s.login_address_max_failures, s.login_backoff_max_s, "from this address"),
-            Rule(f"acct:{account}", s.login_account_max_failures, s.login_account_backoff_max_s, "for this account"),
+            Rule(
+                f"acct:{account}",
+                s.login_account_max_failures,
+                s.login_account_backoff_max_s,
+                "for this account",
+            ),
         ]
 
     def retry_after(self, db: Session, rules: Sequence[Rule]) -> tuple[float, Rule] | None:
         """The longest wait among ``rules`` and its rule, or None when a try is allowed now."""
         now = self._clock()
-        rows = {r.key: r for r in db.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([x.key for x in rules])))}
+        rows = {
+            r.key: r
+            for r in db.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([x.key for x in rules])))
+        }
         worst: tuple[float, Rule] | None = None
         for rule in rules:
             row = rows.get(rule.key)

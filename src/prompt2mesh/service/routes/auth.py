@@ -26,7 +26,6 @@ from prompt2mesh.service.deps import (
 from prompt2mesh.service.errors import (
     BadCredentials,
     BadRequest,
-    QuotaExceeded,
     SessionEnded,
     TooManyAttempts,
     UsernameTaken,
@@ -63,7 +62,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 _background: set[asyncio.Task[None]] = set()
 
 # The streams a ticket may open: a run's events, or one command's events.
-_STREAM_PATH = re.compile(r"/runs/[A-Za-z0-9_-]{1,64}/events|/sessions/[A-Za-z0-9_-]{1,64}/commands/[A-Za-z0-9_-]{1,64}/events")
+_STREAM_PATH = re.compile(
+    r"/runs/[A-Za-z0-9_-]{1,64}/events|/sessions/[A-Za-z0-9_-]{1,64}/commands/[A-Za-z0-9_-]{1,64}/events"
+)
 
 
 def username_key(username: str) -> str:
@@ -96,7 +97,11 @@ async def signup(body: Credentials, db: SessionDep, services: ServicesDep, addre
     if db.scalar(select(User.id).where(User.username_key == key)) is not None:
         raise UsernameTaken(f"the username {body.username!r} is taken")
     services.throttle.count(
-        db, f"quota:signup:{address}", settings.signups_per_hour_per_address, 3600, "sign-ups from this address"
+        db,
+        f"quota:signup:{address}",
+        settings.signups_per_hour_per_address,
+        3600,
+        "sign-ups from this address",
     )
     user = User(
         username=body.username,
@@ -224,7 +229,11 @@ async def refresh(body: RefreshBody, db: SessionDep, services: ServicesDep) -> T
     # One conditional update: of two replicas racing with the same token, only one wins.
     claimed = db.execute(
         update(RefreshToken)
-        .where(RefreshToken.token_hash == digest, RefreshToken.used_at.is_(None), RefreshToken.revoked_at.is_(None))
+        .where(
+            RefreshToken.token_hash == digest,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
         .values(used_at=now)
     )
     if getattr(claimed, "rowcount", 0) != 1:
@@ -276,7 +285,9 @@ async def change_password(
         raise BadCredentials("the current password is wrong")
     if body.new_password == body.current_password:
         raise BadRequest("the new password is the same as the current one")
-    check_password(body.new_password, username=user.username, min_length=services.settings.password_min_length)
+    check_password(
+        body.new_password, username=user.username, min_length=services.settings.password_min_length
+    )
     user.password_hash = await asyncio.to_thread(hash_password, body.new_password)
     user.token_version += 1
     db.execute(
@@ -289,7 +300,9 @@ async def change_password(
 
 
 @router.delete(
-    "/me", status_code=status.HTTP_204_NO_CONTENT, responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 async def delete_account(
     body: DeleteAccountBody, user: CurrentUser, db: SessionDep, services: ServicesDep, address: ClientAddress
@@ -313,7 +326,9 @@ async def delete_account(
 
 
 @router.post("/stream-ticket", response_model=StreamTicket, responses={400: {"model": ErrorOut}})
-def stream_ticket(body: StreamTicketBody, claims: Claims, user: CurrentUser, services: ServicesDep) -> StreamTicket:
+def stream_ticket(
+    body: StreamTicketBody, claims: Claims, user: CurrentUser, services: ServicesDep
+) -> StreamTicket:
     """A ticket for one event stream, for clients that cannot send headers (EventSource):
     ``GET {path}?ticket=...``. It expires after ``stream_ticket_s`` and opens only ``path``."""
     del user  # checked: the account exists and the token is current
