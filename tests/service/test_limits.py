@@ -80,7 +80,7 @@ def test_deeply_nested_json_answers_the_documented_error_shape(alice: User) -> N
 
 def test_a_prompt_over_the_configured_length_is_refused_with_the_limit(alice: User) -> None:
     response = alice.client.post("/runs", json={"prompt": "a" * 2001})
-    assert response.status_code == 400
+    assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
     assert (
         "2001 characters" in response.json()["error"]["message"]
         and "2000" in response.json()["error"]["message"]

@@ -20,6 +20,7 @@ Hierarchy (``code`` -> HTTP status)::
     │   ├── NoScene                    "no_scene"              409
     │   └── SceneBusy                  "scene_busy"            409
     ├── PayloadTooLarge                "payload_too_large"     413  (refused before reading)
+    ├── InvalidInput                   "validation_error"      422  (like the schema's own)
     ├── WeakPassword                   "weak_password"         422
     ├── TooManyAttempts                "too_many_attempts"     429  (Retry-After)
     ├── QuotaExceeded                  "quota_exceeded"        429  (Retry-After)
@@ -108,6 +109,10 @@ class SceneBusy(Conflict):
 
 class PayloadTooLarge(ServiceError):
     status, code = 413, "payload_too_large"
+
+
+class InvalidInput(ServiceError):
+    status, code = 422, "validation_error"
 
 
 class WeakPassword(ServiceError):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prompt2mesh.config import Settings
-from prompt2mesh.service.errors import BadRequest, QuotaExceeded
+from prompt2mesh.service.errors import InvalidInput, QuotaExceeded
 from prompt2mesh.service.models import Run
 from prompt2mesh.service.store import ACTIVE
 
@@ -19,11 +19,13 @@ def check_run_quota(db: Session, settings: Settings, user_id: str, address: str,
     """Refuse a new run over any limit.
 
     Raises:
-        BadRequest: the prompt is longer than ``max_prompt_chars``.
+        InvalidInput: the prompt is longer than ``max_prompt_chars``.
         QuotaExceeded: a per-user or per-address limit is reached (``retry_after_s`` set).
     """
     if len(prompt) > settings.max_prompt_chars:
-        raise BadRequest(f"the prompt has {len(prompt)} characters; the limit is {settings.max_prompt_chars}")
+        raise InvalidInput(
+            f"prompt: {len(prompt)} characters; at most {settings.max_prompt_chars} are allowed"
+        )
     active = db.scalar(select(func.count()).where(Run.user_id == user_id, Run.status.in_(ACTIVE))) or 0
     if active >= settings.max_active_runs_per_user:
         raise QuotaExceeded(

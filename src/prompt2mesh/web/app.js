@@ -580,8 +580,9 @@ async function boot() {
   if (!auth.token) return showAuth();
   try {
     await enterApp();
-  } catch {
-    showAuth();
+  } catch (err) {
+    // An ended session already brought the log-in form back, with its message.
+    if (!(err instanceof ApiError && err.status === 401)) showAuth();
   }
 }
 
