@@ -20,6 +20,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _username_key(context: Any) -> str:
+    return str(context.get_current_parameters()["username"]).casefold()
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
 
@@ -30,7 +34,7 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     # Case-folded username: "alice", "Alice" and "ALICE" are one account.
-    username_key: Mapped[str] = mapped_column(String(80), unique=True)
+    username_key: Mapped[str] = mapped_column(String(80), unique=True, default=_username_key)
     password_hash: Mapped[str] = mapped_column(String(255))
     # Bumped when the password changes: every access token issued before stops working.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
