@@ -315,7 +315,8 @@ async def delete_account(
         services.throttle.failed(db, rules)
         raise BadCredentials("the password is wrong")
     user_id = user.id
-    for run_id in db.scalars(select(Run.id).where(Run.user_id == user_id, Run.status.in_(ACTIVE))):
+    active = list(db.scalars(select(Run.id).where(Run.user_id == user_id, Run.status.in_(ACTIVE))))
+    for run_id in active:
         await services.runs.cancel(run_id)
     await services.workers.stop_worker(user_id)
     workspace = services.workers.workspace_for(user_id)
