@@ -184,7 +184,8 @@ def _one_run(client: httpx.Client, prompt: str, barrier: threading.Barrier, out:
                     break
         out["total_s"] = time.perf_counter() - t0
         if out.get("status") != "completed":
-            out["error"] = f"run ended {out.get('status')}"
+            reason = client.get(f"/runs/{run_id}").json().get("error") or ""
+            out["error"] = f"run ended {out.get('status')}: {reason[:200]}"
     except Exception as exc:  # noqa: BLE001  every failure is counted, none stops the benchmark
         out["error"] = f"{type(exc).__name__}: {exc}"
 

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     max_workers: int = Field(default=16, ge=1)
     worker_idle_timeout_s: float = Field(default=900.0, gt=0)
     worker_start_timeout_s: float = Field(default=30.0, gt=0)
+    worker_start_concurrency: int = Field(
+        default=4, ge=1, description="Workers booting at once; more wait their turn (a burst of cold starts)."
+    )
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)
     worker_health_interval_s: float = Field(default=10.0, gt=0)
