@@ -11,6 +11,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.schemas import StepOut
 
@@ -18,8 +19,9 @@ KEEPALIVE_S = 15.0
 
 
 def format_sse(event: dict[str, Any]) -> str:
-    """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON."""
-    data = json.dumps(event, default=str, separators=(",", ":"))
+    """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON (with
+    workspace-relative paths)."""
+    data = json.dumps(relative_paths(event), default=str, separators=(",", ":"))
     return f"id: {event['seq']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 

@@ -2,7 +2,7 @@
 // download the result, browse history, then keep talking to the model (typed or spoken
 // follow-up edits, undo). Plain ES modules served by the app itself.
 
-import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, transcribe } from "./api.js";
+import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, SESSION_ENDED, transcribe } from "./api.js";
 import { changedScene, EditLog } from "./edits.js";
 import { RunView } from "./timeline.js";
 import { $, formatDuration, h, statusPill, TERMINAL, timeAgo, toast, toastError } from "./ui.js";
@@ -66,13 +66,13 @@ async function submitAuth(event) {
   if (!/^[A-Za-z0-9_.-]{3,64}$/.test(username)) {
     return authError("Username: 3 to 64 letters, digits, dots, dashes or underscores.");
   }
-  if (password.length < 8) return authError("Password: at least 8 characters.");
+  if (authMode === "signup" && password.length < 8) return authError("Password: at least 8 characters.");
   const button = $("#auth-submit");
   button.disabled = true;
   try {
     if (authMode === "signup") await api.signup(username, password);
     const token = await api.login(username, password);
-    auth.token = token.access_token;
+    auth.save(token);
     await enterApp();
   } catch (err) {
     authError(err instanceof ApiError ? err.message : String(err));
@@ -84,10 +84,13 @@ async function submitAuth(event) {
 function showAuth(message = null) {
   stopStream();
   clearInterval(state.workerTimer);
-  auth.token = null;
+  auth.clear();
   state.user = null;
   $("#app-view").hidden = true;
   $("#auth-view").hidden = false;
+  // Back on "Log in" (not "Create account"), with no password left in the form.
+  setAuthMode("login");
+  $("#auth-password").value = "";
   if (message) authError(message);
   $("#auth-username").focus();
 }
@@ -568,7 +571,7 @@ function wire() {
   $("#view-rotate").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setAutoRotate(on)));
   $("#view-wire").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setWireframe(on)));
   $("#lightbox").addEventListener("click", (e) => { if (e.target.id === "lightbox") e.target.close(); });
-  hooks.onUnauthorized = () => showAuth("Your session has ended. Please log in again.");
+  hooks.onUnauthorized = (err) => showAuth(err?.message || SESSION_ENDED);
 }
 
 async function boot() {
@@ -577,8 +580,9 @@ async function boot() {
   if (!auth.token) return showAuth();
   try {
     await enterApp();
-  } catch {
-    showAuth();
+  } catch (err) {
+    // An ended session already brought the log-in form back, with its message.
+    if (!(err instanceof ApiError && err.status === 401)) showAuth();
   }
 }
 

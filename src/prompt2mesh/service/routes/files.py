@@ -6,16 +6,21 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import InvalidPath, NotFound
+from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.routes.runs import owned_run
 from prompt2mesh.service.schemas import ErrorOut, FileOut
 
 router = APIRouter(
     prefix="/runs", tags=["files"], responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}}
 )
+
+# Text artifacts the agent writes (report, trace) mention server paths: served scrubbed.
+_SCRUBBED = (".json", ".jsonl")
+_SCRUB_MAX_BYTES = 64 * 1024 * 1024
 
 MEDIA_TYPES = {
     ".glb": "model/gltf-binary",
@@ -69,19 +74,21 @@ def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: Service
     response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
-def get_file(
-    run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep
-) -> FileResponse:
+def get_file(run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Response:
     """Download one artifact, e.g. ``scene.glb`` or ``screenshots/step_1_screenshot_1.png``."""
     owned_run(db, user, run_id)
-    path = confined(services.workers.workspace_for(user.id) / "runs" / run_id, name)
+    workspace = services.workers.workspace_for(user.id)
+    path = confined(workspace / "runs" / run_id, name)
     if not path.is_file():
         raise NotFound(f"run {run_id!r} has no file {name!r}")
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-        filename=path.name,
-        content_disposition_type="inline"
-        if path.suffix.lower() in (".png", ".jpg", ".json")
-        else "attachment",
-    )
+    suffix = path.suffix.lower()
+    media_type = MEDIA_TYPES.get(suffix, "application/octet-stream")
+    disposition = "inline" if suffix in (".png", ".jpg", ".json") else "attachment"
+    if suffix in _SCRUBBED and path.stat().st_size <= _SCRUB_MAX_BYTES:
+        text = relative_paths(path.read_text(errors="replace"), [workspace.parent])
+        return Response(
+            text,
+            media_type=media_type,
+            headers={"Content-Disposition": f'{disposition}; filename="{path.name}"'},
+        )
+    return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type=disposition)
