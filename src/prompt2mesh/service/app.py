@@ -20,7 +20,8 @@ from prompt2mesh.service.agent import Agent, ArtisanAgent
 from prompt2mesh.service.db import make_engine, make_sessionmaker, migrate
 from prompt2mesh.service.deps import Services
 from prompt2mesh.service.errors import NotFound, ServiceError
-from prompt2mesh.service.routes import auth, commands, files, health, runs, sessions
+from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
+from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.security import LoginRateLimiter
@@ -95,6 +96,8 @@ def create_app(
     )
     _install_error_handlers(app)
     for module in (health, auth, worker_routes, sessions, runs, files, commands):
+        app.include_router(module.router)
+    for module in (gallery, shares, export_routes):
         app.include_router(module.router)
     _mount_web(app)
     return app

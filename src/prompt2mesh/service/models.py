@@ -1,5 +1,5 @@
 """Tables: users, sessions (a chat session = one scene conversation), runs, run_events,
-revoked_tokens. The Alembic revision in ``migrations/`` creates exactly these."""
+revoked_tokens, share_links. The Alembic revisions in ``migrations/`` create exactly these."""
 
 from __future__ import annotations
 
@@ -51,6 +51,8 @@ class Run(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True, nullable=True
     )
     prompt: Mapped[str] = mapped_column(Text)
+    # The name the owner gave the model in the gallery (None: named after the prompt).
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     refined_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -80,3 +82,15 @@ class RevokedToken(Base):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class ShareLink(Base):
+    """A read-only link to one run: whoever has the token sees the model and its downloads."""
+
+    __tablename__ = "share_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -26,6 +26,13 @@ _NUMBERS = {
 }
 
 
+def _article(adjective: str, noun: str) -> str:
+    """'a ', 'an ' or nothing before '<adjective> <noun>' (a plural noun takes none: 'white spots')."""
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return ""
+    return "an " if adjective[:1] in "aeiou" else "a "
+
+
 @dataclass
 class Understanding:
     prompt: str
@@ -64,12 +71,12 @@ class Understanding:
         return text
 
     def overrides_of(self, host: str) -> str:
-        """' with a red scarf' for the parts of ``host`` the prompt recoloured."""
+        """' with a red scarf', ' with white spots' for the parts of ``host`` the prompt recoloured."""
         return "".join(
-            f" with {'an' if main_class(o.color)[0] in 'aeiou' else 'a'} {main_class(o.color)} "
-            f"{o.parts[0].removeprefix(o.host + '_').split('_')[0].lower()}"
+            f" with {_article(main_class(o.color), part)}{main_class(o.color)} {part}"
             for o in self.layout.overrides
             if o.host == host
+            for part in [o.parts[0].removeprefix(o.host + "_").split("_")[0].lower()]
         )
 
     def describe_group(self, members: list[Placement]) -> str:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 
 from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import InvalidPath, NotFound
+from prompt2mesh.service.naming import download_name
 from prompt2mesh.service.routes.runs import owned_run
 from prompt2mesh.service.schemas import ErrorOut, FileOut
 
@@ -27,6 +28,9 @@ MEDIA_TYPES = {
     ".blend": "application/octet-stream",
     ".obj": "text/plain",
     ".stl": "model/stl",
+    ".fbx": "application/octet-stream",
+    ".usdz": "model/vnd.usdz+zip",
+    ".zip": "application/zip",
 }
 
 
@@ -73,14 +77,19 @@ def get_file(
     run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep
 ) -> FileResponse:
     """Download one artifact, e.g. ``scene.glb`` or ``screenshots/step_1_screenshot_1.png``."""
-    owned_run(db, user, run_id)
+    run = owned_run(db, user, run_id)
     path = confined(services.workers.workspace_for(user.id) / "runs" / run_id, name)
     if not path.is_file():
         raise NotFound(f"run {run_id!r} has no file {name!r}")
+    return file_response(path, download_name(run, name))
+
+
+def file_response(path: Path, filename: str) -> FileResponse:
+    """The file, named ``filename`` for the user's disk (pictures and JSON open in the browser)."""
     return FileResponse(
         path,
         media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-        filename=path.name,
+        filename=filename,
         content_disposition_type="inline"
         if path.suffix.lower() in (".png", ".jpg", ".json")
         else "attachment",

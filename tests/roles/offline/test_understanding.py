@@ -1,0 +1,12 @@
+"""The words the offline modeller says back about a prompt (roles/offline/understanding.py)."""
+
+from __future__ import annotations
+
+from prompt2mesh.roles.offline.understanding import understand
+
+
+def test_recoloured_parts_read_as_english_in_the_plan() -> None:
+    u = understand("a red mushroom with white spots")
+    text = " ".join(u.overrides_of(p.name) for p in u.layout.placements)
+    assert "white spots" in text
+    assert "a white spots" not in text
