@@ -42,6 +42,8 @@ def download_name(run: Run, name: str) -> str:
         return f"{base}{path.suffix}"
     if path.name == "report.json":
         return f"{base}-report.json"
+    if path.parts[0] in ("exports", "renders"):
+        return path.name  # made on demand, already named after the model
     return f"{base}-{path.name}"
 
 

@@ -7,6 +7,7 @@ from prompt2mesh.roles.offline.understanding import understand
 
 def test_recoloured_parts_read_as_english_in_the_plan() -> None:
     u = understand("a red mushroom with white spots")
-    text = " ".join(u.overrides_of(p.name) for p in u.layout.placements)
-    assert "white spots" in text
-    assert "a white spots" not in text
+    phrases = [u.phrase(p.spec_id) + u.overrides_of(p.name) for p in u.layout.placements]
+    assert "white spots" in phrases
+    assert not any("a white spots" in p for p in phrases)
+    assert understand("a red cube").phrase(0) == "a red cube"

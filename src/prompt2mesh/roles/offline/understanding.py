@@ -26,9 +26,14 @@ _NUMBERS = {
 }
 
 
+def _plural_noun(noun: str) -> bool:
+    """'spots', 'stripes' (not 'glass', 'bus', 'cactus'): takes no 'a'."""
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+
+
 def _article(adjective: str, noun: str) -> str:
     """'a ', 'an ' or nothing before '<adjective> <noun>' (a plural noun takes none: 'white spots')."""
-    if noun.endswith("s") and not noun.endswith("ss"):
+    if _plural_noun(noun):
         return ""
     return "an " if adjective[:1] in "aeiou" else "a "
 
@@ -63,9 +68,11 @@ class Understanding:
             words.append({"wood": "wooden"}.get(obj.material, obj.material))
         noun = obj.word if obj.count == 1 else _plural(obj.word)
         count = _NUMBERS.get(obj.count, str(obj.count))
-        if count == "a" and (words or [noun])[0][0] in "aeiou":
+        if count == "a" and _plural_noun(noun):
+            count = ""  # "white spots", not "a white spots": the word names several already
+        elif count == "a" and (words or [noun])[0][0] in "aeiou":
             count = "an"
-        text = " ".join([count, *words, noun])
+        text = " ".join(w for w in [count, *words, noun] if w)
         if obj.palette == "festive":
             text += " in red, gold, silver and blue"
         return text
