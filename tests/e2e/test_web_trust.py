@@ -15,7 +15,6 @@ import pytest
 from e2e.pages import (
     DESKTOP,
     RUN_TIMEOUT_MS,
-    build_model,
     canvas_opaque_fraction,
     log_in,
     sign_up,
@@ -51,13 +50,23 @@ def owner(live_server: Any, chromium: Any) -> Iterator[Owner]:
     context = chromium.new_context(viewport=DESKTOP)
     page = context.new_page()
     username = sign_up(page, live_server.url)
-    run_id = build_model(page, PROMPT)
-    toast = page.locator(".toast", has_text="ready").first
-    toast.wait_for()
+    run_id = start_model(page, PROMPT)
+    # The notice's place on screen, taken the moment it shows.
+    toast_box = page.wait_for_function(
+        """() => {
+            const t = [...document.querySelectorAll('.toast')].find(t => t.textContent.includes('ready'));
+            if (!t) return null;
+            const r = t.getBoundingClientRect();
+            return {x: r.x, y: r.y, width: r.width, height: r.height};
+        }""",
+        timeout=RUN_TIMEOUT_MS,
+    ).json_value()
+    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(".mode[data-mode=edit]:not([disabled])")
     yield Owner(
         username=username,
         run_id=run_id,
-        ready_toast_box=toast.bounding_box(),
+        ready_toast_box=toast_box,
         composer_box=page.locator("#composer").bounding_box(),
         live_tool_calls=page.inner_text('#summary [data-k="tools"]'),
     )

@@ -348,7 +348,7 @@ async function finishRun(id) {
   const announce = state.liveFinish;
   state.liveFinish = false;
   setTitle(run.status === "completed" ? (announce ? `✓ ${name} ready` : name) : `${name} (${run.status})`);
-  if (run.status === "completed" && announce) toast("Your model is ready.", { kind: "ok" });
+  if (run.status === "completed" && announce) toast("Your model is ready.", { kind: "ok", ms: 8000 });
   if (run.status === "failed") {
     if (announce) toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
     if (run.error && !run.report) state.view.note(run.error, true);

@@ -27,13 +27,17 @@ const STEP_STATUS_TEXT = {
   skipped_resumed: "Already done",
 };
 
+// The graph nodes whose tool calls build the model (agent/nodes/execute_step.py, refine_step.py).
+const BUILDING_NODES = new Set(["execute_step", "refine_step"]);
+
 /**
- * What counts as a tool call, everywhere in the UI: a call made to build or refine a step
- * (attempt "execute" or "refine<n>"), the same calls the report's steps and totals list. The
- * agent's own look-ups around them (screenshots, scene info: attempt "agent") are not counted.
+ * What counts as a tool call, everywhere in the UI: a call made while a step is built or
+ * refined, the same calls the report's steps and totals list. The agent's and the critic's own
+ * look-ups around them (screenshots, scene facts) are not counted. `node` is the graph node
+ * that was running when the event came (events arrive in order).
  */
-export function countsAsToolCall(ev) {
-  return ev.type === "tool_call" && ev.attempt !== "agent";
+export function countsAsToolCall(ev, node) {
+  return ev.type === "tool_call" && BUILDING_NODES.has(node);
 }
 
 /** "8 steps · 1 refinement · 12 tool calls" from a report's totals. */
@@ -142,6 +146,7 @@ export class RunView {
   }
 
   on_node_started(ev) {
+    this.node = ev.node;
     const n = stepNumber(ev);
     const template = NODE_ACTIVITY[ev.node] ?? (n ? "Working on step {n}…" : "Working…");
     this.activity.textContent = template.replace("{n}", n ?? "");
@@ -161,7 +166,7 @@ export class RunView {
 
   on_tool_call(ev) {
     const n = stepNumber(ev);
-    if (!n || !countsAsToolCall(ev)) return;
+    if (!n || !countsAsToolCall(ev, this.node)) return;
     const step = this.ensureStep(n);
     step.tools += 1;
     if (ev.ok === false) step.failedTools += 1;
