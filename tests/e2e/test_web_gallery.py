@@ -103,6 +103,7 @@ def test_a_duplicate_is_a_model_of_its_own_and_delete_removes_it_with_its_files(
     page.hover(f".history-row[data-row='{maker.run_id}']")
     page.click(f".history-row[data-row='{maker.run_id}'] [data-action=duplicate]")
     page.wait_for_function(f"() => document.querySelectorAll('.history-item').length === {before + 1}")
+    page.wait_for_function("() => new URLSearchParams(location.hash.slice(1)).get('run')")  # opened
     copy_id = page.evaluate("() => new URLSearchParams(location.hash.slice(1)).get('run')")
     assert copy_id and copy_id != maker.run_id
     page.wait_for_selector("#viewer[data-loaded=true]", timeout=60_000)
