@@ -140,3 +140,19 @@ def test_the_viewer_orbits_and_zooms_with_the_keyboard(
         "before => document.querySelector('#viewer canvas').toDataURL('image/png') !== before", arg=before
     )
     assert canvas_opaque_fraction(desktop) > 0.02
+
+
+def test_try_again_builds_the_same_prompt_as_a_new_model_next_to_the_first(
+    phone: PhoneVisit, live_server: Any, desktop: Any
+) -> None:
+    log_in(desktop, live_server.url, phone.username)
+    desktop.click(f".history-item[data-run='{phone.run_id}']")
+    desktop.click("[data-testid=retry]")
+    desktop.wait_for_function(
+        "first => { const id = new URLSearchParams(location.hash.slice(1)).get('run'); return id && id !== first; }",
+        arg=phone.run_id,
+    )
+    again = desktop.evaluate("() => new URLSearchParams(location.hash.slice(1)).get('run')")
+    desktop.wait_for_selector(f".history-item[data-run='{again}']")
+    assert desktop.inner_text(".run .bubble-user") == "A red mushroom with white spots"
+    assert desktop.locator(".history-item", has_text="mushroom").count() == 2

@@ -287,6 +287,7 @@ async function openRun(id, { push = true } = {}) {
     },
     onCancel: () => cancelRun(id),
     onResume: () => resumeRun(id),
+    onRetry: () => startModel(run.prompt).catch((err) => toastError(err, "Could not start the run")),
     onOpenImage: openLightbox,
   });
   state.view = view;
@@ -470,25 +471,29 @@ async function submitPrompt(event) {
   const send = $("#send");
   send.disabled = true;
   try {
-    // Each model is its own conversation: follow-up edits go to its session.
-    const session = await api.createSession(prompt);
-    let run;
-    try {
-      run = await api.startRun(prompt, undefined, session.id);
-    } catch (err) {
-      api.deleteSession(session.id).catch(() => {});
-      throw err;
-    }
+    await startModel(prompt);
     box.value = "";
     autosize();
     updateCounter();
-    await openRun(run.id);
-    await refreshHistory();
   } catch (err) {
     toastError(err, "Could not start the run");
   } finally {
     send.disabled = false;
   }
+}
+
+/** A new model from `prompt`, in a conversation of its own (follow-up edits go to its session). */
+async function startModel(prompt) {
+  const session = await api.createSession(prompt);
+  let run;
+  try {
+    run = await api.startRun(prompt, undefined, session.id);
+  } catch (err) {
+    api.deleteSession(session.id).catch(() => {});
+    throw err;
+  }
+  await openRun(run.id);
+  await refreshHistory();
 }
 
 // ---------------------------------------------------------------- follow-up edits

@@ -74,6 +74,9 @@ export class RunView {
     this.bar = h("i");
     this.cancelBtn = h("button", { type: "button", class: "btn-danger-link", onclick: () => actions.onCancel() }, "Cancel");
     this.resumeBtn = h("button", { type: "button", class: "btn btn-secondary btn-sm", hidden: true, onclick: () => actions.onResume() }, "Resume");
+    // "Try again": the same prompt as a new model, next to this one (a new plan, other choices).
+    this.retryBtn = h("button", { type: "button", class: "btn btn-ghost btn-sm", hidden: true, "data-testid": "retry",
+      onclick: () => actions.onRetry?.() }, "Try again");
     this.refinedCard = h("section", { class: "card", hidden: true, "data-testid": "refined" },
       h("h3", { class: "card-title" }, "Refined prompt"));
     this.timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -85,7 +88,7 @@ export class RunView {
     root.replaceChildren(
       h("div", { class: "bubble-user" }, run.prompt),
       h("section", { class: "card run-head" },
-        h("div", { class: "run-head-row" }, this.pill, this.activity, this.eta, this.cancelBtn, this.resumeBtn),
+        h("div", { class: "run-head-row" }, this.pill, this.activity, this.eta, this.cancelBtn, this.resumeBtn, this.retryBtn),
         h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar)),
       this.refinedCard,
       this.planCard,
@@ -102,6 +105,7 @@ export class RunView {
     this.pill.textContent = status;
     this.cancelBtn.hidden = TERMINAL.has(status) || status === "interrupted";
     this.resumeBtn.hidden = !RESUMABLE.has(status);
+    this.retryBtn.hidden = !TERMINAL.has(status) || !this.actions.onRetry;
     if (status === "queued") this.activity.textContent = "Queued: waiting for your Blender worker…";
     if (status === "interrupted") this.activity.textContent = "Interrupted by a server restart";
     if (TERMINAL.has(status)) {
