@@ -115,6 +115,7 @@ def test_a_duplicate_is_a_model_of_its_own_and_delete_removes_it_with_its_files(
     page.hover(f".history-row[data-row='{copy_id}']")
     delete = page.locator(f".history-row[data-row='{copy_id}'] [data-action=delete]")
     delete.click()
+    page.wait_for_selector(f".history-row[data-row='{copy_id}'] [data-action=delete].confirm")
     delete.click()  # "Delete?" -> confirmed
     page.wait_for_function(f"() => document.querySelectorAll('.history-item').length === {before}")
     assert not copies[0].exists()

@@ -25,6 +25,8 @@ export class Gallery {
     this.timer = null;
     this.generation = 0;
     this.searchTimer = null;
+    this.confirming = null; // id of the model whose bin asks "Delete?" (survives a re-render)
+    this.confirmTimer = null;
     $("#history-search").addEventListener("input", (e) => {
       clearTimeout(this.searchTimer);
       this.searchTimer = setTimeout(() => {
@@ -111,7 +113,8 @@ export class Gallery {
           onclick: () => this.duplicate(item) }, "⧉")
         : null,
       h("button", { type: "button", "aria-label": `Delete ${item.name}`, title: "Delete (with its files)", "data-action": "delete",
-        onclick: (e) => this.remove(item, e.currentTarget) }, "🗑"));
+        class: this.confirming === item.id ? "confirm" : null,
+        onclick: () => this.remove(item) }, this.confirming === item.id ? "Delete?" : "🗑"));
     li.append(actions);
     return li;
   }
@@ -160,14 +163,17 @@ export class Gallery {
     }
   }
 
-  /** Two clicks: the first turns the bin into "Delete?", the second deletes. */
-  async remove(item, button) {
-    if (!button.classList.contains("confirm")) {
-      button.classList.add("confirm");
-      button.textContent = "Delete?";
-      setTimeout(() => { button.classList.remove("confirm"); button.textContent = "🗑"; }, 4000);
+  /** Two clicks: the first turns the bin into "Delete?" for a few seconds, the second deletes. */
+  async remove(item) {
+    if (this.confirming !== item.id) {
+      this.confirming = item.id;
+      this.paintConfirm();
+      clearTimeout(this.confirmTimer);
+      this.confirmTimer = setTimeout(() => { this.confirming = null; this.paintConfirm(); }, 5000);
       return;
     }
+    this.confirming = null;
+    clearTimeout(this.confirmTimer);
     try {
       await api.deleteRun(item.id);
       this.items.delete(item.id);
@@ -175,6 +181,14 @@ export class Gallery {
       await this.refresh();
     } catch (err) {
       toastError(err, "Could not delete");
+    }
+  }
+
+  paintConfirm() {
+    for (const button of this.list.querySelectorAll("[data-action=delete]")) {
+      const on = button.closest("[data-row]")?.dataset.row === this.confirming;
+      button.classList.toggle("confirm", on);
+      button.textContent = on ? "Delete?" : "🗑";
     }
   }
 
