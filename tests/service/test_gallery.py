@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.live import LiveServer, User, stream_events
+from service.live import LiveServer, User, iter_sse, stream_events
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -133,3 +133,17 @@ def test_a_render_on_demand_reports_progress_and_ends_with_a_picture(
     assert done["state"] == "done", done
     png = alice.client.get(f"/runs/{model['id']}/files/{done['file']}")
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_cancelled_run_keeps_what_it_had_built_as_a_partial_model(alice: User) -> None:
+    run = alice.client.post("/runs", json={"prompt": "A wooden chair with four legs"}).json()
+    with alice.client.stream("GET", f"/runs/{run['id']}/events", timeout=httpx.Timeout(180)) as response:
+        for _name, event in iter_sse(response):
+            if event.get("type") == "step_accepted":
+                break  # one step is built: cancel now
+    assert alice.client.post(f"/runs/{run['id']}/cancel").status_code == 200
+    cancelled = alice.client.get(f"/runs/{run['id']}").json()
+    assert cancelled["status"] == "cancelled" and cancelled["artifacts"]["glb"] == "partial.glb"
+    glb = alice.client.get(f"/runs/{run['id']}/files/partial.glb")
+    assert glb.content[:4] == b"glTF"
+    assert 'filename="wooden-chair-with-four-legs-partial.glb"' in glb.headers["content-disposition"]

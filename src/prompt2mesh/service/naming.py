@@ -40,6 +40,8 @@ def download_name(run: Run, name: str) -> str:
     path = Path(name)
     if path.stem == "scene":
         return f"{base}{path.suffix}"
+    if path.stem == "partial":
+        return f"{base}-partial{path.suffix}"
     if path.name == "report.json":
         return f"{base}-report.json"
     if path.parts[0] in ("exports", "renders"):
