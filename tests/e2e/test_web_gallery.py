@@ -99,6 +99,7 @@ def test_a_duplicate_is_a_model_of_its_own_and_delete_removes_it_with_its_files(
     maker: Maker, live_server: Any, page: Any
 ) -> None:
     log_in(page, live_server.url, maker.username)
+    page.wait_for_selector(f".history-item[data-run='{maker.run_id}']")  # the list is in
     before = page.locator(".history-item").count()
     page.hover(f".history-row[data-row='{maker.run_id}']")
     page.click(f".history-row[data-row='{maker.run_id}'] [data-action=duplicate]")
