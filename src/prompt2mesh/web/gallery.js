@@ -107,14 +107,14 @@ export class Gallery {
     const li = h("li", { class: "history-row", "data-row": item.id }, open);
     const actions = h("div", { class: "history-actions" },
       h("button", { type: "button", "aria-label": `Rename ${item.name}`, title: "Rename", "data-action": "rename",
-        onclick: () => this.rename(item, li) }, "✎"),
+        onclick: () => this.rename(item, li) }, "Rename"),
       TERMINAL.has(item.status)
         ? h("button", { type: "button", "aria-label": `Duplicate ${item.name}`, title: "Duplicate", "data-action": "duplicate",
-          onclick: () => this.duplicate(item) }, "⧉")
+          onclick: () => this.duplicate(item) }, "Copy")
         : null,
       h("button", { type: "button", "aria-label": `Delete ${item.name}`, title: "Delete (with its files)", "data-action": "delete",
         class: this.confirming === item.id ? "confirm" : null,
-        onclick: () => this.remove(item) }, this.confirming === item.id ? "Delete?" : "🗑"));
+        onclick: () => this.remove(item) }, this.confirming === item.id ? "Delete?" : "Delete"));
     li.append(actions);
     return li;
   }
@@ -188,7 +188,7 @@ export class Gallery {
     for (const button of this.list.querySelectorAll("[data-action=delete]")) {
       const on = button.closest("[data-row]")?.dataset.row === this.confirming;
       button.classList.toggle("confirm", on);
-      button.textContent = on ? "Delete?" : "🗑";
+      button.textContent = on ? "Delete?" : "Delete";
     }
   }
 
