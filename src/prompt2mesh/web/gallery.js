@@ -109,7 +109,7 @@ export class Gallery {
       h("button", { type: "button", "aria-label": `Rename ${item.name}`, title: "Rename", "data-action": "rename",
         onclick: () => this.rename(item, li) }, "Rename"),
       TERMINAL.has(item.status)
-        ? h("button", { type: "button", "aria-label": `Duplicate ${item.name}`, title: "Duplicate", "data-action": "duplicate",
+        ? h("button", { type: "button", "aria-label": `Copy ${item.name}`, title: "Duplicate: a copy of its own to edit", "data-action": "duplicate",
           onclick: () => this.duplicate(item) }, "Copy")
         : null,
       h("button", { type: "button", "aria-label": `Delete ${item.name}`, title: "Delete (with its files)", "data-action": "delete",
