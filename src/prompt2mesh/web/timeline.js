@@ -88,8 +88,10 @@ export class RunView {
     root.replaceChildren(
       h("div", { class: "bubble-user" }, run.prompt),
       h("section", { class: "card run-head" },
-        h("div", { class: "run-head-row" }, this.pill, this.activity, this.eta, this.cancelBtn, this.resumeBtn, this.retryBtn),
-        h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar)),
+        h("div", { class: "run-head-row" }, this.pill, this.activity, this.cancelBtn, this.resumeBtn, this.retryBtn),
+        // The estimate sits with the bar: its changing width must not move the buttons above.
+        h("div", { class: "run-progress-row" },
+          h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar), this.eta)),
       this.refinedCard,
       this.planCard,
       this.notes,
