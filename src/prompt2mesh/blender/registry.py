@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Category = Literal[
-    "inspection", "creation", "modification", "materials", "camera", "lighting", "rendering", "advanced"
+    "inspection",
+    "creation",
+    "modification",
+    "materials",
+    "camera",
+    "lighting",
+    "rendering",
+    "advanced",
+    "constraints",
+    "shading",
+    "studio",
+    "organisation",
+    "editing",
+    "animation",
 ]
 CATEGORIES: tuple[Category, ...] = (
     "inspection",
@@ -24,6 +37,12 @@ CATEGORIES: tuple[Category, ...] = (
     "lighting",
     "rendering",
     "advanced",
+    "constraints",
+    "shading",
+    "studio",
+    "organisation",
+    "editing",
+    "animation",
 )
 
 

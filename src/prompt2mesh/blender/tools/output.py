@@ -16,12 +16,12 @@ from prompt2mesh.blender.errors import BlenderOperationFailed, InvalidArgument, 
 from prompt2mesh.blender.history import quiet_reports
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
+from prompt2mesh.blender.tools.render_settings import CONFIGURED, ENGINES
 from prompt2mesh.blender.tools.scene import bounds_corners, frame, shape_objects
 
 # Linear grey of the screenshot background (~#808080 on screen): neutral against any colour.
 BACKGROUND = (0.22, 0.22, 0.22)
 DEFAULT_DIRECTION = Vector((1.0, -1.0, 0.7))
-ENGINES = {"cycles": "CYCLES", "eevee": "BLENDER_EEVEE", "workbench": "BLENDER_WORKBENCH"}
 
 
 def _set(target: Any, saved: list[tuple[Any, str, Any]], attr: str, value: Any) -> None:
@@ -39,6 +39,7 @@ def _render_setup(
     """
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []
+    image_state: list[tuple[str, Any]] = []
     temp_camera: bpy.types.Object | None = None
     out_dir = worker.workspace.root / ".p2m" / "renders"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -60,15 +61,23 @@ def _render_setup(
             ("use_file_extension", True),
         ):
             _set(render, saved, attr, value)
-        _set(render.image_settings, saved, "file_format", "PNG")
-        _set(render.image_settings, saved, "color_mode", "RGB")
-        _set(render.image_settings, saved, "color_depth", "8")
+        image = render.image_settings
+        # media_type first: a multilayer EXR scene offers no PNG until it is a plain image again.
+        image_state = [
+            (a, getattr(image, a)) for a in ("media_type", "file_format", "color_mode", "color_depth")
+        ]
+        image.media_type = "IMAGE"
+        image.file_format = "PNG"
+        image.color_mode = "RGB"
+        image.color_depth = "8"
         if temp_camera is not None:
             frame(temp_camera, bounds_corners(shape_objects()), DEFAULT_DIRECTION, 1.15)
         yield path, "auto" if temp_camera is not None else scene.camera.name
     finally:
         for target, attr, value in reversed(saved):
             setattr(target, attr, value)
+        for attr, value in image_state:
+            setattr(scene.render.image_settings, attr, value)
         if temp_camera is not None:
             data = temp_camera.data
             bpy.data.objects.remove(temp_camera)
@@ -158,50 +167,85 @@ def get_viewport_screenshot(
     return _image_result(png, {"width": width, "height": height, "camera": used})
 
 
-@tool("rendering")
-def render_image(
-    worker: Worker,
-    engine: Annotated[
-        Literal["cycles", "eevee", "workbench"],
-        Field(
-            description="cycles (path traced, ~2 s at 512 px/16 samples), eevee (slow headless), workbench"
-        ),
-    ] = "cycles",
-    samples: Annotated[int, Field(ge=1, le=4096, description="Samples per pixel (cycles/eevee)")] = 16,
-    width: Annotated[int, Field(ge=16, le=8192, description="Pixels")] = 512,
-    height: Annotated[int, Field(ge=16, le=8192, description="Pixels")] = 512,
-    filename: Annotated[
-        str | None, Field(description="Also save the PNG here (relative to the workspace, .png)")
-    ] = None,
-) -> CallToolResult:
-    """Render a final-quality image with the scene's lights, world and materials.
-
-    Uses the scene camera, or a temporary camera framing everything when there is none.
-    Returns the PNG plus {width, height, engine, samples, camera, path}. EEVEE compiles its
-    shaders on first use and can take a minute headless; prefer cycles or workbench.
-
-    Raises:
-        LimitExceeded: size or samples above the worker's limits.
-        InvalidArgument / PathOutsideWorkspace: a filename that is not a .png inside the workspace.
-        BlenderOperationFailed: Blender could not render.
-    """
+def _render_plan(
+    worker: Worker, engine: str | None, samples: int | None, width: int | None, height: int | None
+) -> tuple[str, int, int, int, bool]:
+    """Engine, samples and size for one render: the arguments, else the persisted settings
+    (after set_render_settings), else the quick preview defaults (cycles, 16, 512 x 512)."""
+    scene = bpy.context.scene
+    configured = bool(scene.get(CONFIGURED))
+    if configured:
+        render = scene.render
+        engine = engine or next((k for k, v in ENGINES.items() if v == render.engine), "cycles")
+        scale = render.resolution_percentage / 100
+        width = width or max(1, round(render.resolution_x * scale))
+        height = height or max(1, round(render.resolution_y * scale))
+        if samples is None:
+            samples = scene.eevee.taa_render_samples if engine == "eevee" else scene.cycles.samples
+    engine, samples = engine or "cycles", samples or 16
+    width, height = width or 512, height or 512
     limits = worker.config
     if max(width, height) > limits.max_render_size:
         raise LimitExceeded(
             f"{width}x{height} exceeds the worker limit of {limits.max_render_size} px per side"
+            + (" (lower the resolution or percentage with set_render_settings)" if configured else "")
         )
     if samples > limits.max_render_samples:
         raise LimitExceeded(f"samples {samples} exceeds the worker limit {limits.max_render_samples}")
-    target = worker.workspace.resolve(filename, suffixes=(".png",)) if filename else None
+    return engine, samples, width, height, configured
+
+
+def _output_suffixes() -> tuple[str, ...]:
+    fmt = bpy.context.scene.render.image_settings.file_format
+    extra = {"JPEG": (".jpg", ".jpeg"), "OPEN_EXR": (".exr",), "OPEN_EXR_MULTILAYER": (".exr",)}
+    extra |= {"TIFF": (".tif", ".tiff"), "WEBP": (".webp",)}
+    return (".png", *extra.get(fmt, ()))
+
+
+@tool("rendering")
+def render_image(
+    worker: Worker,
+    engine: Annotated[
+        Literal["cycles", "eevee", "workbench"] | None,
+        Field(description="null = scene setting (set_render_settings), else cycles; eevee is slow headless"),
+    ] = None,
+    samples: Annotated[int | None, Field(ge=1, le=4096, description="null = scene setting, else 16")] = None,
+    width: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
+    height: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
+    filename: Annotated[
+        str | None,
+        Field(
+            description="Also save here (workspace-relative): .png, or the scene's output format (.exr...)"
+        ),
+    ] = None,
+) -> CallToolResult:
+    """Render a final-quality image with the scene's lights, world and materials.
+
+    Uses the scene camera (or a temporary one framing everything) and the scene's persisted
+    render settings; arguments override them for this render only. Returns the PNG plus
+    {width, height, engine, samples, camera, path}.
+
+    Raises:
+        LimitExceeded: size or samples above the worker's limits.
+        InvalidArgument / PathOutsideWorkspace: a filename with another suffix or outside the workspace.
+        BlenderOperationFailed: Blender could not render.
+    """
+    chosen, samples, width, height, configured = _render_plan(worker, engine, samples, width, height)
+    target = worker.workspace.resolve(filename, suffixes=_output_suffixes()) if filename else None
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []
     try:
-        if engine == "cycles":
+        if chosen == "cycles":
             _set(scene.cycles, saved, "samples", samples)
-            _set(scene.cycles, saved, "device", "CPU")
-        elif engine == "eevee":
+            if not configured:
+                _set(scene.cycles, saved, "device", "CPU")
+        elif chosen == "eevee":
             _set(scene.eevee, saved, "taa_render_samples", samples)
-        with _render_setup(worker, ENGINES[engine], width, height, "auto") as (path, used):
+        with _render_setup(worker, ENGINES[chosen], width, height, "auto") as (path, used):
             png = _render(path)
     finally:
         for obj, attr, value in reversed(saved):
@@ -209,65 +253,115 @@ def render_image(
     info: dict[str, Any] = {
         "width": width,
         "height": height,
-        "engine": engine,
+        "engine": chosen,
         "samples": samples,
         "camera": used,
     }
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(png)
+        if target.suffix.lower() == ".png":
+            target.write_bytes(png)
+        else:
+            _save_in_scene_format(target)
         info["path"] = worker.workspace.relative(target)
     return _image_result(png, info)
 
 
-ExportFormat = Literal["glb", "gltf", "obj", "stl", "fbx", "usd"]
+def _save_in_scene_format(target: Path) -> None:
+    """Write the last render with the scene's own output settings (EXR layers, depth, codec)."""
+    result = bpy.data.images.get("Render Result")
+    if result is None:
+        raise BlenderOperationFailed("the render left no result to save")
+    try:
+        with quiet_reports():
+            result.save_render(filepath=str(target), scene=bpy.context.scene)
+    except RuntimeError as exc:
+        raise BlenderOperationFailed(f"saving the render as {target.suffix} failed: {exc}") from exc
+
+
+ExportFormat = Literal["glb", "gltf", "obj", "stl", "fbx", "ply", "usd"]
 SUFFIXES: dict[str, tuple[str, ...]] = {
     "glb": (".glb",),
     "gltf": (".gltf",),
     "obj": (".obj",),
     "stl": (".stl",),
     "fbx": (".fbx",),
+    "ply": (".ply",),
     "usd": (".usd", ".usda", ".usdc", ".usdz"),
 }
+#: The up axis each format uses unless told otherwise.
+DEFAULT_UP = {"glb": "y", "gltf": "y", "obj": "y", "fbx": "y", "stl": "z", "ply": "z", "usd": "z"}
 
 
-def _export(fmt: str, path: str, selected_only: bool) -> None:
+def _export(fmt: str, path: str, selected_only: bool, scale: float, up: str) -> None:
+    # Forward must differ from up: Blender's own pairs are (-Z forward, Y up) and (Y forward, Z up).
+    axes = {"forward_axis": "NEGATIVE_Z" if up == "y" else "Y", "up_axis": up.upper()}
     if fmt in ("glb", "gltf"):
         bpy.ops.export_scene.gltf(
             filepath=path,
             export_format="GLB" if fmt == "glb" else "GLTF_SEPARATE",
             use_selection=selected_only,
-            export_yup=True,
+            export_yup=up == "y",
             export_materials="EXPORT",
             export_apply=True,
         )
     elif fmt == "obj":
-        bpy.ops.wm.obj_export(filepath=path, export_selected_objects=selected_only, export_materials=True)
+        bpy.ops.wm.obj_export(
+            filepath=path,
+            export_selected_objects=selected_only,
+            export_materials=True,
+            global_scale=scale,
+            **axes,
+        )
     elif fmt == "stl":
-        bpy.ops.wm.stl_export(filepath=path, export_selected_objects=selected_only)
+        bpy.ops.wm.stl_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
+    elif fmt == "ply":
+        bpy.ops.wm.ply_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
     elif fmt == "fbx":
-        bpy.ops.export_scene.fbx(filepath=path, use_selection=selected_only)
+        bpy.ops.export_scene.fbx(
+            filepath=path,
+            use_selection=selected_only,
+            global_scale=scale,
+            axis_up=up.upper(),
+            axis_forward="-Z" if up == "y" else "Y",
+        )
     else:
-        bpy.ops.wm.usd_export(filepath=path, selected_objects_only=selected_only)
+        bpy.ops.wm.usd_export(
+            filepath=path,
+            selected_objects_only=selected_only,
+            convert_orientation=up != "z",
+            export_global_up_selection=up.upper(),
+            export_global_forward_selection="NEGATIVE_Z" if up == "y" else "Y",
+        )
 
 
 @tool("rendering")
 def export_scene(
     worker: Worker,
-    format: Annotated[ExportFormat, Field(description="glb/gltf (Y-up, with materials), obj, stl, fbx, usd")],
+    format: Annotated[ExportFormat, Field(description="glb/gltf (with materials), obj, stl, fbx, ply, usd")],
     filename: Annotated[str, Field(min_length=1, description="Output path relative to the workspace")],
     selected_only: Annotated[bool, Field(description="Export only the selected objects")] = False,
+    scale: Annotated[
+        float, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="obj/stl/ply/fbx")
+    ] = 1.0,
+    up_axis: Annotated[Literal["y", "z"] | None, Field(description="Default: y for glb/gltf/obj/fbx")] = None,
 ) -> dict[str, Any]:
     """Export the scene (modifiers applied) to a file in the workspace. Returns {path, bytes, format}.
 
-    The filename must end with the format's extension (.glb, .gltf, .obj, .stl, .fbx, .usd/.usda/.usdc/.usdz).
+    The filename must end with the format's extension (.glb, .gltf, .obj, .stl, .fbx, .ply, .usd/.usda/.usdc/.usdz).
 
     Raises:
-        InvalidArgument: wrong extension for the format, or nothing (selected) to export.
+        InvalidArgument: wrong extension for the format, scale for glb/gltf/usd, or nothing to export.
         PathOutsideWorkspace: the filename escapes the workspace.
         BlenderOperationFailed: the exporter failed.
     """
     target = worker.workspace.resolve(filename, suffixes=SUFFIXES[format])
+    if scale != 1.0 and format in ("glb", "gltf", "usd"):
+        raise InvalidArgument(f"{format} export has no scale option; scale the objects instead")
     objects = [o for o in bpy.context.scene.objects if o.type in {"MESH", "CURVE", "FONT", "SURFACE", "META"}]
     if selected_only:
         objects = [o for o in objects if o.select_get()]
@@ -278,7 +372,7 @@ def export_scene(
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with quiet_reports():
-            _export(format, str(target), selected_only)
+            _export(format, str(target), selected_only, scale, up_axis or DEFAULT_UP[format])
     except RuntimeError as exc:
         raise BlenderOperationFailed(f"{format} export failed: {exc}") from exc
     if not target.exists():
