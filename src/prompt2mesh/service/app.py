@@ -27,7 +27,8 @@ from prompt2mesh.service.middleware import (
     inline_script_hashes,
     install_log_redaction,
 )
-from prompt2mesh.service.routes import auth, commands, files, health, runs, sessions
+from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
+from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.security import with_signing_secret
@@ -111,6 +112,8 @@ def create_app(
     _install_error_handlers(app)
     for module in (health, auth, worker_routes, sessions, runs, files, commands):
         app.include_router(module.router)
+    for module in (gallery, shares, export_routes):
+        app.include_router(module.router)
     _mount_web(app)
 
     def body_limit(path: str) -> int:
@@ -120,7 +123,9 @@ def create_app(
         return settings.max_request_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
-    app.add_middleware(SecurityHeaders, script_hashes=inline_script_hashes(WEB_DIR / "index.html"))
+    pages = (WEB_DIR / "index.html", WEB_DIR / "share.html")
+    hashes = sorted({h for page in pages for h in inline_script_hashes(page)})
+    app.add_middleware(SecurityHeaders, script_hashes=hashes)
     return app
 
 

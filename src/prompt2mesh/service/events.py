@@ -16,6 +16,7 @@ from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.schemas import StepOut
 
 KEEPALIVE_S = 15.0
+BUILDING_NODES = ("execute_step", "refine_step")
 
 
 def format_sse(event: dict[str, Any]) -> str:
@@ -70,7 +71,10 @@ def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> lis
                 description=str(item.get("description", "")),
                 status="pending",
             )
+    node = ""
     for event in events:
+        if event["type"] == "node_started":
+            node = str(event.get("node") or "")
         number = event.get("step")
         if not isinstance(number, int) or number < 1:
             continue
@@ -78,7 +82,9 @@ def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> lis
         kind = event["type"]
         if step.status == "pending":
             step.status = "running"
-        if kind == "tool_call":
+        # Like the report: the calls that build or refine the step, not the agent's and the
+        # critic's own look-ups (screenshots, scene facts) around them.
+        if kind == "tool_call" and node in BUILDING_NODES:
             step.tool_calls.append({k: event.get(k) for k in ("tool", "args", "ok", "error", "duration_s")})
         elif kind == "screenshot" and event.get("file"):
             step.screenshots.append(str(event["file"]))

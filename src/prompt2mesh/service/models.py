@@ -1,6 +1,6 @@
 """Tables: users, sessions (a chat session = one scene conversation), runs, run_events,
-revoked_tokens, refresh_tokens, login_throttle. The Alembic revisions in ``migrations/``
-create exactly these."""
+revoked_tokens, refresh_tokens, login_throttle, share_links. The Alembic revisions in
+``migrations/`` create exactly these."""
 
 from __future__ import annotations
 
@@ -61,6 +61,8 @@ class Run(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True, nullable=True
     )
     prompt: Mapped[str] = mapped_column(Text)
+    # The name the owner gave the model in the gallery (None: named after the prompt).
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     refined_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -121,3 +123,15 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column()
     blocked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ShareLink(Base):
+    """A read-only link to one run: whoever has the token sees the model and its downloads."""
+
+    __tablename__ = "share_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)

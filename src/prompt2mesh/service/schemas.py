@@ -119,6 +119,7 @@ class RunSummary(_Out):
     id: str
     session_id: str | None
     prompt: str
+    title: str | None = None
     status: RunStatus
     created_at: datetime
     started_at: datetime | None

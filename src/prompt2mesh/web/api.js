@@ -166,6 +166,18 @@ export const api = {
   cancelRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/cancel`),
   resumeRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/resume`),
   listFiles: (id) => request("GET", `/runs/${encodeURIComponent(id)}/files`),
+  // The gallery (service/routes/gallery.py), share links (shares.py) and exports (exports.py).
+  gallery: ({ q = "", limit = 24, offset = 0 } = {}) =>
+    request("GET", `/gallery?${new URLSearchParams({ q, limit: String(limit), offset: String(offset) })}`),
+  renameRun: (id, title) => request("PATCH", `/runs/${encodeURIComponent(id)}`, { title }),
+  duplicateRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/duplicate`),
+  deleteRun: (id) => request("DELETE", `/runs/${encodeURIComponent(id)}`),
+  createShare: (id) => request("POST", `/runs/${encodeURIComponent(id)}/shares`),
+  listShares: (id) => request("GET", `/runs/${encodeURIComponent(id)}/shares`),
+  revokeShare: (token) => request("DELETE", `/shares/${encodeURIComponent(token)}`),
+  exportRun: (id, format) => request("POST", `/runs/${encodeURIComponent(id)}/exports`, { format }),
+  startRender: (id, samples, size) => request("POST", `/runs/${encodeURIComponent(id)}/render`, { samples, size }),
+  renderStatus: (id) => request("GET", `/runs/${encodeURIComponent(id)}/render`),
 };
 
 /** URL of a run's file; `name` may contain `/` (each segment is encoded on its own). */
@@ -183,6 +195,24 @@ export async function fetchFile(runId, name, { signal } = {}) {
   });
   if (!res.ok) throw await toError(res);
   return res.blob();
+}
+
+/** The file name the server gave a download (Content-Disposition), or `fallback`. */
+function dispositionName(res, fallback) {
+  const header = res.headers.get("Content-Disposition") || "";
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(header);
+  if (star) {
+    try { return decodeURIComponent(star[1].trim().replace(/^"|"$/g, "")); } catch { /* plain below */ }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+/** A download with the Authorization header: {blob, name} where name is the server's. */
+export async function fetchDownload(path, { signal } = {}) {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${auth.token}` }, cache: "no-cache", signal });
+  if (!res.ok) throw await toError(res);
+  return { blob: await res.blob(), name: dispositionName(res, path.split("/").at(-1)) };
 }
 
 /** Uploads a recording (push-to-talk) and returns what was heard: {text, language, duration_s}. */

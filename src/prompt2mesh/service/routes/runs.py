@@ -16,6 +16,7 @@ from prompt2mesh.service.events import event_stream, summarize_steps
 from prompt2mesh.service.models import Run, User
 from prompt2mesh.service.quotas import check_run_quota
 from prompt2mesh.service.routes.sessions import owned_session
+from prompt2mesh.service.runs import PARTIAL_GLB
 from prompt2mesh.service.schemas import ErrorOut, RunCreate, RunOut, RunSummary, StepOut
 from prompt2mesh.service.store import RESUMABLE
 from prompt2mesh.workers.base import WorkerState
@@ -93,7 +94,12 @@ async def get_run(run_id: str, user: CurrentUser, db: SessionDep, services: Serv
         steps = [StepOut.model_validate(s) for s in report["steps"]]
     else:
         steps = summarize_steps(await services.runs.events(run.id), run.plan)
-    artifacts = (report or {}).get("artifacts") or {}
+    artifacts = dict((report or {}).get("artifacts") or {})
+    if run.status == "cancelled" and not artifacts.get("glb"):
+        # What the run had built when it was cancelled (service/runs.py saves it).
+        partial = services.workers.workspace_for(user.id) / "runs" / run.id / PARTIAL_GLB
+        if partial.is_file():
+            artifacts["glb"] = PARTIAL_GLB
     return RunOut(
         **RunSummary.model_validate(run).model_dump(),
         options=run.options or {},
