@@ -8,16 +8,18 @@ import io
 import json
 import os
 import sys
+import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 import anyio
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
-from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError
+from prompt2mesh.blender.arguments import screen_arguments
+from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
 from prompt2mesh.blender.registry import ToolSpec, all_tools
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
 
@@ -42,10 +44,13 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def call(**kwargs: Any) -> Any:
+        worker.before_call(spec.name, kwargs)
+        measured = (0, 0)
         if spec.mutates:
+            measured = worker.measure()
             worker.before_mutation(spec.name)
         try:
-            return _as_result(func(worker, **kwargs))
+            result = func(worker, **kwargs)
         except ToolError:
             # Tools check their input before changing anything: the snapshot is not a step.
             if spec.mutates:
@@ -57,6 +62,9 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
             raise BlenderOperationFailed(
                 f"{spec.name} failed in Blender: {type(exc).__name__}: {exc}"
             ) from exc
+        if spec.mutates:
+            worker.after_mutation(spec.name, measured)
+        return _as_result(result)
 
     del call.__wrapped__  # FastMCP must see the signature below, not the original one
     call.__signature__ = signature  # type: ignore[attr-defined]
@@ -80,6 +88,44 @@ def _as_result(value: Any) -> Any:
     return value
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:])(/[^\s'\"/:,;()\[\]]+){2,}")
+
+
+class _GuardedServer(FastMCP):
+    """FastMCP with one guarded entry for every tool call.
+
+    Raw arguments are screened before any validation (NaN, Infinity, control characters and
+    oversized values never reach a tool, see :mod:`prompt2mesh.blender.arguments`), and every
+    error text leaving the worker is bounded and free of absolute server paths, whichever layer
+    (the SDK's validation, a tool, Blender) wrote it.
+    """
+
+    def __init__(self, worker: Worker, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.worker = worker
+        root = str(worker.workspace.root)
+        self._root_prefix = re.compile(re.escape(root) + r"/?")
+
+    async def call_tool(self, name: str, arguments: dict[str, Any]) -> Sequence[ContentBlock] | dict[str, Any]:
+        try:
+            screen_arguments(arguments, self.worker.config.argument_limits)
+            result = await super().call_tool(name, arguments)
+        except ToolError as exc:
+            return self._error(f"Error executing tool {name}: {exc}")
+        except Exception as exc:  # noqa: BLE001  (the SDK's own errors: unknown tool, validation)
+            return self._error(str(exc))
+        if isinstance(result, CallToolResult):
+            for block in result.content:
+                if isinstance(block, TextContent):
+                    block.text = self._root_prefix.sub("", block.text)
+        return result  # type: ignore[return-value]  (the low-level handler passes it through)
+
+    def _error(self, text: str) -> Any:
+        text = self._root_prefix.sub("", text)
+        text = _ABSOLUTE_PATH.sub(lambda m: ".../" + m.group(0).rsplit("/", 1)[-1], text)
+        return CallToolResult(content=[TextContent(type="text", text=clip_message(text))], isError=True)
+
+
 def build_server(config: WorkerConfig) -> FastMCP:
     """Create the MCP server with every tool bound to one worker.
 
@@ -89,8 +135,11 @@ def build_server(config: WorkerConfig) -> FastMCP:
     worker = Worker(config)
     tools = all_tools()
     tools["new_scene"].func(worker)
-    server = FastMCP(
-        "prompt2mesh-blender",
+    if config.restore:
+        worker.history.restore_recovery()
+    server = _GuardedServer(
+        worker,
+        name="prompt2mesh-blender",
         instructions=INSTRUCTIONS,
         host=config.host,
         port=config.port,
@@ -118,6 +167,7 @@ def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
     base = registered.fn_metadata.arg_model
     strict = type(base.__name__, (base,), {"model_config": ConfigDict(**base.model_config, extra="forbid")})
     registered.fn_metadata.arg_model = strict
+    # (NaN and Infinity are refused before validation, see _GuardedServer.call_tool.)
     registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
 
 

@@ -16,6 +16,7 @@ from prompt2mesh.blender.errors import BlenderOperationFailed, InvalidArgument, 
 from prompt2mesh.blender.history import quiet_reports
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
+from prompt2mesh.blender.tools._common import check_render_budget
 from prompt2mesh.blender.tools.scene import bounds_corners, frame, shape_objects
 
 # Linear grey of the screenshot background (~#808080 on screen): neutral against any colour.
@@ -192,6 +193,7 @@ def render_image(
         )
     if samples > limits.max_render_samples:
         raise LimitExceeded(f"samples {samples} exceeds the worker limit {limits.max_render_samples}")
+    check_render_budget(worker, width, height, samples if engine != "workbench" else 1)
     target = worker.workspace.resolve(filename, suffixes=(".png",)) if filename else None
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []

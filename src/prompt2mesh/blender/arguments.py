@@ -1,0 +1,138 @@
+"""Screening of raw tool arguments, before any schema validation sees them.
+
+Some hostile values never reach a tool's own checks in a recognisable form: a JSON encoder
+turns NaN and Infinity into ``null`` (which then reads as "use the default"), Blender cuts a
+name at its first NUL, and a 10 MB string or a path of 2.6 million ``../`` parts costs time
+before any range check runs. :func:`screen_arguments` walks the raw arguments once, in time
+linear in their size, and refuses such values with one clear message naming where they are.
+It is the same for every tool (no per-tool rules), so tools added later are covered too.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from prompt2mesh.blender.errors import InvalidArgument, LimitExceeded
+
+MAX_DEPTH = 16
+"""Nesting of lists/objects in one argument (the deepest real one is a list of points: 3)."""
+
+_NAME_KEY = re.compile(r"(^|_)(names?|filename|path|file|object|objects|material|parent|target)$")
+"""Arguments that name an object, material or file: no control characters at all, not even a
+newline or a tab (text and code arguments may hold those)."""
+
+_ALLOWED_IN_TEXT = frozenset("\t\n\r")
+_UNUSUAL = re.compile(r"[^\x20-\x7e]")
+
+
+@dataclass(frozen=True)
+class ArgumentLimits:
+    """Bounds on the raw arguments of one call (from :class:`WorkerConfig`)."""
+
+    max_string_chars: int = 100_000
+    max_items: int = 200_000
+    """Numbers, strings and containers in one call, all arguments together."""
+
+
+def describe(value: Any) -> str:
+    """A short, safe rendering of ``value`` for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where(path: list[str]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "arguments"
+
+
+def _is_name_path(path: list[str]) -> bool:
+    keys = [p for p in path if not p.isdigit()]
+    return bool(keys) and _NAME_KEY.search(keys[-1].lower()) is not None
+
+
+def _check_text(text: str, path: list[str], limits: ArgumentLimits) -> None:
+    where = _where(path)
+    if len(text) > limits.max_string_chars:
+        raise LimitExceeded(
+            f"{where} is {len(text):,} characters long; the worker accepts at most "
+            f"{limits.max_string_chars:,} per value"
+        )
+    strict = _is_name_path(path)
+    for match in _UNUSUAL.finditer(text):  # printable ASCII, the common case, is skipped in C
+        ch = match.group()
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            raise InvalidArgument(f"{where} holds an unpaired surrogate (U+{ord(ch):04X}); send valid Unicode")
+        if category == "Cc" and (strict or ch not in _ALLOWED_IN_TEXT):
+            kind = "names and paths" if strict else "text"
+            raise InvalidArgument(
+                f"{where} holds the control character U+{ord(ch):04X}; {kind} may not contain "
+                "control characters (NUL, newline, escape, ...)"
+            )
+
+
+def screen_arguments(arguments: Any, limits: ArgumentLimits | None = None) -> None:
+    """Refuse non-finite numbers, control characters in names and paths, and oversized values.
+
+    Raises:
+        InvalidArgument: NaN or Infinity anywhere, a control character in a name or path (or a
+            NUL / escape character in any text), an unpaired surrogate, nesting past MAX_DEPTH.
+        LimitExceeded: a string or the whole call is larger than ``limits`` allow.
+    """
+    limits = limits or ArgumentLimits()
+    budget = limits.max_items
+    stack: list[tuple[Any, list[str]]] = [(arguments, [])]
+    while stack:
+        value, path = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise LimitExceeded(
+                f"the arguments hold more than {limits.max_items:,} values; send less per call"
+            )
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise InvalidArgument(
+                    f"{_where(path)} is {value!r}; NaN and Infinity are not accepted, give a finite number"
+                )
+        elif isinstance(value, int):
+            continue
+        elif isinstance(value, str):
+            _check_text(value, path, limits)
+        elif isinstance(value, dict | list | tuple):
+            if len(path) >= MAX_DEPTH:
+                raise InvalidArgument(f"{_where(path)} is nested more than {MAX_DEPTH} levels deep")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    key_text = str(key)
+                    _check_text(key_text[: limits.max_string_chars + 1], [*path, "key"], limits)
+                    stack.append((item, [*path, key_text[:40]]))
+            else:
+                stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
+
+
+def find_non_finite(arguments: Any, max_items: int = 200_000) -> str | None:
+    """Where the first NaN or Infinity in ``arguments`` is (``"size"``, ``"location[2]"``), or None.
+
+    For clients: JSON has no NaN, and encoders send ``null`` in its place, which a tool reads as
+    "use the default". A client checks with this before sending.
+    """
+    stack: list[tuple[Any, list[str]]] = [(arguments, [])]
+    seen = 0
+    while stack and seen < max_items:
+        value, path = stack.pop()
+        seen += 1
+        if isinstance(value, float) and not math.isfinite(value):
+            return _where(path)
+        if isinstance(value, dict):
+            stack.extend((item, [*path, str(key)[:40]]) for key, item in value.items())
+        elif isinstance(value, list | tuple) and len(path) < MAX_DEPTH:
+            stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
+    return None
