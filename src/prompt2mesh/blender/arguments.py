@@ -27,6 +27,11 @@ newline or a tab (text and code arguments may hold those)."""
 
 _ALLOWED_IN_TEXT = frozenset("\t\n\r")
 _UNUSUAL = re.compile(r"[^\x20-\x7e]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+NON_FINITE_MARK = "\x00p2m-non-finite:"
+"""Stands in for a NaN or Infinity the server received (JSON re-encoding would make it null)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,11 @@ def screen_arguments(arguments: Any, limits: ArgumentLimits | None = None) -> No
         elif isinstance(value, int):
             continue
         elif isinstance(value, str):
+            if value.startswith(NON_FINITE_MARK):
+                raise InvalidArgument(
+                    f"{_where(path)} is {value.removeprefix(NON_FINITE_MARK)}; NaN and Infinity are "
+                    "not accepted, give a finite number"
+                )
             _check_text(value, path, limits)
         elif isinstance(value, dict | list | tuple):
             if len(path) >= MAX_DEPTH:
@@ -118,11 +128,12 @@ def screen_arguments(arguments: Any, limits: ArgumentLimits | None = None) -> No
                 stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
 
 
-def find_non_finite(arguments: Any, max_items: int = 200_000) -> str | None:
-    """Where the first NaN or Infinity in ``arguments`` is (``"size"``, ``"location[2]"``), or None.
+def find_unsendable(arguments: Any, max_items: int = 200_000) -> str | None:
+    """Why ``arguments`` cannot be sent faithfully as JSON, or None.
 
-    For clients: JSON has no NaN, and encoders send ``null`` in its place, which a tool reads as
-    "use the default". A client checks with this before sending.
+    For clients: JSON has no NaN or Infinity, and encoders send ``null`` in their place, which
+    a tool reads as "use the default"; and a string with an unpaired surrogate cannot be
+    written as UTF-8 at all (the encoder fails and takes the connection down with it).
     """
     stack: list[tuple[Any, list[str]]] = [(arguments, [])]
     seen = 0
@@ -130,9 +141,14 @@ def find_non_finite(arguments: Any, max_items: int = 200_000) -> str | None:
         value, path = stack.pop()
         seen += 1
         if isinstance(value, float) and not math.isfinite(value):
-            return _where(path)
+            return f"{_where(path)} is not a finite number (NaN or Infinity); give a real number"
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return f"{_where(path)} holds an unpaired surrogate; send valid Unicode"
         if isinstance(value, dict):
-            stack.extend((item, [*path, str(key)[:40]]) for key, item in value.items())
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return f"{_where(path) if path else 'an argument name'} holds an unpaired surrogate"
+                stack.append((item, [*path, str(key)[:40]]))
         elif isinstance(value, list | tuple) and len(path) < MAX_DEPTH:
             stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
     return None

@@ -6,6 +6,7 @@ import functools
 import inspect
 import io
 import json
+import math
 import os
 import sys
 import re
@@ -15,10 +16,10 @@ from typing import Any, BinaryIO
 
 import anyio
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ContentBlock, JSONRPCRequest, TextContent, ToolAnnotations
 from pydantic import ConfigDict
 
-from prompt2mesh.blender.arguments import screen_arguments
+from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
 from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
 from prompt2mesh.blender.registry import ToolSpec, all_tools
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
@@ -126,6 +127,55 @@ class _GuardedServer(FastMCP):
         return CallToolResult(content=[TextContent(type="text", text=clip_message(text))], isError=True)
 
 
+def _mark_non_finite_in(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return NON_FINITE_MARK + repr(value)
+    if isinstance(value, dict):
+        return {k: _mark_non_finite_in(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mark_non_finite_in(v) for v in value]
+    return value
+
+
+def _mark_non_finite(item: Any) -> Any:
+    """Keep NaN and Infinity visible in a raw tool call.
+
+    The SDK re-encodes each request in JSON mode before dispatching it, which turns a literal
+    ``NaN``, ``Infinity`` or ``1e999`` into ``null``, and ``null`` reads as "use the default"
+    (a NaN size built a 2 m cube). They become a marker string here, which
+    :func:`screen_arguments` refuses by name.
+    """
+    message = getattr(getattr(item, "message", None), "root", None)
+    if isinstance(message, JSONRPCRequest) and message.method == "tools/call" and message.params:
+        arguments = message.params.get("arguments")
+        if isinstance(arguments, dict):
+            message.params["arguments"] = _mark_non_finite_in(arguments)
+    return item
+
+
+def _guard_incoming(lowlevel: Any) -> None:
+    """Route every transport's incoming messages through :func:`_mark_non_finite` (stdio and
+    streamable HTTP both hand their streams to ``run`` of the low-level server)."""
+    original = lowlevel.run
+
+    async def run(read_stream: Any, write_stream: Any, *args: Any, **kwargs: Any) -> Any:
+        send, receive = anyio.create_memory_object_stream[Any](0)
+
+        async def relay() -> None:
+            async with send:
+                async for item in read_stream:
+                    await send.send(_mark_non_finite(item))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(relay)
+            try:
+                return await original(receive, write_stream, *args, **kwargs)
+            finally:
+                tg.cancel_scope.cancel()
+
+    lowlevel.run = run
+
+
 def build_server(config: WorkerConfig) -> FastMCP:
     """Create the MCP server with every tool bound to one worker.
 
@@ -145,6 +195,7 @@ def build_server(config: WorkerConfig) -> FastMCP:
         port=config.port,
         log_level="WARNING",
     )
+    _guard_incoming(server._mcp_server)
     for spec in tools.values():
         server.add_tool(
             _bind(worker, spec),
@@ -165,9 +216,11 @@ def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
     if registered is None:  # pragma: no cover (just added)
         return
     base = registered.fn_metadata.arg_model
-    strict = type(base.__name__, (base,), {"model_config": ConfigDict(**base.model_config, extra="forbid")})
+    # allow_inf_nan=False also refuses "NaN" sent as a string (the SDK parses JSON-looking
+    # strings); real NaN and Infinity are refused before validation (see _mark_non_finite).
+    config = ConfigDict(**base.model_config, extra="forbid", allow_inf_nan=False)  # type: ignore[typeddict-item]
+    strict = type(base.__name__, (base,), {"model_config": config})
     registered.fn_metadata.arg_model = strict
-    # (NaN and Infinity are refused before validation, see _GuardedServer.call_tool.)
     registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
 
 

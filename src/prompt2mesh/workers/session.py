@@ -24,7 +24,7 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
 from mcp.types import CONNECTION_CLOSED, CallToolResult, ImageContent, TextContent
 
-from prompt2mesh.blender.arguments import find_non_finite
+from prompt2mesh.blender.arguments import find_unsendable
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 
 
@@ -184,15 +184,15 @@ class WorkerSession:
     async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
         args = dict(args or {})
         started = time.perf_counter()
-        where = find_non_finite(args)
-        if where is not None:
-            # JSON has no NaN: the encoder would send null, which a tool reads as "the default".
+        problem = find_unsendable(args)
+        if problem is not None:
+            # Refused here: JSON would carry NaN as null (read as "the default"), and a string
+            # that is not valid Unicode would break the connection instead of the call.
             return ToolResult(
                 tool=tool,
                 args=args,
                 ok=False,
-                error=f"Error executing tool {tool}: [invalid_argument] {where} is not a finite number "
-                "(NaN or Infinity); give a real number",
+                error=f"Error executing tool {tool}: [invalid_argument] {problem}",
                 duration_s=time.perf_counter() - started,
             )
         try:
