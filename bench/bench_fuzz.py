@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent / "tests"))
 
 from fuzz_calls import Finding, Fuzzer, check, describe, error_code  # noqa: E402
-
 from prompt2mesh.workers.blocking import BlockingWorker  # noqa: E402
 from prompt2mesh.workers.session import ToolTimedOut, WorkerUnavailable, find_child_pid  # noqa: E402
 

@@ -123,7 +123,9 @@ class Fuzzer:
             return [self.plausible(items, root, key) for _ in range(rng.randint(lo, min(hi, lo + 3)))]
         if kind == "object":
             props = schema.get("properties", {})
-            return {k: self.plausible(v, root, k) for k, v in props.items() if k in schema.get("required", [])}
+            return {
+                k: self.plausible(v, root, k) for k, v in props.items() if k in schema.get("required", [])
+            }
         return None
 
     def _plausible_text(self, key: str, schema: dict[str, Any]) -> str:
@@ -206,9 +208,7 @@ def check(call: Call, result: ToolResult, forbidden: Iterable[str]) -> list[Find
         if "Traceback" in error:
             found.append(Finding(call, "traceback", error[:300]))
     text = error if not result.ok else repr(result.result)[:2_000_000]
-    for secret in forbidden:
-        if secret and secret in text:
-            found.append(Finding(call, "absolute_path", secret))
+    found.extend(Finding(call, "absolute_path", secret) for secret in forbidden if secret and secret in text)
     return found
 
 

@@ -26,7 +26,11 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         restore=ns.restore,
-        **{k.removeprefix("limit_"): v for k, v in vars(ns).items() if k.startswith("limit_") and v is not None},
+        **{
+            k.removeprefix("limit_"): v
+            for k, v in vars(ns).items()
+            if k.startswith("limit_") and v is not None
+        },
     )
     run_worker(config)
     return 0

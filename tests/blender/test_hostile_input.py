@@ -172,7 +172,10 @@ def test_errors_show_workspace_relative_paths_only(worker: BlockingWorker) -> No
         ("open_blend", {"filename": "../outside.blend"}),
         ("save_blend", {"filename": "probe/a.blend/inner.blend"}),
         ("export_scene", {"format": "glb", "filename": "probe/a.blend/x.glb"}),
-        ("render_image", {"engine": "workbench", "width": 64, "height": 64, "filename": "probe/a.blend/r.png"}),
+        (
+            "render_image",
+            {"engine": "workbench", "width": 64, "height": 64, "filename": "probe/a.blend/r.png"},
+        ),
     ):
         result = worker.call(tool, **args)
         assert not result.ok, (tool, result.result)

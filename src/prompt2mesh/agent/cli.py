@@ -51,7 +51,7 @@ def _leaf_errors(exc: BaseException) -> list[BaseException]:
 
 
 def _next_step(run_id: str | None, settings: Settings) -> str:
-    """"resume with ..." only for a run the checkpoint store holds; otherwise say so plainly."""
+    """ "resume with ..." only for a run the checkpoint store holds; otherwise say so plainly."""
     from prompt2mesh.agent.runner import load_state
 
     if run_id:
@@ -61,7 +61,9 @@ def _next_step(run_id: str | None, settings: Settings) -> str:
             pass
         else:
             return f"resume with: prompt2mesh resume {run_id}"
-    return "nothing of this run was saved, so there is nothing to resume; start it again with the same command"
+    return (
+        "nothing of this run was saved, so there is nothing to resume; start it again with the same command"
+    )
 
 
 def _run_and_report(

@@ -73,7 +73,9 @@ def _check_text(text: str, path: list[str], limits: ArgumentLimits) -> None:
         ch = match.group()
         category = unicodedata.category(ch)
         if category == "Cs":
-            raise InvalidArgument(f"{where} holds an unpaired surrogate (U+{ord(ch):04X}); send valid Unicode")
+            raise InvalidArgument(
+                f"{where} holds an unpaired surrogate (U+{ord(ch):04X}); send valid Unicode"
+            )
         if category == "Cc" and (strict or ch not in _ALLOWED_IN_TEXT):
             kind = "names and paths" if strict else "text"
             raise InvalidArgument(

@@ -23,7 +23,7 @@ QUOTE_CHARS = 200
 MAX_ERROR_CHARS = 2000
 """No error text is longer than this (a fuzzed 10 MB argument once came back whole)."""
 
-_LONG_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"" % (QUOTE_CHARS + 1, QUOTE_CHARS + 1))
+_LONG_QUOTED = re.compile(rf"'[^'\n]{{{QUOTE_CHARS + 1},}}'|\"[^\"\n]{{{QUOTE_CHARS + 1},}}\"")
 
 
 def _cut_quoted(match: re.Match[str]) -> str:

@@ -8,8 +8,8 @@ import io
 import json
 import math
 import os
-import sys
 import re
+import sys
 import typing
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
@@ -107,7 +107,9 @@ class _GuardedServer(FastMCP):
         root = str(worker.workspace.root)
         self._root_prefix = re.compile(re.escape(root) + r"/?")
 
-    async def call_tool(self, name: str, arguments: dict[str, Any]) -> Sequence[ContentBlock] | dict[str, Any]:
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any]
+    ) -> Sequence[ContentBlock] | dict[str, Any]:
         try:
             screen_arguments(arguments, self.worker.config.argument_limits)
             result = await super().call_tool(name, arguments)
@@ -119,7 +121,8 @@ class _GuardedServer(FastMCP):
             for block in result.content:
                 if isinstance(block, TextContent):
                     block.text = self._root_prefix.sub("", block.text)
-        return result  # type: ignore[return-value]  (the low-level handler passes it through)
+        # The low-level handler passes a CallToolResult through as it is.
+        return result  # type: ignore[return-value]
 
     def _error(self, text: str) -> Any:
         text = self._root_prefix.sub("", text)
