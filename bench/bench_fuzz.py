@@ -97,6 +97,12 @@ def run(calls: int, seed: int, huge: int, hang_s: float, timeout_s: float) -> di
         findings.extend(check(call, result, forbidden))
         if i % 100 == 0:
             peak = max(peak, _peak_rss(pid))
+            print(
+                f"{i} calls, {time.monotonic() - started:.0f} s, {len(findings)} findings, slowest "
+                f"{slowest[0][0] if slowest else 0:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     peak = max(peak, _peak_rss(pid))
     wall = time.monotonic() - started
     disk = _disk(workspace)

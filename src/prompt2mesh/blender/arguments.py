@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +85,17 @@ def _check_text(text: str, path: list[str], limits: ArgumentLimits) -> None:
             )
 
 
+def _items(value: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return ((str(k)[:40], v) for k, v in value.items())
+    return ((str(i), v) for i, v in enumerate(value))
+
+
 def screen_arguments(arguments: Any, limits: ArgumentLimits | None = None) -> None:
     """Refuse non-finite numbers, control characters in names and paths, and oversized values.
+
+    Only containers are pushed on the walk's stack (a list of a million numbers is one loop),
+    and counting stops at ``limits.max_items``.
 
     Raises:
         InvalidArgument: NaN or Infinity anywhere, a control character in a name or path (or a
@@ -96,38 +106,40 @@ def screen_arguments(arguments: Any, limits: ArgumentLimits | None = None) -> No
     budget = limits.max_items
     stack: list[tuple[Any, list[str]]] = [(arguments, [])]
     while stack:
-        value, path = stack.pop()
-        budget -= 1
+        container, path = stack.pop()
+        if not isinstance(container, dict | list | tuple):
+            _check_scalar(container, path, limits)
+            continue
+        if len(path) >= MAX_DEPTH:
+            raise InvalidArgument(f"{_where(path)} is nested more than {MAX_DEPTH} levels deep")
+        budget -= len(container)
         if budget < 0:
             raise LimitExceeded(
                 f"the arguments hold more than {limits.max_items:,} values; send less per call"
             )
-        if isinstance(value, bool) or value is None:
-            continue
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise InvalidArgument(
-                    f"{_where(path)} is {value!r}; NaN and Infinity are not accepted, give a finite number"
-                )
-        elif isinstance(value, int):
-            continue
-        elif isinstance(value, str):
-            if value.startswith(NON_FINITE_MARK):
-                raise InvalidArgument(
-                    f"{_where(path)} is {value.removeprefix(NON_FINITE_MARK)}; NaN and Infinity are "
-                    "not accepted, give a finite number"
-                )
-            _check_text(value, path, limits)
-        elif isinstance(value, dict | list | tuple):
-            if len(path) >= MAX_DEPTH:
-                raise InvalidArgument(f"{_where(path)} is nested more than {MAX_DEPTH} levels deep")
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    key_text = str(key)
-                    _check_text(key_text[: limits.max_string_chars + 1], [*path, "key"], limits)
-                    stack.append((item, [*path, key_text[:40]]))
-            else:
-                stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
+        if isinstance(container, dict):
+            for key in container:
+                _check_text(str(key)[: limits.max_string_chars + 1], [*path, "(a key)"], limits)
+        for key, item in _items(container):
+            if isinstance(item, float):
+                if item - item != 0.0:  # NaN or +-Infinity, without a call per number
+                    _check_scalar(item, [*path, key], limits)
+            elif isinstance(item, dict | list | tuple | str):
+                stack.append((item, [*path, key]))
+
+
+def _check_scalar(value: Any, path: list[str], limits: ArgumentLimits) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidArgument(
+            f"{_where(path)} is {value!r}; NaN and Infinity are not accepted, give a finite number"
+        )
+    if isinstance(value, str):
+        if value.startswith(NON_FINITE_MARK):
+            raise InvalidArgument(
+                f"{_where(path)} is {value.removeprefix(NON_FINITE_MARK)}; NaN and Infinity are "
+                "not accepted, give a finite number"
+            )
+        _check_text(value, path, limits)
 
 
 def find_unsendable(arguments: Any, max_items: int = 200_000) -> str | None:
@@ -138,19 +150,26 @@ def find_unsendable(arguments: Any, max_items: int = 200_000) -> str | None:
     written as UTF-8 at all (the encoder fails and takes the connection down with it).
     """
     stack: list[tuple[Any, list[str]]] = [(arguments, [])]
-    seen = 0
-    while stack and seen < max_items:
-        value, path = stack.pop()
-        seen += 1
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"{_where(path)} is not a finite number (NaN or Infinity); give a real number"
-        if isinstance(value, str) and _SURROGATE.search(value):
-            return f"{_where(path)} holds an unpaired surrogate; send valid Unicode"
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(key, str) and _SURROGATE.search(key):
-                    return f"{_where(path) if path else 'an argument name'} holds an unpaired surrogate"
-                stack.append((item, [*path, str(key)[:40]]))
-        elif isinstance(value, list | tuple) and len(path) < MAX_DEPTH:
-            stack.extend((item, [*path, str(i)]) for i, item in enumerate(value))
+    budget = max_items
+    while stack and budget > 0:
+        container, path = stack.pop()
+        if isinstance(container, str):
+            if _SURROGATE.search(container):
+                return f"{_where(path)} holds an unpaired surrogate; send valid Unicode"
+            continue
+        if not isinstance(container, dict | list | tuple) or len(path) >= MAX_DEPTH:
+            continue
+        budget -= len(container)
+        if isinstance(container, dict) and any(
+            isinstance(k, str) and _SURROGATE.search(k) for k in container
+        ):
+            return f"an argument name in {_where(path)} holds an unpaired surrogate"
+        for key, item in _items(container):
+            if isinstance(item, float):
+                if item - item != 0.0:
+                    return (
+                        f"{_where([*path, key])} is not a finite number (NaN or Infinity); give a real number"
+                    )
+            elif isinstance(item, dict | list | tuple | str):
+                stack.append((item, [*path, key]))
     return None

@@ -6,7 +6,6 @@ import functools
 import inspect
 import io
 import json
-import math
 import os
 import re
 import sys
@@ -17,7 +16,7 @@ from typing import Any, BinaryIO
 import anyio
 from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ContentBlock, JSONRPCRequest, TextContent, ToolAnnotations
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationError
 
 from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
 from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
@@ -104,6 +103,7 @@ class _GuardedServer(FastMCP):
     def __init__(self, worker: Worker, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.worker = worker
+        self.tool_names: set[str] = set()
         root = str(worker.workspace.root)
         self._root_prefix = re.compile(re.escape(root) + r"/?")
 
@@ -116,6 +116,15 @@ class _GuardedServer(FastMCP):
         except ToolError as exc:
             return self._error(f"Error executing tool {name}: {exc}")
         except Exception as exc:  # noqa: BLE001  (the SDK's own errors: unknown tool, validation)
+            cause = exc.__cause__
+            if isinstance(cause, ValidationError):
+                return self._error(
+                    f"Error executing tool {name}: [invalid_argument] {_validation_text(cause)}"
+                )
+            if name not in self.tool_names:
+                return self._error(
+                    f"[not_found] Unknown tool: {name!r}; call tools/list for the tools there are"
+                )
             return self._error(str(exc))
         if isinstance(result, CallToolResult):
             for block in result.content:
@@ -130,14 +139,31 @@ class _GuardedServer(FastMCP):
         return CallToolResult(content=[TextContent(type="text", text=clip_message(text))], isError=True)
 
 
-def _mark_non_finite_in(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return NON_FINITE_MARK + repr(value)
-    if isinstance(value, dict):
-        return {k: _mark_non_finite_in(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mark_non_finite_in(v) for v in value]
-    return value
+def _validation_text(error: ValidationError, most: int = 5) -> str:
+    """Pydantic's findings without the input they echo (it may be megabytes)."""
+    parts = []
+    for item in error.errors(include_url=False, include_input=False)[:most]:
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        if item["type"] == "extra_forbidden":
+            parts.append(f"{where}: unknown argument (misspelt? the schema lists the accepted ones)")
+        else:
+            parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - most
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _mark_non_finite_in(value: Any, depth: int = 0) -> None:
+    """Replace NaN and Infinity inside ``value`` (in place) by a marker string."""
+    if depth > 64:  # deeper than any tool accepts; screen_arguments refuses it anyway
+        return
+    # Replacing an item keeps the size, so walking while assigning is safe.
+    pairs = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in pairs:
+        if isinstance(item, float):
+            if item - item != 0.0:  # NaN or +-Infinity
+                value[key] = NON_FINITE_MARK + repr(item)
+        elif isinstance(item, dict | list):
+            _mark_non_finite_in(item, depth + 1)
 
 
 def _mark_non_finite(item: Any) -> Any:
@@ -152,7 +178,7 @@ def _mark_non_finite(item: Any) -> Any:
     if isinstance(message, JSONRPCRequest) and message.method == "tools/call" and message.params:
         arguments = message.params.get("arguments")
         if isinstance(arguments, dict):
-            message.params["arguments"] = _mark_non_finite_in(arguments)
+            _mark_non_finite_in(arguments)
     return item
 
 
@@ -209,6 +235,7 @@ def build_server(config: WorkerConfig) -> FastMCP:
             structured_output=False,
         )
         _refuse_unknown_arguments(server, spec.name)
+    server.tool_names = set(tools)
     return server
 
 
