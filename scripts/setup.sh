@@ -8,7 +8,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev,voice]"
+.venv/bin/python -m pip install -q -e ".[all,dev]"
 # Each room's extra build steps (web bundle, voice model, ...), in name order.
 for step in scripts/setup.d/*.sh; do
   [ -f "$step" ] && bash "$step"

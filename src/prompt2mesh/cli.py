@@ -1,4 +1,4 @@
-"""The commands a person types: ``prompt2mesh make|resume|edit|chat|eval|mcp|serve|trace``.
+"""The commands a person types: ``prompt2mesh make|resume|edit|chat|eval|mcp|serve|trace|setup|doctor``.
 
 Each command's work lives in its own package; this module only parses arguments and imports
 lazily, so ``prompt2mesh mcp`` starts Blender without loading the agent and vice versa.
@@ -73,6 +73,7 @@ def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]: 
         "prompt2mesh.agent.editing.cli",
         "prompt2mesh.service.cli",
         "prompt2mesh.evaluation.cli",
+        "prompt2mesh.install.cli",
     ):
         try:
             mod = importlib.import_module(module)
@@ -90,7 +91,10 @@ def build_parser(*, worker_only: bool = False) -> argparse.ArgumentParser:
     A Blender worker is started often (one per user) and must be ready fast, so
     ``prompt2mesh mcp`` does not import the agent, the models or the service at all.
     """
+    from prompt2mesh import __version__
+
     parser = argparse.ArgumentParser(prog="prompt2mesh", description="Turn words into editable 3D models.")
+    parser.add_argument("--version", action="version", version=f"prompt2mesh {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in _COMMANDS if worker_only else [*_COMMANDS, *_optional_commands()]:
         add(sub)
@@ -103,6 +107,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = ns.handler
     try:
         return handler(ns)
+    except ModuleNotFoundError as exc:
+        from prompt2mesh.extras import missing_extra_message
+
+        message = missing_extra_message(exc)
+        if message is None:
+            raise
+        print(f"prompt2mesh {ns.command}: {message}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -11,4 +11,5 @@ from prompt2mesh.blender.tools import (  # noqa: F401
     modify,
     output,
     scene,
+    status,
 )

@@ -1,0 +1,3 @@
+from prompt2mesh.cli import main
+
+raise SystemExit(main())

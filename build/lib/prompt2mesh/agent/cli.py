@@ -1,0 +1,188 @@
+"""``prompt2mesh make | resume | trace``: the agent's commands (registered by prompt2mesh.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prompt2mesh.agent.errors import AgentError
+from prompt2mesh.config import Settings, get_settings
+from prompt2mesh.roles.errors import ModelsError
+from prompt2mesh.roles.interface import Roles
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+PROVIDERS = ("offline", "anthropic", "openai", "google", "ollama", "openai_compatible")
+EXIT_BY_STATUS = {"completed": 0, "failed": 1, "halted": 2}
+
+
+def _settings(ns: argparse.Namespace) -> Settings:
+    settings = get_settings()
+    if getattr(ns, "provider", None):
+        # model_copy, not re-validation: keys read through aliases (ANTHROPIC_API_KEY) must survive.
+        settings = settings.model_copy(update={"provider": ns.provider})
+    return settings
+
+
+def _print_outcome(report: dict[str, Any], out_dir: Path) -> int:
+    print(report["final_message"])
+    artifacts = report.get("artifacts") or {}
+    for label in ("blend", "glb"):
+        if artifacts.get(label):
+            print(f"  {label}: {out_dir / artifacts[label]}")
+    print(f"  report: {out_dir / 'report.json'}")
+    if report["status"] == "failed":
+        print(
+            f"run stopped: {report['error']}\nresume with: prompt2mesh resume {report['run_id']}",
+            file=sys.stderr,
+        )
+    return EXIT_BY_STATUS.get(report["status"], 1)
+
+
+def _run_and_report(run: Callable[[], dict[str, Any]], out_dir: Path, run_id: str | None) -> int:
+    """Run, print the outcome; a lost worker ends in a resume hint instead of a traceback."""
+    try:
+        report = run()
+    except Exception as exc:  # noqa: BLE001  (ExceptionGroup from the worker's client included)
+        errors = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
+        print(f"run stopped: {'; '.join(f'{type(e).__name__}: {e}' for e in errors)}", file=sys.stderr)
+        print(f"resume with: prompt2mesh resume {run_id}", file=sys.stderr)
+        return 1
+    return _print_outcome(report, out_dir)
+
+
+async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], Any]) -> Any:
+    from prompt2mesh.workers.session import open_local_worker
+
+    async with open_local_worker(
+        out_dir, allow_code=settings.worker_allow_code, timeout_s=settings.tool_timeout_s
+    ) as session:
+        return await work(session)
+
+
+def _roles_or_none(settings: Settings, verb: str) -> Roles | None:
+    """The run's roles, after one cheap question to the provider so that a missing key or an
+    unreachable server is one clear line now, not a retried failure minutes into the run."""
+    from prompt2mesh.roles.factory import make_roles
+    from prompt2mesh.roles.providers import check_provider
+
+    try:
+        roles = make_roles(settings)
+        if settings.provider != "offline":
+            asyncio.run(check_provider(settings))
+    except ModelsError as exc:
+        print(f"cannot {verb}: {exc.message}", file=sys.stderr)
+        return None
+    return roles
+
+
+def _cmd_make(ns: argparse.Namespace) -> int:
+    from prompt2mesh.agent.progress import ProgressDisplay
+    from prompt2mesh.agent.runner import RunRequest, new_run_id, run_make
+
+    settings = _settings(ns)
+    out_dir = Path(ns.out).resolve()
+    roles = _roles_or_none(settings, "start")
+    if roles is None:
+        return 2
+    request = RunRequest(
+        prompt=ns.prompt,
+        out_dir=out_dir,
+        run_id=ns.run_id or new_run_id(),
+        max_refinements=ns.max_refinements,
+        refine=not ns.no_refine,
+    )
+    print(f"run {request.run_id} ({roles.provider}) -> {out_dir}", flush=True)
+    display = ProgressDisplay()
+
+    async def make(session: Any) -> dict[str, Any]:
+        # A fresh worker opens Blender's default scene; a new model starts from an empty one.
+        cleared = await session.call("new_scene", {})
+        if not cleared.ok:
+            raise RuntimeError(f"could not empty the scene: {cleared.error}")
+        return await run_make(request, settings, session, roles=roles, emit=display)
+
+    return _run_and_report(
+        lambda: asyncio.run(_with_worker(out_dir, settings, make)), out_dir, request.run_id
+    )
+
+
+def _cmd_resume(ns: argparse.Namespace) -> int:
+    from prompt2mesh.agent.progress import ProgressDisplay
+    from prompt2mesh.agent.runner import load_state, resume_run
+
+    settings = _settings(ns)
+    try:
+        state = asyncio.run(load_state(ns.run_id, settings))
+    except AgentError as exc:
+        print(f"cannot resume: {exc.message}", file=sys.stderr)
+        return 2
+    roles = _roles_or_none(settings, "resume")
+    if roles is None:
+        return 2
+    out_dir = Path(ns.out).resolve() if ns.out else Path(state["out_dir"])
+    print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
+    display = ProgressDisplay()
+
+    async def resume(session: Any) -> dict[str, Any]:
+        # The new worker opens Blender's default scene; the saved anchor (or, for a run cut off
+        # before its first node, nothing at all) is what the run must continue from.
+        await session.call("new_scene", {})
+        return await resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
+
+    return _run_and_report(lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id)
+
+
+def _cmd_trace(ns: argparse.Namespace) -> int:
+    from prompt2mesh.agent.trace import find_traces, format_summary, summarize
+
+    paths = [Path(p) for p in ns.paths] or [Path("."), get_settings().data_dir]
+    if not find_traces(paths):
+        print("no trace files found (looked for trace.jsonl under " + ", ".join(map(str, paths)) + ")")
+        return 1
+    summary = summarize(paths, top=ns.top)
+    print(json.dumps(summary, indent=2) if ns.json else format_summary(summary))
+    return 0
+
+
+def _add_make(sub: SubParsers) -> None:
+    if "make" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
+    p = sub.add_parser("make", help="model a prompt in a private Blender and save .blend/.glb/report")
+    p.add_argument("prompt", help='what to make, e.g. "Create a decorated Christmas tree"')
+    p.add_argument("--out", required=True, help="folder for scene.blend, scene.glb, screenshots, report")
+    p.add_argument("--provider", choices=PROVIDERS, help="model provider (default: settings, offline)")
+    p.add_argument("--max-refinements", type=int, default=None, help="refinements per step (default 2)")
+    p.add_argument("--no-refine", action="store_true", help="accept every step as first built")
+    p.add_argument("--run-id", default=None, help="use this run id (default: generated)")
+    p.set_defaults(handler=_cmd_make)
+
+
+def _add_resume(sub: SubParsers) -> None:
+    if "resume" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
+    p = sub.add_parser("resume", help="continue an interrupted run from its last checkpoint")
+    p.add_argument("run_id")
+    p.add_argument("--out", default=None, help="the run's folder (default: where it was started)")
+    p.add_argument("--provider", choices=PROVIDERS, help="model provider (default: settings)")
+    p.set_defaults(handler=_cmd_resume)
+
+
+def _add_trace(sub: SubParsers) -> None:
+    if "trace" in sub.choices:  # prompt2mesh.cli may register the optional commands twice
+        return
+    p = sub.add_parser("trace", help="analyse run traces")
+    tsub = p.add_subparsers(dest="trace_command", required=True)
+    s = tsub.add_parser("summary", help="failure analysis across runs (failing tools, errors, scores)")
+    s.add_argument("paths", nargs="*", help="trace files or folders (default: . and the data dir)")
+    s.add_argument("--top", type=int, default=10)
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    s.set_defaults(handler=_cmd_trace)
+
+
+COMMANDS: list[Callable[[SubParsers], None]] = [_add_make, _add_resume, _add_trace]

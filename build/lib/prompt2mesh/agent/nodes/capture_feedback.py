@@ -1,0 +1,54 @@
+"""capture_feedback: screenshot the scene and have the critic score the step (1-10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from prompt2mesh.agent.context import ArtisanContext
+from prompt2mesh.agent.nodes._shared import add_usage, current_step, save_png, screenshot_name, warn
+from prompt2mesh.agent.nodes.execute_step import has_work
+from prompt2mesh.agent.state import ArtisanState, replace_step
+
+
+async def capture_feedback(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:
+    if not has_work(state):
+        return {}
+    ctx = runtime.context
+    index, step = current_step(state)
+    record = state["steps"][index]
+    shot = await ctx.call(
+        "get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size}, step=step.number
+    )
+    name = save_png(
+        ctx, screenshot_name(step.number, len(record["screenshots"]) + 1, record["refinements"]), shot
+    )
+    if name is None:
+        warnings = warn(ctx, state, f"step {step.number}: no screenshot ({shot.error}); accepting unjudged")
+        return {"warnings": warnings}
+    ctx.trace.event("screenshot", step=step.number, file=name, refinement=record["refinements"])
+    rc = ctx.role_context(
+        step=step.number, total_steps=len(state["plan"]), requirement=state.get("refined_prompt")
+    )
+    critique = await ctx.roles.critic.critique(step, shot.images[0], rc)
+    ctx.trace.event(
+        "critique",
+        step=step.number,
+        attempt=len(record["scores"]) + 1,
+        refinement=record["refinements"],
+        score=critique.score,
+        analysis=critique.analysis,
+        issues=critique.issues,
+        suggestions=critique.suggestions,
+    )
+    return {
+        "steps": replace_step(
+            state,
+            index,
+            screenshots=[*record["screenshots"], name],
+            scores=[*record["scores"], critique.score],
+            critiques=[*record["critiques"], critique.model_dump()],
+        ),
+        "usage": add_usage(state, rc.usage),
+    }

@@ -1,0 +1,149 @@
+"""Which tools a step is offered: its category set, from the tools it names and its words.
+
+Offering only the relevant categories cuts prompt tokens and wrong picks (SPEC section 1).
+Categories come from the worker's tool ``meta["category"]`` (``ToolInfo.category``), so a new
+tool is filtered correctly the moment the worker publishes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from prompt2mesh.roles.interface import PlanStep, ToolInfo
+
+ALWAYS = frozenset({"inspection"})
+"""Every step may look at the scene."""
+
+RESERVED = frozenset({"new_scene", "open_blend", "save_blend", "export_scene"})
+"""Scene lifecycle is the agent's job (resume anchors, final export): never offered to a model,
+which could otherwise wipe or replace the accepted work."""
+
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "creation": (
+        "create",
+        "add",
+        "build",
+        "make",
+        "model",
+        "place",
+        "insert",
+        "generate",
+        "cube",
+        "sphere",
+        "cylinder",
+        "cone",
+        "torus",
+        "plane",
+        "text",
+        "curve",
+        "primitive",
+        "base",
+        "trunk",
+        "leg",
+    ),
+    "modification": (
+        "modif",
+        "move",
+        "rotate",
+        "scale",
+        "resize",
+        "position",
+        "align",
+        "arrange",
+        "duplicate",
+        "copy",
+        "array",
+        "mirror",
+        "bevel",
+        "subdiv",
+        "smooth",
+        "join",
+        "parent",
+        "delete",
+        "remove",
+        "detail",
+        "refine",
+        "shape",
+        "deform",
+        "displace",
+        "solidify",
+        "boolean",
+    ),
+    "materials": (
+        "material",
+        "colour",
+        "color",
+        "paint",
+        "texture",
+        "metal",
+        "gold",
+        "silver",
+        "glass",
+        "wood",
+        "shader",
+        "emission",
+        "glow",
+        "red",
+        "green",
+        "blue",
+        "finish",
+        "decorat",
+    ),
+    "lighting": ("light", "lamp", "sun", "illuminat", "shadow", "world", "environment"),
+    "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
+    "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
+    "advanced": ("python", "script", "custom code"),
+}
+
+
+_NOUN_CATEGORIES = ("materials", "lighting", "camera")
+
+
+def _words(step: PlanStep) -> str:
+    return " ".join([step.action, step.description, step.expected_outcome]).lower()
+
+
+def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
+    """The categories a step needs: those of the tools it names, plus keyword matches.
+
+    When the step names known tools, only the noun keywords (materials, lighting, camera) add
+    categories; otherwise every keyword group does.
+
+    The ``advanced`` category (arbitrary code) is offered only when the step names such a tool
+    or asks for a script explicitly.
+    """
+    by_name = {t.name: t.category for t in tools}
+    named = {t for t in [*step.tools, *(c.tool for c in step.calls)] if t in by_name}
+    categories = set(ALWAYS) | {by_name[t] for t in named}
+    text = _words(step)
+    # Verbs ("add", "make") say little once the step names its tools; nouns still do.
+    keyword_categories = _NOUN_CATEGORIES if named else _KEYWORDS.keys()
+    for category in keyword_categories:
+        if any(re.search(rf"\b{re.escape(w)}", text) for w in _KEYWORDS[category]):
+            categories.add(category)
+    if categories <= ALWAYS:
+        # Nothing recognisable: the general modelling kit rather than inspection alone.
+        categories |= {"creation", "modification", "materials"}
+    return categories
+
+
+def tools_for_step(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -> list[ToolInfo]:
+    """The tools offered for ``step``: every tool of its categories plus the tools it names."""
+    plan_step = step if isinstance(step, PlanStep) else PlanStep.model_validate(step)
+    catalogue = list(tools)
+    wanted = categories_for_step(plan_step, catalogue)
+    named = set(plan_step.tools) | {c.tool for c in plan_step.calls}
+    return [t for t in catalogue if (t.category in wanted or t.name in named) and t.name not in RESERVED]
+
+
+REFINEMENT = frozenset({"modification", "materials"})
+"""A refinement enhances what the step built: smoother surfaces, detail, fixes, materials."""
+
+
+def tools_for_refinement(step: PlanStep | dict[str, Any], tools: Iterable[ToolInfo]) -> list[ToolInfo]:
+    """The tools offered to refine ``step``: the step's own plus modification and materials."""
+    catalogue = list(tools)
+    own = {t.name for t in tools_for_step(step, catalogue)}
+    return [t for t in catalogue if (t.name in own or t.category in REFINEMENT) and t.name not in RESERVED]

@@ -1,0 +1,102 @@
+"""One settings object for the whole product (env prefix ``P2M_``).
+
+Built once by :func:`get_settings` and passed down; no other module reads the environment.
+The Blender worker takes its own plain :class:`prompt2mesh.blender.WorkerConfig` instead,
+because it runs in a separate process started with explicit command-line flags.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Provider = Literal["offline", "anthropic", "openai", "google", "ollama", "openai_compatible"]
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev-secret-change-me"})
+
+
+class Settings(BaseSettings):
+    """Every knob of Prompt2Mesh, with the spec's defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="P2M_", env_file=None, extra="ignore")
+
+    # --- mode -------------------------------------------------------------------------------
+    environment: Literal["development", "production"] = "development"
+
+    # --- model providers --------------------------------------------------------------------
+    provider: Provider = "offline"
+    model: str | None = Field(default=None, description="Model name; each provider has a default.")
+    base_url: str | None = Field(default=None, description="Base URL for Ollama / OpenAI-compatible servers.")
+    anthropic_api_key: str | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    google_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("GOOGLE_API_KEY", "GEMINI_API_KEY", "google_api_key")
+    )
+    model_timeout_s: float = 120.0
+    model_temperature: float = 0.2
+    model_max_tokens: int = Field(default=4096, ge=256)
+    executor_max_rounds: int = Field(default=8, ge=1, description="Model -> tool calls rounds per step.")
+
+    # --- the Artisan loop (SPEC section 1) --------------------------------------------------
+    pass_score: int = Field(default=6, ge=1, le=10)
+    critical_pass_score: int = Field(default=7, ge=1, le=10)
+    critical_steps: int = Field(default=5, ge=0)
+    max_refinements: int = Field(default=2, ge=0, le=10)
+    min_plan_steps: int = Field(default=5, ge=1)
+    max_plan_steps: int = Field(default=15, ge=1)
+    recursion_limit: int = Field(default=100, ge=10)
+    retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
+    screenshot_size: int = Field(default=512, ge=64, le=2048)
+
+    # --- storage ----------------------------------------------------------------------------
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite under data_dir if unset."
+    )
+    checkpoint_url: str | None = Field(default=None, description="LangGraph checkpointer; SQLite if unset.")
+
+    # --- service ----------------------------------------------------------------------------
+    secret_key: str = "dev-secret-change-me"
+    access_token_minutes: int = Field(default=30, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=300, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    resume_runs_on_start: bool = Field(default=True, description="Resume runs a restart interrupted.")
+    warm_worker_on_login: bool = Field(default=True, description="Start the user's worker at log-in.")
+
+    # --- workers ----------------------------------------------------------------------------
+    worker_backend: Literal["local", "kubernetes"] = "local"
+    max_workers: int = Field(default=16, ge=1)
+    worker_idle_timeout_s: float = Field(default=900.0, gt=0)
+    worker_start_timeout_s: float = Field(default=30.0, gt=0)
+    worker_allow_code: bool = False
+    tool_timeout_s: float = Field(default=120.0, gt=0)
+    worker_health_interval_s: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "P2M_SECRET_KEY is a placeholder; set a long random secret "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+                "or run with P2M_ENVIRONMENT=development"
+            )
+        return self
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "prompt2mesh.db"
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once (environment variables with the ``P2M_`` prefix)."""
+    return Settings()

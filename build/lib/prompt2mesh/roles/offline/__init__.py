@@ -1,0 +1,35 @@
+"""The offline modeler: prompt understanding, layout, and the five roles with no model at all.
+
+``make_offline_roles()`` is what ``roles.factory`` returns for ``provider = "offline"``.
+"""
+
+from __future__ import annotations
+
+from prompt2mesh.roles.interface import Roles
+from prompt2mesh.roles.offline.critic import DetailState, OfflineCritic
+from prompt2mesh.roles.offline.executor import OfflineExecutor
+from prompt2mesh.roles.offline.improver import OfflineImprover
+from prompt2mesh.roles.offline.planner import OfflinePlanner, OfflineRefiner
+
+__all__ = [
+    "OfflineCritic",
+    "OfflineExecutor",
+    "OfflineImprover",
+    "OfflinePlanner",
+    "OfflineRefiner",
+    "make_offline_roles",
+]
+
+
+def make_offline_roles() -> Roles:
+    """The offline roles; the critic and the improver share what detail each object reached."""
+    state = DetailState()
+    return Roles(
+        provider="offline",
+        refiner=OfflineRefiner(),
+        planner=OfflinePlanner(),
+        executor=OfflineExecutor(),
+        critic=OfflineCritic(state),
+        improver=OfflineImprover(state),
+        model_names={"planner": "offline", "critic": "offline"},
+    )

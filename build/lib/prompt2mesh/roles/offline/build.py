@@ -1,0 +1,197 @@
+"""Tool calls for one placed instance: its recipe's build/detail, or a named proxy for kinds
+without a recipe, plus the prompt's material words and part colours."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from prompt2mesh.roles.interface import ToolCall
+from prompt2mesh.roles.offline.layout import Layout, PartOverride, Placement
+from prompt2mesh.roles.offline.vocabulary import MATERIALS
+
+PROXY_MAX_DETAIL = 2
+
+
+def _r(v: float) -> float:
+    return round(float(v), 4)
+
+
+def _material_call(name: str, color: str, material: str | None) -> ToolCall:
+    args: dict[str, Any] = {"name": name, "color": color}
+    spec = MATERIALS.get(material or "")
+    if spec is not None:
+        args.update(metallic=spec.metallic, roughness=spec.roughness)
+        if spec.transmission:
+            args.update(transmission=spec.transmission, alpha=spec.alpha)
+    return ToolCall(tool="create_material", args=args)
+
+
+def proxy_build(p: Placement) -> list[ToolCall]:
+    """A root empty plus one primitive of the kind's real size, named ``{Name}_Body``."""
+    proxy = p.info.proxy
+    shape = proxy.shape if proxy else "cube"
+    w, d, h = p.size
+    color = p.color or (proxy.color if proxy else "#9a9a9a")
+    mat = f"{p.name}_Primary"
+    body: dict[str, Any] = {
+        "name": f"{p.name}_Body",
+        "parent": p.name,
+        "material": mat,
+        "location": [0, 0, _r(h / 2)],
+    }
+    if shape == "cube":
+        body.update(kind="cube", size=1.0, scale=[_r(w), _r(d), _r(h)])
+    elif shape in ("cylinder", "cone"):
+        body.update(
+            kind=shape, radius=_r(w / 2), depth=_r(h), scale=[1.0, _r(d / w) if w else 1.0, 1.0], segments=12
+        )
+    elif shape == "torus":
+        minor = max(0.005, h / 2)
+        body.update(
+            kind="torus", radius=_r(max(minor, w / 2 - minor)), minor_radius=_r(minor), segments=24, rings=8
+        )
+    else:
+        body.update(kind=shape, radius=0.5, scale=[_r(w), _r(d), _r(h)])
+        if shape == "uv_sphere":
+            body.update(segments=12, rings=8)
+        else:
+            body.update(subdivisions=1)
+    return [
+        ToolCall(
+            tool="create_empty",
+            args={
+                "name": p.name,
+                "location": [_r(c) for c in p.location],
+                "rotation": [0.0, 0.0, _r(p.rotation_z)],
+                "size": _r(max(0.05, 0.25 * max(w, d, h))),
+            },
+        ),
+        _material_call(mat, color, p.material),
+        ToolCall(tool="create_primitive", args=body),
+    ]
+
+
+def proxy_detail(p: Placement, level: int) -> list[ToolCall]:
+    """Level 1: smooth/bevel the proxy's body; level 2: one more subdivision or bevel segment."""
+    shape = p.info.proxy.shape if p.info.proxy else "cube"
+    body = f"{p.name}_Body"
+    if shape == "cube":
+        if level == 1:
+            width = _r(max(0.003, 0.04 * min(p.size)))
+            return [
+                ToolCall(
+                    tool="apply_transform",
+                    args={"name": body, "location": False, "rotation": False, "scale": True},
+                ),
+                ToolCall(
+                    tool="add_modifier",
+                    args={
+                        "object": body,
+                        "type": "bevel",
+                        "name": "Bevel",
+                        "params": {"width": width, "segments": 2},
+                    },
+                ),
+            ]
+        return [
+            ToolCall(
+                tool="configure_modifier",
+                args={"object": body, "modifier": "Bevel", "params": {"segments": 4}},
+            )
+        ]
+    if level == 1:
+        return [
+            ToolCall(
+                tool="add_modifier",
+                args={
+                    "object": body,
+                    "type": "subdivision",
+                    "name": "Subdivision",
+                    "params": {"levels": 1, "render_levels": 1},
+                },
+            ),
+            ToolCall(
+                tool="set_shading",
+                args={"name": p.name, "smooth": True, "auto_smooth_angle": 40.0, "recursive": True},
+            ),
+        ]
+    return [
+        ToolCall(
+            tool="configure_modifier",
+            args={"object": body, "modifier": "Subdivision", "params": {"levels": 2, "render_levels": 2}},
+        )
+    ]
+
+
+def max_detail(p: Placement) -> int:
+    return p.info.recipe.max_detail if p.info.recipe is not None else PROXY_MAX_DETAIL
+
+
+def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
+    """Everything that makes ``p`` at detail level 0, parented to its ``host`` if it has one."""
+    calls = p.info.recipe.build(p.context()) if p.info.recipe is not None else proxy_build(p)
+    if p.parent and host is not None and calls and calls[0].tool == "create_empty":
+        # Created under the host directly (one call less per ornament than set_parent).
+        args = dict(calls[0].args)
+        a = math.radians(-host.rotation_z)
+        dx, dy, dz = (p.location[i] - host.location[i] for i in range(3))
+        local = [dx * math.cos(a) - dy * math.sin(a), dx * math.sin(a) + dy * math.cos(a), dz]
+        rotation = list(args.get("rotation") or [0.0, 0.0, 0.0])
+        rotation[2] = _r(float(rotation[2]) - host.rotation_z)
+        args.update(parent=p.parent, location=[_r(v) for v in local], rotation=rotation)
+        calls[0] = ToolCall(tool="create_empty", args=args)
+    elif p.parent:
+        calls.append(
+            ToolCall(tool="set_parent", args={"child": p.name, "parent": p.parent, "keep_transform": True})
+        )
+    return calls
+
+
+def detail_calls(p: Placement, level: int) -> list[ToolCall]:
+    """The calls that raise ``p`` from ``level - 1`` to ``level`` (enhance, never rebuild)."""
+    if p.info.recipe is not None:
+        return [_renamed(c, p.renames) for c in p.info.recipe.detail(p.context(), level)]
+    return proxy_detail(p, level)
+
+
+_NAME_KEYS = ("name", "object", "parent", "child")
+
+
+def _renamed(call: ToolCall, renames: dict[str, str]) -> ToolCall:
+    """``call`` addressed to the renamed parts (detail calls come from the recipe's names)."""
+    if not renames:
+        return call
+    args = {
+        k: renames.get(v, v) if k in _NAME_KEYS and isinstance(v, str) else v for k, v in call.args.items()
+    }
+    if isinstance(args.get("objects"), list):
+        args["objects"] = [renames.get(v, v) for v in args["objects"]]
+    return ToolCall(tool=call.tool, args=args, id=call.id)
+
+
+def detail_footprint(p: Placement) -> list[tuple[str, str]]:
+    """(object, modifier) pairs that exist once level 1 is applied: how the critic sees it."""
+    return [
+        (str(call.args["object"]), str(call.args.get("name") or call.args["type"]))
+        for call in detail_calls(p, 1)
+        if call.tool == "add_modifier"
+    ]
+
+
+def override_calls(o: PartOverride, layout: Layout) -> list[ToolCall]:
+    """Rename (to the prompt's word) and recolour parts the host's recipe already builds."""
+    host = layout.get(o.host)
+    mat = f"{o.parts[0]}_Color"
+    return [
+        *(
+            ToolCall(tool="rename_object", args={"name": old, "new_name": new})
+            for old, new in host.renames.items()
+        ),
+        _material_call(mat, o.color, o.material),
+        ToolCall(tool="assign_material", args={"objects": list(o.parts), "material": mat, "recursive": True}),
+    ]
+
+
+def root_names(layout: Layout) -> list[str]:
+    return [p.name for p in layout.placements if not p.parent]

@@ -1,0 +1,101 @@
+"""Errors the service raises, converted to JSON at the HTTP edge only.
+
+Hierarchy (``code`` -> HTTP status)::
+
+    ServiceError                       "error"                 500
+    ├── BadRequest                     "bad_request"           400
+    │   ├── InvalidPath                "invalid_path"          400
+    │   └── BadAudio                   "bad_audio"             400
+    ├── NotAuthenticated               "not_authenticated"     401
+    │   ├── InvalidToken               "invalid_token"         401
+    │   ├── TokenExpired               "token_expired"         401
+    │   └── BadCredentials             "bad_credentials"       401
+    ├── NotFound                       "not_found"             404  (also: someone else's id)
+    ├── Conflict                       "conflict"              409
+    │   ├── UsernameTaken              "username_taken"        409
+    │   ├── RunNotResumable            "run_not_resumable"     409
+    │   ├── RunNotActive               "run_not_active"        409
+    │   ├── NoScene                    "no_scene"              409
+    │   └── SceneBusy                  "scene_busy"            409
+    ├── TooManyAttempts                "too_many_attempts"     429  (Retry-After)
+    └── Unavailable                    "unavailable"           503
+        └── WorkersBusy (workers pkg)  "workers_busy"          503  (Retry-After)
+
+Every error answers ``{"error": {"code": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_s = retry_after_s
+
+
+class BadRequest(ServiceError):
+    status, code = 400, "bad_request"
+
+
+class InvalidPath(BadRequest):
+    code = "invalid_path"
+
+
+class BadAudio(BadRequest):
+    code = "bad_audio"
+
+
+class NotAuthenticated(ServiceError):
+    status, code = 401, "not_authenticated"
+
+
+class InvalidToken(NotAuthenticated):
+    code = "invalid_token"
+
+
+class TokenExpired(NotAuthenticated):
+    code = "token_expired"
+
+
+class BadCredentials(NotAuthenticated):
+    code = "bad_credentials"
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
+class Conflict(ServiceError):
+    status, code = 409, "conflict"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+
+class RunNotResumable(Conflict):
+    code = "run_not_resumable"
+
+
+class RunNotActive(Conflict):
+    code = "run_not_active"
+
+
+class NoScene(Conflict):
+    code = "no_scene"
+
+
+class SceneBusy(Conflict):
+    code = "scene_busy"
+
+
+class TooManyAttempts(ServiceError):
+    status, code = 429, "too_many_attempts"
+
+
+class Unavailable(ServiceError):
+    status, code = 503, "unavailable"

@@ -1,0 +1,94 @@
+"""Server-sent events for a run, and the step timeline built from events while it runs.
+
+A subscriber first registers for live events (so none fall in a gap), then replays the
+stored ones, then the live ones it has not seen (by ``seq``), and ends with ``end``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from prompt2mesh.service.runs import RunManager
+from prompt2mesh.service.schemas import StepOut
+
+KEEPALIVE_S = 15.0
+
+
+def format_sse(event: dict[str, Any]) -> str:
+    """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON."""
+    data = json.dumps(event, default=str, separators=(",", ":"))
+    return f"id: {event['seq']}\nevent: {event['type']}\ndata: {data}\n\n"
+
+
+async def event_stream(runs: RunManager, run_id: str, after: int = 0) -> AsyncIterator[str]:
+    """Replay the run's events after ``after``, follow it live, then send ``end``."""
+    live = runs.subscribe(run_id)
+    last = after
+    try:
+        for event in await runs.events(run_id, after):
+            last = event["seq"]
+            yield format_sse(event)
+        if live is not None:
+            backlog, queue = live
+            for event in backlog:
+                if event["seq"] > last:
+                    last = event["seq"]
+                    yield format_sse(event)
+            while True:
+                try:
+                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if item is None:
+                    break
+                if item["seq"] > last:
+                    last = item["seq"]
+                    yield format_sse(item)
+        run = await asyncio.to_thread(runs.store.get, run_id)
+        status = run.status if run is not None else "deleted"
+        yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
+    finally:
+        if live is not None:
+            runs.unsubscribe(run_id, live[1])
+
+
+def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> list[StepOut]:
+    """The step timeline so far, from ``plan``, ``tool_call``, ``screenshot``, ``critique``,
+    ``refinement`` and ``step_accepted`` events (the report replaces it once the run ends)."""
+    steps: dict[int, StepOut] = {}
+    for item in plan or []:
+        if isinstance(item, dict) and isinstance(item.get("number"), int):
+            steps[item["number"]] = StepOut(
+                number=item["number"],
+                action=str(item.get("action", "")),
+                description=str(item.get("description", "")),
+                status="pending",
+            )
+    for event in events:
+        number = event.get("step")
+        if not isinstance(number, int) or number < 1:
+            continue
+        step = steps.setdefault(number, StepOut(number=number, status="pending"))
+        kind = event["type"]
+        if step.status == "pending":
+            step.status = "running"
+        if kind == "tool_call":
+            step.tool_calls.append({k: event.get(k) for k in ("tool", "args", "ok", "error", "duration_s")})
+        elif kind == "screenshot" and event.get("file"):
+            step.screenshots.append(str(event["file"]))
+        elif kind == "critique":
+            score = event.get("score")
+            if isinstance(score, int):
+                step.scores.append(score)
+            step.critiques.append({k: v for k, v in event.items() if k not in ("ts", "run_id", "seq")})
+        elif kind == "refinement":
+            step.refinements += 1
+        elif kind == "step_accepted":
+            step.status = str(event.get("status") or "accepted")
+            if isinstance(event.get("duration_s"), int | float):
+                step.duration_s = float(event["duration_s"])
+    return [steps[n] for n in sorted(steps)]

@@ -1,0 +1,137 @@
+"""Request and response bodies of the HTTP API (what the OpenAPI schema documents)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+RunStatus = Literal["queued", "running", "completed", "halted", "failed", "cancelled", "interrupted"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    @field_serializer("*", when_used="json")
+    def _utc(self, value: Any) -> Any:
+        # SQLite hands datetimes back without a zone; they were stored as UTC.
+        if isinstance(value, datetime):
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return value
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    password: str = Field(min_length=8, max_length=256)
+
+
+class LoginBody(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+class UserOut(_Out):
+    id: str
+    username: str
+    created_at: datetime
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    database: Literal["ok"] = "ok"
+    workers: dict[str, int]
+    version: str
+
+
+class WorkerOut(_Out):
+    state: Literal["stopped", "starting", "ready", "dead"]
+    started_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class SessionCreate(BaseModel):
+    title: str = Field(default="", max_length=200)
+
+
+class SessionUpdate(BaseModel):
+    title: str = Field(max_length=200)
+
+
+class SessionOut(_Out):
+    id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class RunOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_refinements: int | None = Field(default=None, ge=0, le=10)
+    refine: bool = True
+
+
+class RunCreate(BaseModel):
+    prompt: str = Field(min_length=1, max_length=2000)
+    session_id: str | None = None
+    options: RunOptions = Field(default_factory=RunOptions)
+
+
+class RunSummary(_Out):
+    id: str
+    session_id: str | None
+    prompt: str
+    status: RunStatus
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+
+
+class StepOut(BaseModel):
+    number: int
+    action: str = ""
+    description: str = ""
+    status: str = "running"
+    scores: list[int] = Field(default_factory=list)
+    refinements: int = 0
+    tool_calls: list[Any] = Field(default_factory=list)
+    screenshots: list[str] = Field(default_factory=list)
+    duration_s: float | None = None
+    critiques: list[Any] = Field(default_factory=list)
+
+
+class RunOut(RunSummary):
+    options: dict[str, Any]
+    refined_prompt: str | None
+    plan: list[Any] | None
+    steps: list[StepOut]
+    totals: dict[str, Any] | None
+    artifacts: dict[str, str | None]
+    report: dict[str, Any] | None
+    event_count: int
+
+
+class SessionDetail(SessionOut):
+    runs: list[RunSummary]
+
+
+class FileOut(BaseModel):
+    name: str
+    bytes: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
