@@ -60,3 +60,37 @@ def test_scene_lifecycle_tools_are_never_offered_to_a_model(catalogue: list[Tool
     step = PlanStep(number=1, action="Save and export the scene", tools=["save_blend", "new_scene"])
     offered = names(tools_for_step(step, catalogue)) | names(tools_for_refinement(step, catalogue))
     assert not offered & {"new_scene", "open_blend", "save_blend", "export_scene"}
+
+
+@pytest.mark.parametrize(
+    ("action", "category", "tool"),
+    [
+        ("Put the chairs in a collection called Furniture", "organisation", "set_collection"),
+        ("Extrude the top faces of the tower by 2 m", "editing", "edit_mesh"),
+        ("Make the ball a rigid body that falls onto the floor", "animation", "set_rigid_body"),
+        ("Keyframe the door swinging open", "animation", "insert_keyframe"),
+    ],
+)
+def test_organisation_editing_and_animation_steps_get_their_tools(
+    catalogue: list[ToolInfo], action: str, category: str, tool: str
+) -> None:
+    step = PlanStep(number=3, action=action)
+    assert category in categories_for_step(step, catalogue)
+    assert tool in names(tools_for_step(step, catalogue))
+
+
+def test_the_new_categories_stay_out_of_plain_modelling_steps(catalogue: list[ToolInfo]) -> None:
+    step = PlanStep(number=1, action="Build the trunk", tools=["create_primitive"])
+    offered = tools_for_step(step, catalogue)
+    assert not {t.category for t in offered} & {"organisation", "editing", "animation"}
+
+
+def test_collections_and_rigid_bodies_are_nouns_that_count_even_when_tools_are_named(
+    catalogue: list[ToolInfo],
+) -> None:
+    step = PlanStep(
+        number=4,
+        action="Add a ball as a rigid body and put it in the Toys collection",
+        tools=["create_primitive"],
+    )
+    assert {"organisation", "animation"} <= categories_for_step(step, catalogue)

@@ -93,12 +93,34 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "lighting": ("light", "lamp", "sun", "illuminat", "shadow", "world", "environment"),
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
-    "rendering": ("render", "screenshot", "export", "save", "preview", "image"),
+    "rendering": ("render", "screenshot", "export", "save", "preview", "image", "import"),
     "advanced": ("python", "script", "custom code"),
+    "organisation": ("collection", "organi", "hide", "hidden", "visib", "custom propert", "vertex parent"),
+    "editing": (
+        "extrude",
+        "inset",
+        "bevel",
+        "edge",
+        "face",
+        "uv",
+        "unwrap",
+        "remesh",
+        "decimat",
+        "lathe",
+        "revolve",
+        "profile",
+        "spin",
+        "auto smooth",
+        "smooth by angle",
+        "font",
+        "cyclic",
+        "convert",
+    ),
+    "animation": ("anim", "keyframe", "frame range", "rigid", "physic", "fall", "bounce", "fps", "timeline"),
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera")
+_NOUN_CATEGORIES = ("materials", "lighting", "camera", "organisation", "animation")
 
 
 def _words(step: PlanStep) -> str:

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Category = Literal[
-    "inspection", "creation", "modification", "materials", "camera", "lighting", "rendering", "advanced"
+    "inspection",
+    "creation",
+    "modification",
+    "materials",
+    "camera",
+    "lighting",
+    "rendering",
+    "advanced",
+    "organisation",
+    "editing",
+    "animation",
 ]
 CATEGORIES: tuple[Category, ...] = (
     "inspection",
@@ -24,6 +34,9 @@ CATEGORIES: tuple[Category, ...] = (
     "lighting",
     "rendering",
     "advanced",
+    "organisation",
+    "editing",
+    "animation",
 )
 
 

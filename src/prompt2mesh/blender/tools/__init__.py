@@ -2,14 +2,20 @@
 
 from prompt2mesh.blender.tools import (  # noqa: F401
     analysis,
+    animation,
     code,
     creation,
     history,
     inspection,
+    io,
     materials,
+    mesh_edit,
     modifiers,
     modify,
+    organisation,
     output,
     scene,
+    shaping,
     status,
+    text_curves,
 )

@@ -222,54 +222,89 @@ def render_image(
     return _image_result(png, info)
 
 
-ExportFormat = Literal["glb", "gltf", "obj", "stl", "fbx", "usd"]
+ExportFormat = Literal["glb", "gltf", "obj", "stl", "fbx", "ply", "usd"]
 SUFFIXES: dict[str, tuple[str, ...]] = {
     "glb": (".glb",),
     "gltf": (".gltf",),
     "obj": (".obj",),
     "stl": (".stl",),
     "fbx": (".fbx",),
+    "ply": (".ply",),
     "usd": (".usd", ".usda", ".usdc", ".usdz"),
 }
+#: The up axis each format uses unless told otherwise.
+DEFAULT_UP = {"glb": "y", "gltf": "y", "obj": "y", "fbx": "y", "stl": "z", "ply": "z", "usd": "z"}
 
 
-def _export(fmt: str, path: str, selected_only: bool) -> None:
+def _export(fmt: str, path: str, selected_only: bool, scale: float, up: str) -> None:
+    # Forward must differ from up: Blender's own pairs are (-Z forward, Y up) and (Y forward, Z up).
+    axes = {"forward_axis": "NEGATIVE_Z" if up == "y" else "Y", "up_axis": up.upper()}
     if fmt in ("glb", "gltf"):
         bpy.ops.export_scene.gltf(
             filepath=path,
             export_format="GLB" if fmt == "glb" else "GLTF_SEPARATE",
             use_selection=selected_only,
-            export_yup=True,
+            export_yup=up == "y",
             export_materials="EXPORT",
             export_apply=True,
         )
     elif fmt == "obj":
-        bpy.ops.wm.obj_export(filepath=path, export_selected_objects=selected_only, export_materials=True)
+        bpy.ops.wm.obj_export(
+            filepath=path,
+            export_selected_objects=selected_only,
+            export_materials=True,
+            global_scale=scale,
+            **axes,
+        )
     elif fmt == "stl":
-        bpy.ops.wm.stl_export(filepath=path, export_selected_objects=selected_only)
+        bpy.ops.wm.stl_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
+    elif fmt == "ply":
+        bpy.ops.wm.ply_export(
+            filepath=path, export_selected_objects=selected_only, global_scale=scale, **axes
+        )
     elif fmt == "fbx":
-        bpy.ops.export_scene.fbx(filepath=path, use_selection=selected_only)
+        bpy.ops.export_scene.fbx(
+            filepath=path,
+            use_selection=selected_only,
+            global_scale=scale,
+            axis_up=up.upper(),
+            axis_forward="-Z" if up == "y" else "Y",
+        )
     else:
-        bpy.ops.wm.usd_export(filepath=path, selected_objects_only=selected_only)
+        bpy.ops.wm.usd_export(
+            filepath=path,
+            selected_objects_only=selected_only,
+            convert_orientation=up != "z",
+            export_global_up_selection=up.upper(),
+            export_global_forward_selection="NEGATIVE_Z" if up == "y" else "Y",
+        )
 
 
 @tool("rendering")
 def export_scene(
     worker: Worker,
-    format: Annotated[ExportFormat, Field(description="glb/gltf (Y-up, with materials), obj, stl, fbx, usd")],
+    format: Annotated[ExportFormat, Field(description="glb/gltf (with materials), obj, stl, fbx, ply, usd")],
     filename: Annotated[str, Field(min_length=1, description="Output path relative to the workspace")],
     selected_only: Annotated[bool, Field(description="Export only the selected objects")] = False,
+    scale: Annotated[
+        float, Field(gt=0.0, le=1000.0, allow_inf_nan=False, description="obj/stl/ply/fbx")
+    ] = 1.0,
+    up_axis: Annotated[Literal["y", "z"] | None, Field(description="Default: y for glb/gltf/obj/fbx")] = None,
 ) -> dict[str, Any]:
     """Export the scene (modifiers applied) to a file in the workspace. Returns {path, bytes, format}.
 
-    The filename must end with the format's extension (.glb, .gltf, .obj, .stl, .fbx, .usd/.usda/.usdc/.usdz).
+    The filename must end with the format's extension (.glb, .gltf, .obj, .stl, .fbx, .ply, .usd/.usda/.usdc/.usdz).
 
     Raises:
-        InvalidArgument: wrong extension for the format, or nothing (selected) to export.
+        InvalidArgument: wrong extension for the format, scale for glb/gltf/usd, or nothing to export.
         PathOutsideWorkspace: the filename escapes the workspace.
         BlenderOperationFailed: the exporter failed.
     """
     target = worker.workspace.resolve(filename, suffixes=SUFFIXES[format])
+    if scale != 1.0 and format in ("glb", "gltf", "usd"):
+        raise InvalidArgument(f"{format} export has no scale option; scale the objects instead")
     objects = [o for o in bpy.context.scene.objects if o.type in {"MESH", "CURVE", "FONT", "SURFACE", "META"}]
     if selected_only:
         objects = [o for o in objects if o.select_get()]
@@ -280,7 +315,7 @@ def export_scene(
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with quiet_reports():
-            _export(format, str(target), selected_only)
+            _export(format, str(target), selected_only, scale, up_axis or DEFAULT_UP[format])
     except RuntimeError as exc:
         raise BlenderOperationFailed(f"{format} export failed: {exc}") from exc
     if not target.exists():

@@ -1,3 +1,0 @@
-from prompt2mesh.cli import main
-
-raise SystemExit(main())
