@@ -62,6 +62,24 @@ def test_scene_lifecycle_tools_are_never_offered_to_a_model(catalogue: list[Tool
     assert not offered & {"new_scene", "open_blend", "save_blend", "export_scene"}
 
 
+def test_node_materials_and_constraints_are_offered_only_when_a_step_asks(catalogue: list[ToolInfo]) -> None:
+    plain = PlanStep(number=3, action="Colour the ornaments red and gold", tools=["create_material"])
+    assert categories_for_step(plain, catalogue) == {"inspection", "materials"}
+    textured = PlanStep(number=3, action="Give the table a wood texture", tools=["create_material"])
+    assert {"materials", "shading"} <= categories_for_step(textured, catalogue)
+    assert "edit_material_nodes" in names(tools_for_step(textured, catalogue))
+    aimed = PlanStep(number=6, action="Make the spotlight follow the car", tools=["add_light"])
+    assert "configure_light" in names(tools_for_step(aimed, catalogue))  # its point_at + track
+    lit = PlanStep(number=5, action="Light the scene and frame the camera")
+    assert not {"configure_light", "set_environment", "configure_camera"} & names(
+        tools_for_step(lit, catalogue)
+    )
+    hdri = PlanStep(number=5, action="Light it with an HDRI and a shallow depth of field")
+    assert {"set_environment", "configure_camera"} <= names(tools_for_step(hdri, catalogue))
+    tracked = PlanStep(number=6, action="Add a track to constraint so the lamp points at the car")
+    assert "add_constraint" in names(tools_for_step(tracked, catalogue))
+
+
 @pytest.mark.parametrize(
     ("action", "category", "tool"),
     [

@@ -95,6 +95,50 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "camera": ("camera", "frame", "view", "shot", "angle", "composition"),
     "rendering": ("render", "screenshot", "export", "save", "preview", "image", "import"),
     "advanced": ("python", "script", "custom code"),
+    "constraints": (
+        "constrain",
+        "track to",
+        "tracking",
+        "follow path",
+        "follow the path",
+        "along the path",
+        "point at",
+        "points at",
+        "aim at",
+        "child of",
+    ),
+    # Node materials: only when a step asks for textures or a look, so plain colour steps stay small.
+    "shading": (
+        "texture",
+        "node",
+        "procedural",
+        "pattern",
+        "wood",
+        "marble",
+        "concrete",
+        "brushed",
+        "glass",
+        "bump",
+        "normal map",
+        "noise",
+    ),
+    # Fine control of lens, lights and surroundings; "light the scene" steps keep the small kit.
+    "studio": (
+        "hdri",
+        "sky",
+        "depth of field",
+        "focus",
+        "orthographic",
+        "focal",
+        "lens",
+        "area light",
+        "spot",
+        "soft shadow",
+        "softbox",
+        "point at",
+        "points at",
+        "exposure",
+    ),
     "organisation": ("collection", "organi", "hide", "hidden", "visib", "custom propert", "vertex parent"),
     "editing": (
         "extrude",
@@ -120,7 +164,16 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-_NOUN_CATEGORIES = ("materials", "lighting", "camera", "organisation", "animation")
+_NOUN_CATEGORIES = (
+    "materials",
+    "lighting",
+    "camera",
+    "constraints",
+    "shading",
+    "studio",
+    "organisation",
+    "animation",
+)
 
 
 def _words(step: PlanStep) -> str:
@@ -130,7 +183,7 @@ def _words(step: PlanStep) -> str:
 def categories_for_step(step: PlanStep, tools: Sequence[ToolInfo]) -> set[str]:
     """The categories a step needs: those of the tools it names, plus keyword matches.
 
-    When the step names known tools, only the noun keywords (materials, lighting, camera) add
+    When the step names known tools, only the noun keywords (_NOUN_CATEGORIES) add
     categories; otherwise every keyword group does.
 
     The ``advanced`` category (arbitrary code) is offered only when the step names such a tool
