@@ -26,7 +26,7 @@ from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.base import WorkerHandle, WorkerInfo, WorkerManager, WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerStartFailed, WorkerUnavailable
-from prompt2mesh.workers.session import WorkerSession, open_local_worker
+from prompt2mesh.workers.session import ToolTimedOut, WorkerSession, open_local_worker
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class _Worker:
         self.leases = 0
         self.in_flight = 0
         self.restarts = 0
+        self.restore_next = False
+        """Start the next process with ``--restore`` (after a call was stopped by a kill)."""
         self.launches = 0
         self.pid: int | None = None
 
@@ -94,6 +96,20 @@ class _ManagedRunner:
         worker.in_flight += 1
         try:
             return await session.call(tool, args)
+        except ToolTimedOut as exc:
+            # The call was stopped by killing its worker. A fresh one reopens the scene as it
+            # was when the call started, so the holder just sees a failed call and goes on.
+            self._manager._mark_dead(self._user_id)
+            worker.restore_next = True
+            await self._manager._ensure(self._user_id)
+            self._generation = worker.restarts
+            return ToolResult(
+                tool=tool,
+                args=dict(args or {}),
+                ok=False,
+                error=f"[tool_timeout] {exc}; the worker was restarted with the scene as it was before the call",
+                duration_s=exc.timeout_s,
+            )
         except WorkerUnavailable:
             self._manager._mark_dead(self._user_id)
             raise
@@ -381,9 +397,10 @@ class LocalWorkerManager(WorkerManager):
         log.info("worker of %s ready (pid %s)", w.user_id, w.pid)
 
     async def _hold(self, w: _Worker) -> None:
+        restore, w.restore_next = w.restore_next, False
         try:
             async with open_local_worker(
-                w.workspace, allow_code=self.allow_code, timeout_s=self.tool_timeout_s
+                w.workspace, allow_code=self.allow_code, timeout_s=self.tool_timeout_s, restore=restore
             ) as session:
                 w.session = session
                 w.ready.set()

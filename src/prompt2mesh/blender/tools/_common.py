@@ -175,10 +175,70 @@ def check_object_budget(worker: "Worker", new_objects: int) -> None:
         )
 
 
-def check_vertex_budget(worker: "Worker", vertices: int, what: str) -> None:
+def object_vertex_estimate(obj: bpy.types.Object) -> int:
+    """Vertices ``obj`` evaluates to, estimated without evaluating it (modifiers included)."""
+    if obj.type == "MESH":
+        if not obj.modifiers:
+            return len(obj.data.vertices)
+        from prompt2mesh.blender.tools.modifiers import estimate_vertices
+
+        return estimate_vertices(obj)
+    if obj.type == "CURVE":
+        data = obj.data
+        points = sum(len(s.points) + len(s.bezier_points) for s in data.splines)
+        ring = 4 + 2 * data.bevel_resolution if data.bevel_depth > 0 or data.bevel_object else 1
+        base = points * max(1, data.resolution_u) * ring
+    elif obj.type == "FONT":
+        base = 200 * len(obj.data.body) * (1 + obj.data.bevel_resolution)
+    else:
+        return 0
+    factor = 1
+    for m in obj.modifiers:
+        if m.type == "ARRAY":
+            factor *= max(1, m.count)
+        elif m.type == "SUBSURF":
+            factor *= 4 ** max(m.levels, m.render_levels)
+        elif m.type in ("MIRROR", "SOLIDIFY"):
+            factor *= 2 ** (sum(m.use_axis) if m.type == "MIRROR" else 1)
+    return base * factor
+
+
+def scene_vertex_estimate(exclude: Iterable[bpy.types.Object] = ()) -> int:
+    """Estimated vertices of every object in the file, after modifiers (no evaluation)."""
+    skip = {o.name for o in exclude}
+    return sum(object_vertex_estimate(o) for o in bpy.data.objects if o.name not in skip)
+
+
+def scene_object_count() -> int:
+    return len(bpy.data.objects)
+
+
+def check_vertex_budget(
+    worker: "Worker", vertices: int, what: str, *, replacing: Iterable[bpy.types.Object] = ()
+) -> None:
+    """LimitExceeded when adding ``vertices`` (in place of the objects ``replacing``) would take
+    the whole scene past ``max_vertices``: the budget is for the scene, not per object."""
     limit = worker.config.max_vertices
     if vertices > limit:
         raise LimitExceeded(f"{what} would have about {vertices:,} vertices; the worker allows {limit:,}")
+    scene_total = scene_vertex_estimate(exclude=replacing) + vertices
+    if scene_total > limit:
+        raise LimitExceeded(
+            f"{what} would bring the scene to about {scene_total:,} vertices; the worker allows "
+            f"{limit:,} for the whole scene. Delete or simplify objects first"
+        )
+
+
+def check_render_budget(worker: "Worker", width: int, height: int, samples: int) -> None:
+    """LimitExceeded when a render of ``width`` x ``height`` at ``samples`` is past the budget."""
+    work = width * height * max(1, samples)
+    limit = worker.config.max_render_pixel_samples
+    if work > limit:
+        raise LimitExceeded(
+            f"a {width}x{height} render at {samples} samples is {work:,} pixel-samples; the worker "
+            f"allows {limit:,} (e.g. 1024x1024 at {max(1, limit // (1024 * 1024))} samples). "
+            "Lower the size or the samples"
+        )
 
 
 def check_parent(parent: str | None) -> bpy.types.Object | None:

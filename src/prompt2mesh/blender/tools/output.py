@@ -16,6 +16,7 @@ from prompt2mesh.blender.errors import BlenderOperationFailed, InvalidArgument, 
 from prompt2mesh.blender.history import quiet_reports
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
+from prompt2mesh.blender.tools._common import check_render_budget
 from prompt2mesh.blender.tools.render_settings import CONFIGURED, ENGINES
 from prompt2mesh.blender.tools.scene import bounds_corners, frame, shape_objects
 
@@ -192,6 +193,7 @@ def _render_plan(
         )
     if samples > limits.max_render_samples:
         raise LimitExceeded(f"samples {samples} exceeds the worker limit {limits.max_render_samples}")
+    check_render_budget(worker, width, height, samples if engine != "workbench" else 1)
     return engine, samples, width, height, configured
 
 
