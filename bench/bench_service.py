@@ -1,17 +1,23 @@
 """Service benchmark: N users (1, 4, 8, 16) each start a run at the same moment.
 
 Starts ``prompt2mesh serve`` (a fresh data directory and server for every N, so earlier
-workers do not count), signs N users up and logs them in (log-in warms each user's worker),
-waits until every worker is ready, measures idle memory, then releases all N run requests
-at once through a barrier and follows each run's SSE stream to its end.
+workers do not count), signs N users up and logs them in, then releases all N run requests
+at once through a barrier and follows each run's SSE stream to its end, ``--rounds`` times.
+
+Two worker conditions (``--workers``): ``warm`` (log-in warms each user's worker and the
+benchmark waits until all are ready before the burst) and ``cold`` (no warming: every
+worker boots inside the first burst; later rounds find them running).
+All users come from one address (loopback), so the per-address quotas are raised for it.
 
 Reports per N: time to first event (the service's ``queued`` status) and to the agent's
 first event (``run_started``), total run time, throughput (runs/minute over the wall time
 of the burst), peak memory of the server's process tree (RSS and PSS), idle memory per
-logged-in user, and errors (HTTP errors, runs not ``completed``). Not a test: it writes
+logged-in user, errors (HTTP errors, runs not ``completed``) and how often the server
+logged "database is locked" (retried writes). Not a test: it writes
 ``bench/results/service.json`` and prints a table.
 
-    .venv/bin/python bench/bench_service.py [--levels 1 4 8 16] [--prompt "..."]
+    .venv/bin/python bench/bench_service.py [--levels 1 4 8 16] [--rounds 4] [--workers warm cold]
+        [--prompt "..."]
         [--postgres-url postgresql://postgres@127.0.0.1:55432/postgres]   # also on PostgreSQL
 """
 
@@ -79,13 +85,22 @@ def _memory(pids: list[int]) -> dict[str, int]:
 
 
 class Server:
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None, *, warm: bool = True) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log: list[str] = []
         env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
         env.update(
-            P2M_DATA_DIR=str(data_dir), P2M_SECRET_KEY="bench-" + os.urandom(16).hex(), P2M_MAX_WORKERS="16"
+            P2M_DATA_DIR=str(data_dir),
+            P2M_SECRET_KEY="bench-" + os.urandom(16).hex(),
+            P2M_MAX_WORKERS="16",
+            P2M_WARM_WORKER_ON_LOGIN="true" if warm else "false",
+            # Every simulated user comes from 127.0.0.1.
+            P2M_MAX_ACTIVE_RUNS_PER_ADDRESS="1000",
+            P2M_SIGNUPS_PER_HOUR_PER_ADDRESS="1000",
         )
+        if database_url:
+            env["P2M_DATABASE_URL"] = database_url
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -121,6 +136,7 @@ class Server:
     def _drain(self) -> None:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
+            self.log.append(line)
             self.lines.put(line)
         self.lines.put(None)
 
@@ -168,7 +184,8 @@ def _one_run(client: httpx.Client, prompt: str, barrier: threading.Barrier, out:
                     break
         out["total_s"] = time.perf_counter() - t0
         if out.get("status") != "completed":
-            out["error"] = f"run ended {out.get('status')}"
+            reason = client.get(f"/runs/{run_id}").json().get("error") or ""
+            out["error"] = f"run ended {out.get('status')}: {reason[:200]}"
     except Exception as exc:  # noqa: BLE001  every failure is counted, none stops the benchmark
         out["error"] = f"{type(exc).__name__}: {exc}"
 
@@ -193,24 +210,27 @@ def _fresh_postgres(admin_url: str, name: str) -> str:
     return admin_url.rpartition("/")[0] + "/" + name
 
 
-def bench_level(n: int, prompt: str, postgres_url: str | None = None) -> dict[str, Any]:
+def bench_level(
+    n: int, prompt: str, postgres_url: str | None = None, *, warm: bool = True, rounds: int = 1
+) -> dict[str, Any]:
     database_url = _fresh_postgres(postgres_url, f"p2m_bench_{n}") if postgres_url else None
     with tempfile.TemporaryDirectory(prefix=f"p2m-bench-{n}-") as tmp:
-        server = Server(Path(tmp) / "data", database_url)
+        server = Server(Path(tmp) / "data", database_url, warm=warm)
         try:
             baseline = server.memory()
             clients = [_user(server.url, f"user{i:02d}") for i in range(n)]
             ready_t0 = time.perf_counter()
-            # Log-in already started each worker; this waits until all are ready.
-            threads = [threading.Thread(target=c.post, args=("/workers/me",)) for c in clients]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            if warm:
+                # Log-in already started each worker; this waits until all are ready.
+                threads = [threading.Thread(target=c.post, args=("/workers/me",)) for c in clients]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
             workers_ready_s = time.perf_counter() - ready_t0
             idle = server.memory()
-            barrier = threading.Barrier(n)
-            results: list[dict[str, Any]] = [{} for _ in range(n)]
+            results: list[dict[str, Any]] = []
+            first_round: list[dict[str, Any]] = []
             peak = dict(idle)
             stop = threading.Event()
 
@@ -223,14 +243,20 @@ def bench_level(n: int, prompt: str, postgres_url: str | None = None) -> dict[st
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             wall0 = time.perf_counter()
-            runners = [
-                threading.Thread(target=_one_run, args=(clients[i], prompt, barrier, results[i]))
-                for i in range(n)
-            ]
-            for t in runners:
-                t.start()
-            for t in runners:
-                t.join()
+            for round_ in range(rounds):
+                barrier = threading.Barrier(n)
+                batch: list[dict[str, Any]] = [{} for _ in range(n)]
+                runners = [
+                    threading.Thread(target=_one_run, args=(clients[i], prompt, barrier, batch[i]))
+                    for i in range(n)
+                ]
+                for t in runners:
+                    t.start()
+                for t in runners:
+                    t.join()
+                results.extend(batch)
+                if round_ == 0:
+                    first_round = batch
             wall = time.perf_counter() - wall0
             stop.set()
             sampler.join()
@@ -242,7 +268,14 @@ def bench_level(n: int, prompt: str, postgres_url: str | None = None) -> dict[st
     completed = sum(r.get("status") == "completed" for r in results)
     return {
         "users": n,
+        "workers": "warm" if warm else "cold",
+        "rounds": rounds,
+        "runs": len(results),
         "errors": len(errors),
+        "database_locked_log_lines": sum("database is locked" in line for line in server.log),
+        "first_round_time_to_first_agent_event_s": _stats(
+            [r["first_agent_event_s"] for r in first_round if "first_agent_event_s" in r]
+        ),
         "error_messages": errors[:5],
         "completed": completed,
         "time_to_first_event_s": _stats([r["first_event_s"] for r in results if "first_event_s" in r]),
@@ -268,6 +301,8 @@ def bench_level(n: int, prompt: str, postgres_url: str | None = None) -> dict[st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 4, 8, 16])
+    parser.add_argument("--rounds", type=int, default=1, help="bursts per level on one server")
+    parser.add_argument("--workers", nargs="+", choices=["warm", "cold"], default=["warm", "cold"])
     parser.add_argument("--prompt", default="a red cube on a blue table")
     parser.add_argument(
         "--postgres-url", default=None, help="also run every level on a fresh PostgreSQL database"
@@ -277,15 +312,24 @@ def main() -> int:
     runs = []
     for database in ["sqlite"] + (["postgresql"] if args.postgres_url else []):
         levels = []
-        for n in args.levels:
-            result = bench_level(n, args.prompt, args.postgres_url if database == "postgresql" else None)
-            levels.append(result)
-            print(database, json.dumps(result), flush=True)
+        for mode in args.workers:
+            for n in args.levels:
+                result = bench_level(
+                    n,
+                    args.prompt,
+                    args.postgres_url if database == "postgresql" else None,
+                    warm=mode == "warm",
+                    rounds=args.rounds,
+                )
+                levels.append(result)
+                print(database, json.dumps(result), flush=True)
         runs.append({"database": database, "levels": levels})
     report = {
         "benchmark": "service: N users start a run at the same moment against one server",
         "prompt": args.prompt,
         "provider": "offline",
+        "conditions": "one server process, offline provider, all users on loopback; warm = workers "
+        "started before the burst, cold = workers boot inside the first burst",
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -302,11 +346,12 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(
-        f"{'db':>10} {'users':>5} {'errors':>6} {'first ev p50':>12} {'agent ev p50':>12} {'total p50':>9} {'runs/min':>8} {'idle MB/user (pss)':>18} {'peak MB (pss)':>13}"
+        f"{'db':>10} {'workers':>7} {'users':>5} {'runs':>4} {'errors':>6} {'locked':>6} {'first ev p50':>12} {'agent ev p50':>12} {'total p50':>9} {'runs/min':>8} {'idle MB/user (pss)':>18} {'peak MB (pss)':>13}"
     )
     for r, database in ((r, run["database"]) for run in runs for r in run["levels"]):
         print(
-            f"{database:>10} {r['users']:>5} {r['errors']:>6} {(r['time_to_first_event_s'] or {}).get('p50', '-'):>12} "
+            f"{database:>10} {r['workers']:>7} {r['users']:>5} {r['runs']:>4} {r['errors']:>6} "
+            f"{r['database_locked_log_lines']:>6} {(r['time_to_first_event_s'] or {}).get('p50', '-'):>12} "
             f"{(r['time_to_first_agent_event_s'] or {}).get('p50', '-'):>12} {(r['total_s'] or {}).get('p50', '-'):>9} "
             f"{r['throughput_runs_per_min']:>8} {r['memory_mb']['idle_per_user_pss']:>18} {r['memory_mb']['peak_pss']:>13}"
         )

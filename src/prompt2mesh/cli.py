@@ -25,6 +25,12 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         transport="http" if ns.http else "stdio",
         host=ns.host,
         port=ns.port,
+        restore=ns.restore,
+        **{
+            k.removeprefix("limit_"): v
+            for k, v in vars(ns).items()
+            if k.startswith("limit_") and v is not None
+        },
     )
     run_worker(config)
     return 0
@@ -38,6 +44,18 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--restore", action="store_true", help="reopen the scene of the previous worker")
+    # Limits (defaults in WorkerConfig, documented in the README's "Limits" paragraph).
+    for flag, kind in (
+        ("max-vertices", int),
+        ("max-objects", int),
+        ("max-render-pixel-samples", int),
+        ("history-max-bytes", int),
+        ("max-workspace-bytes", int),
+        ("max-file-bytes", int),
+        ("max-string-chars", int),
+    ):
+        p.add_argument(f"--{flag}", dest="limit_" + flag.replace("-", "_"), type=kind, default=None)
     p.set_defaults(handler=_cmd_mcp)
 
 

@@ -60,10 +60,39 @@ class Settings(BaseSettings):
     checkpoint_url: str | None = Field(default=None, description="LangGraph checkpointer; SQLite if unset.")
 
     # --- service ----------------------------------------------------------------------------
-    secret_key: str = "dev-secret-change-me"
-    access_token_minutes: int = Field(default=30, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_window_s: int = Field(default=300, ge=1)
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs tokens. Unset (development): a random key kept in data_dir/secret_key (0600).",
+    )
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_minutes: int = Field(
+        default=7 * 24 * 60, ge=1, description="A session ends after this long without any use."
+    )
+    session_max_days: int = Field(default=30, ge=1, description="A session ends this long after log-in.")
+    stream_ticket_s: int = Field(default=60, ge=5, description="Lifetime of an event-stream ticket.")
+    # Log-in throttling (ASVS 2.2.1): doubling delays, never a lock; counts live in the database.
+    login_max_failures: int = Field(default=5, ge=1, description="Free tries per account and address.")
+    login_address_max_failures: int = Field(default=20, ge=1, description="Free tries per address.")
+    login_account_max_failures: int = Field(default=10, ge=1, description="Free tries per account.")
+    login_backoff_base_s: float = Field(default=1.0, gt=0)
+    login_backoff_max_s: float = Field(default=900.0, gt=0)
+    login_account_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Cap for the per-account delay: slows, never locks the owner out."
+    )
+    login_window_s: int = Field(default=900, ge=1, description="Failures older than this are forgotten.")
+    password_min_length: int = Field(default=8, ge=8, le=64)
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses whose X-Forwarded-For is believed (none: the peer address counts).",
+    )
+    # Request limits: bodies are refused with 413 before they are read.
+    max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Voice recordings.")
+    max_prompt_chars: int = Field(default=2000, ge=1)
+    runs_per_hour_per_user: int = Field(default=60, ge=1)
+    max_active_runs_per_user: int = Field(default=3, ge=1, description="Queued + running runs per user.")
+    max_active_runs_per_address: int = Field(default=4, ge=1)
+    signups_per_hour_per_address: int = Field(default=10, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
     resume_runs_on_start: bool = Field(default=True, description="Resume runs a restart interrupted.")
@@ -74,15 +103,19 @@ class Settings(BaseSettings):
     max_workers: int = Field(default=16, ge=1)
     worker_idle_timeout_s: float = Field(default=900.0, gt=0)
     worker_start_timeout_s: float = Field(default=30.0, gt=0)
+    worker_start_concurrency: int = Field(
+        default=4, ge=1, description="Workers booting at once; more wait their turn (a burst of cold starts)."
+    )
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)
     worker_health_interval_s: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key in PLACEHOLDER_SECRETS:
+        if self.environment == "production" and (self.secret_key or "") in PLACEHOLDER_SECRETS:
+            # Replicas must share one key, so production never falls back to a local file.
             raise ValueError(
-                "P2M_SECRET_KEY is a placeholder; set a long random secret "
+                "P2M_SECRET_KEY is a placeholder or unset; set a long random secret "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
                 "or run with P2M_ENVIRONMENT=development"
             )

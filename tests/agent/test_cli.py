@@ -230,3 +230,50 @@ def test_an_unreachable_provider_is_one_clear_line_before_any_work(tmp_path: Pat
         "ConnectError All connection attempts failed (is `ollama serve` running?)"
     ]
     assert not (tmp_path / "out" / "scene.blend").exists()
+
+
+def test_a_worker_killed_before_anything_was_saved_gives_no_resume_hint(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """Issue 15 item 11: no ExceptionGroup, and no "resume with" for a run that does not exist."""
+    make = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "prompt2mesh",
+            "make",
+            PROMPT,
+            "--out",
+            str(tmp_path / "out"),
+            "--run-id",
+            "early",
+        ],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        worker = None
+        for _ in range(600):  # the worker appears within seconds; kill it as soon as it does
+            found = children_of(make.pid)
+            if found:
+                worker = found[0]
+                break
+            if make.poll() is not None:
+                break
+            select.select([], [], [], 0.05)
+        assert worker is not None, "make started no worker"
+        os.kill(worker, signal.SIGKILL)
+        _, err = make.communicate(timeout=120)
+    finally:
+        if make.poll() is None:
+            make.kill()
+            make.wait()
+    assert make.returncode == 1, err
+    assert "run stopped:" in err and "ExceptionGroup" not in err and "TaskGroup" not in err, err
+    assert "resume with" not in err and "nothing of this run was saved" in err, err
+    resumed = subprocess.run(
+        [sys.executable, "-m", "prompt2mesh", "resume", "early"], env=cli_env, capture_output=True, text=True
+    )
+    assert resumed.returncode == 2 and "no run 'early'" in resumed.stderr

@@ -178,6 +178,15 @@ class _FakeWorker:
     def __init__(self) -> None:
         self.events: list[str] = []
 
+    def before_call(self, name: str, arguments: dict[str, Any]) -> None:
+        pass
+
+    def measure(self) -> tuple[int, int]:
+        return (0, 0)
+
+    def after_mutation(self, name: str, before: tuple[int, int]) -> None:
+        self.events.append(f"budget {name}")
+
     def before_mutation(self, name: str) -> None:
         self.events.append(f"snapshot {name}")
 
@@ -199,7 +208,7 @@ def test_bind_hides_the_worker_and_keeps_the_signature() -> None:
     assert list(inspect.signature(bound).parameters) == ["size", "name"]
     result = bound(size=2.0)
     assert json.loads(result.content[0].text) == {"size": 2.0, "name": None}
-    assert fake.events == ["snapshot sample"]
+    assert fake.events == ["snapshot sample", "budget sample"]
 
 
 def test_bind_turns_every_failure_into_a_tool_error() -> None:

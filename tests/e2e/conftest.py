@@ -62,7 +62,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         data_dir=data,
         secret_key=secrets.token_urlsafe(48),
         port=port,
-        max_workers=2,
+        # Each browser test signs up its own user (one Blender worker each, reaped when idle).
+        max_workers=4,
         screenshot_size=256,
     )
     server = _Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))

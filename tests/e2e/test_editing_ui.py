@@ -101,6 +101,54 @@ def test_a_different_subject_in_edit_mode_offers_a_new_model_instead_of_editing(
         page.wait_for_selector("[data-testid=outcome]", timeout=RUN_TIMEOUT_MS)
         assert "understands English" in page.inner_text("#composer-hint")
         assert errors == []
+
+
+def test_commands_typed_while_one_runs_are_queued_and_all_applied(live_server: Any, chromium: Any) -> None:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        _build_a_cube(page, live_server.url)
+        page.fill("#prompt", "make it taller")
+        page.keyboard.press("Enter")
+        page.fill("#prompt", "make it red")
+        page.keyboard.press("Enter")  # the first is still running: this one waits, visibly
+        cards = page.locator("[data-testid=command]")
+        assert cards.count() == 2
+        assert cards.nth(1).locator(".status").get_attribute("data-status") in ("queued", "running")
+        for i in range(2):
+            cards.nth(i).locator(".status[data-status=applied]").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        assert "make it red" in page.locator(".edit-turn .bubble-user").nth(1).inner_text()
+    finally:
+        context.close()
+
+
+def test_undo_is_off_until_there_is_a_change_and_redo_brings_it_back(live_server: Any, chromium: Any) -> None:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    try:
+        _build_a_cube(page, live_server.url)
+        assert page.is_disabled("#undo") and page.is_disabled("#redo")
+        page.fill("#prompt", "make it taller")
+        page.keyboard.press("Enter")
+        page.locator("[data-testid=command] .status[data-status=applied]").wait_for(
+            timeout=COMMAND_TIMEOUT_MS
+        )
+        page.wait_for_selector("#undo:not([disabled])")
+        page.click("#undo")
+        undo = page.locator("[data-testid=command]").nth(1)
+        undo.locator(".status[data-status=undone]").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        # The undo turn shows what happened, not how the word "undo" was parsed.
+        assert undo.locator("[data-testid=taskspec]").is_hidden()
+        assert "no object named" not in undo.inner_text().lower()
+        assert page.locator(".status[data-status=failed]").count() == 0
+        page.wait_for_selector("#redo:not([disabled])")
+        assert page.is_disabled("#undo")
+        page.click("#redo")
+        redo = page.locator("[data-testid=command]").nth(2)
+        redo.locator(".status[data-status=applied]").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        assert "make it taller" in page.locator(".edit-turn .bubble-user").nth(2).inner_text()
+        page.wait_for_selector("#undo:not([disabled])")
+        assert page.is_disabled("#redo")
     finally:
         context.close()
 

@@ -35,7 +35,8 @@ def _run(
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    built = _run(sys.executable, "-m", "build", "--no-isolation", "--wheel", "--sdist", "--outdir", out, ROOT)
+    # sdist first, then the wheel from the unpacked sdist: what a user gets, never a stale build/ folder
+    built = _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT)
     assert built.returncode == 0, built.stderr[-3000:]
     return out
 

@@ -4,7 +4,14 @@ from fakes.chat import ScriptedChatModel, critique, text, tool_calls
 from prompt2mesh.config import Settings
 from prompt2mesh.roles.factory import make_roles
 from prompt2mesh.roles.interface import PlanStep, RoleContext, ToolInfo, ToolResult
-from prompt2mesh.roles.prompts import CACHE_CONTROL, PLANNER, system_message, tool_catalogue, tool_schemas
+from prompt2mesh.roles.prompts import (
+    CACHE_CONTROL,
+    PLANNER,
+    compact_schema,
+    system_message,
+    tool_catalogue,
+    tool_schemas,
+)
 
 TOOLS = [
     ToolInfo(
@@ -35,7 +42,7 @@ def test_with_caching_tool_schemas_are_anthropic_dicts_with_a_breakpoint_on_the_
 
     assert schemas[0] == {
         "name": "create_primitive",
-        "description": "Create a primitive.\nMore.",
+        "description": "Create a primitive. More.",
         "input_schema": TOOLS[0].input_schema,
     }
     assert schemas[1]["cache_control"] == CACHE_CONTROL
@@ -50,11 +57,51 @@ def test_without_caching_tool_schemas_are_openai_functions() -> None:
     assert all("cache_control" not in s for s in schemas)
 
 
-def test_the_catalogue_lists_each_tool_with_its_category_and_first_line() -> None:
+def test_the_catalogue_lists_each_tool_by_category_with_its_parameters_and_first_sentence() -> None:
     assert tool_catalogue(TOOLS).splitlines()[1:] == [
-        "- set_camera [camera]: Place the camera.",
-        "- create_primitive [creation]: Create a primitive.",
+        "[camera]",
+        "- set_camera(): Place the camera",
+        "[creation]",
+        "- create_primitive(kind?): Create a primitive",
     ]
+
+
+def test_schemas_drop_titles_and_null_branches_but_keep_what_the_model_needs() -> None:
+    schema = {
+        "title": "create_primitiveArguments",
+        "type": "object",
+        "properties": {
+            "title": {"title": "Title", "type": "string"},
+            "size": {
+                "anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}],
+                "default": None,
+                "description": "Edge length",
+                "title": "Size",
+            },
+            "kind": {"enum": ["cube", "cone"], "title": "Kind", "type": "string"},
+        },
+        "required": ["kind"],
+    }
+    assert compact_schema(schema) == {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "size": {"type": "number", "minimum": 0, "description": "Edge length"},
+            "kind": {"enum": ["cube", "cone"], "type": "string"},
+        },
+        "required": ["kind"],
+    }
+
+
+def test_a_tool_description_keeps_how_to_use_it_and_drops_what_is_for_people() -> None:
+    info = ToolInfo(
+        name="t",
+        description="Does a thing.\nReally.\n\nReturns {a, b}.\n\nparams per type:\n    bevel {width}.\n\nRaises:\n    NotFound: never.",
+    )
+    assert (
+        tool_schemas([info], cache=False)[0]["function"]["description"]
+        == "Does a thing. Really.\nparams per type: bevel {width}."
+    )
 
 
 class _Runner:

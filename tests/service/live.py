@@ -31,6 +31,8 @@ def make_settings(data_dir: Path, database_url: str | None = None, **overrides: 
         "max_workers": 4,
         "login_max_failures": 3,
         "login_window_s": 600,
+        # Long enough that a test's next request always lands inside the delay.
+        "login_backoff_base_s": 30,
         **overrides,
     }
     return Settings(**values)
@@ -57,7 +59,8 @@ class LiveServer:
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.app = create_app(settings)
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
+        # As `prompt2mesh serve` runs it: forwarded headers are the app's business.
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on", proxy_headers=False)
         self.server = _Server(config)
         self.thread = threading.Thread(target=self._run, daemon=True, name="p2m-test-server")
 

@@ -37,11 +37,13 @@ class ServeProcess:
         self.url = f"http://127.0.0.1:{port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
         self.env.update(
-            P2M_DATA_DIR=str(data_dir),
-            P2M_SECRET_KEY=SECRET,
-            P2M_SCREENSHOT_SIZE="256",
-            P2M_WARM_WORKER_ON_LOGIN="false",
-            **env,
+            {
+                "P2M_DATA_DIR": str(data_dir),
+                "P2M_SECRET_KEY": SECRET,
+                "P2M_SCREENSHOT_SIZE": "256",
+                "P2M_WARM_WORKER_ON_LOGIN": "false",
+                **env,
+            }
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.log: list[str] = []
@@ -51,8 +53,9 @@ class ServeProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "prompt2mesh", "serve", "--port", str(self.port), "--log-level", "info"],
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            # The access log goes to stdout, the rest to stderr: one stream keeps both.
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
         )
@@ -63,8 +66,8 @@ class ServeProcess:
         raise AssertionError("serve exited before listening:\n" + "".join(self.log))
 
     def _drain(self) -> None:
-        assert self.proc is not None and self.proc.stderr is not None
-        for line in self.proc.stderr:
+        assert self.proc is not None and self.proc.stdout is not None
+        for line in self.proc.stdout:
             self.log.append(line)
             self.lines.put(line)
         self.lines.put(None)
@@ -295,3 +298,67 @@ def test_serve_refuses_a_provider_without_its_key_in_one_line(tmp_path: Path) ->
         "prompt2mesh serve: refusing to start: provider 'anthropic' needs an API key: set "
         "ANTHROPIC_API_KEY (or use P2M_PROVIDER=offline, which needs no key)"
     ]
+
+
+def test_a_default_install_signs_with_its_own_secret_and_refuses_the_public_placeholder(
+    data_dir: Path,
+) -> None:
+    import stat
+    import warnings
+    from datetime import UTC, datetime, timedelta
+
+    import jwt
+
+    # Started as the README says, without P2M_SECRET_KEY.
+    serve = ServeProcess(data_dir, _free_port(), P2M_SECRET_KEY="").start()
+    assert "P2M_SECRET_KEY is not set" in "".join(serve.log)
+    try:
+        user = signup_and_login(serve.url, "alice")
+        now = datetime.now(UTC)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyJWT rightly warns that the public key is short
+            forged = jwt.encode(
+                {"sub": user.id, "jti": "x", "iat": now, "exp": now + timedelta(minutes=5), "typ": "access"},
+                "dev-secret-change-me",
+                algorithm="HS256",
+            )
+        response = httpx.get(f"{serve.url}/auth/me", headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401 and response.json()["error"]["code"] == "invalid_token"
+        assert user.client.get("/auth/me").status_code == 200
+        secret_file = data_dir / "secret_key"
+        assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+        assert len(secret_file.read_text().strip()) >= 48
+    finally:
+        serve.stop()
+
+
+def test_serve_ignores_forwarded_for_from_loopback_and_keeps_secrets_out_of_its_access_log(
+    data_dir: Path,
+) -> None:
+    serve = ServeProcess(
+        data_dir, _free_port(), P2M_LOGIN_MAX_FAILURES="2", P2M_LOGIN_BACKOFF_BASE_S="60"
+    ).start()
+    try:
+        user = signup_and_login(serve.url, "alice")
+        for i in range(2):
+            forged = {"X-Forwarded-For": f"203.0.113.{i}"}
+            guess = httpx.post(
+                f"{serve.url}/auth/login",
+                json={"username": "alice", "password": "guess guess"},
+                headers=forged,
+            )
+            assert guess.status_code == 401
+        blocked = httpx.post(
+            f"{serve.url}/auth/login",
+            json={"username": "alice", "password": "correct horse battery"},
+            headers={"X-Forwarded-For": "203.0.113.77"},
+        )
+        assert blocked.status_code == 429
+        ticket = user.client.post("/auth/stream-ticket", json={"path": "/runs/nope/events"}).json()["ticket"]
+        assert httpx.get(f"{serve.url}/runs/nope/events", params={"ticket": ticket}).status_code == 404
+        httpx.get(f"{serve.url}/auth/me", params={"access_token": user.token})
+    finally:
+        serve.stop()
+    log = "".join(serve.log)
+    assert "/runs/nope/events?ticket=" in log, "the request was not in the access log"
+    assert ticket not in log and user.token not in log

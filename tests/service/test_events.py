@@ -23,12 +23,14 @@ def test_the_timeline_follows_plan_tool_calls_screenshots_critiques_and_acceptan
         {"number": 3, "action": "Cube", "description": "a red cube"},
     ]
     events = [
+        {"type": "node_started", "step": 1, "node": "execute_step"},
         {"type": "tool_call", "step": 1, "tool": "create_primitive", "args": {"kind": "plane"}, "ok": True},
         {"type": "screenshot", "step": 1, "file": "screenshots/step_1_screenshot_1.png"},
         {"type": "critique", "step": 1, "score": 5, "issues": ["too small"], "ts": 1.0, "seq": 3},
         {"type": "refinement", "step": 1},
         {"type": "critique", "step": 1, "score": 8, "issues": []},
         {"type": "step_accepted", "step": 1, "status": "accepted", "duration_s": 1.25},
+        {"type": "node_started", "step": 2, "node": "execute_step"},
         {"type": "tool_call", "step": 2, "tool": "create_empty", "args": {}, "ok": False, "error": "bad"},
         {"type": "node_started", "step": None, "node": "plan"},
     ]
@@ -45,3 +47,17 @@ def test_the_timeline_follows_plan_tool_calls_screenshots_critiques_and_acceptan
 def test_steps_seen_only_in_events_still_appear_without_a_plan() -> None:
     steps = summarize_steps([{"type": "tool_call", "step": 4, "tool": "undo"}], None)
     assert [(s.number, s.status) for s in steps] == [(4, "running")]
+
+
+def test_only_the_calls_that_build_or_refine_a_step_count_like_the_report() -> None:
+    events = [
+        {"type": "node_started", "step": 1, "node": "execute_step"},
+        {"type": "tool_call", "step": 1, "tool": "create_primitive"},
+        {"type": "node_started", "step": 1, "node": "capture_feedback"},
+        {"type": "tool_call", "step": 1, "tool": "get_viewport_screenshot"},
+        {"type": "tool_call", "step": 1, "tool": "get_scene_info"},
+        {"type": "node_started", "step": 1, "node": "refine_step"},
+        {"type": "tool_call", "step": 1, "tool": "set_material"},
+    ]
+    (step,) = summarize_steps(events, None)
+    assert [c["tool"] for c in step.tool_calls] == ["create_primitive", "set_material"]

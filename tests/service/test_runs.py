@@ -4,6 +4,7 @@ live events, replay, the run's record, artifacts, path confinement, ownership, c
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ def test_artifacts_download_with_their_content_types(alice: User, finished: dict
         response = alice.client.get(f"/runs/{run_id}/files/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith(media_type)
+        assert response.headers["x-content-type-options"] == "nosniff"
         assert response.content.startswith(magic)
     report = alice.client.get(f"/runs/{run_id}/files/report.json").json()
     assert report["run_id"] == run_id and report["status"] == "completed"
@@ -223,3 +225,21 @@ def test_each_run_builds_a_new_model_from_an_empty_scene(alice: User, finished: 
     assert any("Ball" in n for n in second_names)
     assert not any("Table" in n for n in second_names), "the previous model leaked into the new run"
     assert "Cube" not in first_names | second_names, "Blender's default cube leaked into a run"
+
+
+def test_users_see_workspace_relative_paths_only(
+    server: LiveServer, alice: User, finished: dict[str, Any]
+) -> None:
+    run_id = finished["run_id"]
+    data_dir = str(server.settings.data_dir.resolve())
+    started = next(e for e in finished["events"] if e["type"] == "run_started")
+    assert started["out_dir"] == f"runs/{run_id}"
+    seen = {
+        "live events": json.dumps(finished["events"]),
+        "replayed events": json.dumps(stream_events(alice, run_id)),
+        "events.json": alice.client.get(f"/runs/{run_id}/events.json").text,
+        "run record": alice.client.get(f"/runs/{run_id}").text,
+        "report.json": alice.client.get(f"/runs/{run_id}/files/report.json").text,
+    }
+    for what, text in seen.items():
+        assert data_dir not in text and "/workspaces/" not in text, what

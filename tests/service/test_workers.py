@@ -1,4 +1,5 @@
-"""The user's worker over HTTP: log-in warms it, and a full pool answers 503 'busy, try again'."""
+"""The user's worker over HTTP: log-in warms it, an idle worker gives its slot to someone who
+needs one, and a pool full of busy workers answers 503 'busy, try again'."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.live import LiveServer, make_settings, signup_and_login
+from service.live import LiveServer, iter_sse, make_settings, signup_and_login, stream_events
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(240)
 
 
 @pytest.fixture(scope="module")
@@ -18,23 +19,39 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-def test_logging_in_starts_the_users_worker_and_a_full_pool_refuses_others(server: LiveServer) -> None:
-    first = signup_and_login(server.url, "first")
-    assert first.client.get("/workers/me").json()["state"] in ("starting", "ready")
-    ready = first.client.post("/workers/me")
+def test_an_idle_warm_worker_gives_its_slot_to_a_user_who_runs_something(server: LiveServer) -> None:
+    idle = signup_and_login(server.url, "idler")
+    assert idle.client.get("/workers/me").json()["state"] in ("starting", "ready")
+    ready = idle.client.post("/workers/me")
     assert ready.status_code == 200 and ready.json()["state"] == "ready"
-    assert ready.json()["started_at"] is not None
 
-    second = signup_and_login(server.url, "second")
-    for response in (
-        second.client.post("/workers/me"),
-        second.client.post("/runs", json={"prompt": "a cube"}),
-    ):
-        assert response.status_code == 503
-        body = response.json()["error"]
-        assert body["code"] == "workers_busy" and "busy, try again" in body["message"]
-        assert int(response.headers["Retry-After"]) >= 1
-    assert second.client.get("/workers/me").json()["state"] == "stopped"
-    assert second.client.get("/runs").json() == []
-    health = second.client.get("/health").json()
+    # The only slot is held by a log-in that does nothing: a real run must still start.
+    worker = signup_and_login(server.url, "worker")
+    started = worker.client.post("/runs", json={"prompt": "a red cube"})
+    assert started.status_code == 202, started.text
+    assert stream_events(worker, started.json()["id"])[-1] == {"type": "end", "status": "completed"}
+    assert idle.client.get("/workers/me").json()["state"] == "stopped"
+
+
+def test_a_worker_in_use_is_never_taken_and_others_get_503(server: LiveServer) -> None:
+    busy = signup_and_login(server.url, "busy")
+    run_id = busy.client.post("/runs", json={"prompt": "a decorated christmas tree"}).json()["id"]
+    other = signup_and_login(server.url, "other")
+    with busy.client.stream("GET", f"/runs/{run_id}/events") as response:
+        for _name, event in iter_sse(response):
+            if event["type"] == "tool_call":
+                break
+        # Mid-run: busy's worker holds a lease, so nothing can be pre-empted.
+        for refused in (
+            other.client.post("/workers/me"),
+            other.client.post("/runs", json={"prompt": "a cube"}),
+        ):
+            assert refused.status_code == 503
+            body = refused.json()["error"]
+            assert body["code"] == "workers_busy" and "busy, try again" in body["message"]
+            assert int(refused.headers["Retry-After"]) >= 1
+    assert other.client.get("/workers/me").json()["state"] == "stopped"
+    assert other.client.get("/runs").json() == []
+    assert stream_events(busy, run_id)[-1] == {"type": "end", "status": "completed"}
+    health = other.client.get("/health").json()
     assert health["workers"] == {"active": 1, "max": 1}

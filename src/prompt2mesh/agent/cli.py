@@ -43,7 +43,7 @@ def _print_judgement(report: dict[str, Any]) -> None:
         print(f"  ... and {len(warnings) - 8} more warnings in report.json")
 
 
-def _print_outcome(report: dict[str, Any], out_dir: Path) -> int:
+def _print_outcome(report: dict[str, Any], out_dir: Path, settings: Settings) -> int:
     print(report["final_message"])
     _print_judgement(report)
     artifacts = report.get("artifacts") or {}
@@ -52,23 +52,47 @@ def _print_outcome(report: dict[str, Any], out_dir: Path) -> int:
             print(f"  {label}: {out_dir / artifacts[label]}")
     print(f"  report: {out_dir / 'report.json'}")
     if report["status"] == "failed":
-        print(
-            f"run stopped: {report['error']}\nresume with: prompt2mesh resume {report['run_id']}",
-            file=sys.stderr,
-        )
+        print(f"run stopped: {report['error']}", file=sys.stderr)
+        print(_next_step(report["run_id"], settings), file=sys.stderr)
     return EXIT_BY_STATUS.get(report["status"], 1)
 
 
-def _run_and_report(run: Callable[[], dict[str, Any]], out_dir: Path, run_id: str | None) -> int:
-    """Run, print the outcome; a lost worker ends in a resume hint instead of a traceback."""
+def _leaf_errors(exc: BaseException) -> list[BaseException]:
+    """The real errors inside (nested) exception groups, e.g. a worker that died under the MCP
+    client's task group: a person reads "WorkerUnavailable: ...", never "ExceptionGroup"."""
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaf_errors(inner)]
+    return [exc]
+
+
+def _next_step(run_id: str | None, settings: Settings) -> str:
+    """ "resume with ..." only for a run the checkpoint store holds; otherwise say so plainly."""
+    from prompt2mesh.agent.runner import load_state
+
+    if run_id:
+        try:
+            asyncio.run(load_state(run_id, settings))
+        except Exception:  # noqa: BLE001  (no such run, or the store itself is unreachable)
+            pass
+        else:
+            return f"resume with: prompt2mesh resume {run_id}"
+    return (
+        "nothing of this run was saved, so there is nothing to resume; start it again with the same command"
+    )
+
+
+def _run_and_report(
+    run: Callable[[], dict[str, Any]], out_dir: Path, run_id: str | None, settings: Settings
+) -> int:
+    """Run, print the outcome; a lost worker ends in a clear next step instead of a traceback."""
     try:
         report = run()
     except Exception as exc:  # noqa: BLE001  (ExceptionGroup from the worker's client included)
-        errors = exc.exceptions if isinstance(exc, BaseExceptionGroup) else [exc]
-        print(f"run stopped: {'; '.join(f'{type(e).__name__}: {e}' for e in errors)}", file=sys.stderr)
-        print(f"resume with: prompt2mesh resume {run_id}", file=sys.stderr)
+        reasons = "; ".join(dict.fromkeys(f"{type(e).__name__}: {e}" for e in _leaf_errors(exc)))
+        print(f"run stopped: {reasons}", file=sys.stderr)
+        print(_next_step(run_id, settings), file=sys.stderr)
         return 1
-    return _print_outcome(report, out_dir)
+    return _print_outcome(report, out_dir, settings)
 
 
 async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], Any]) -> Any:
@@ -123,7 +147,7 @@ def _cmd_make(ns: argparse.Namespace) -> int:
         return await run_make(request, settings, session, roles=roles, emit=display)
 
     return _run_and_report(
-        lambda: asyncio.run(_with_worker(out_dir, settings, make)), out_dir, request.run_id
+        lambda: asyncio.run(_with_worker(out_dir, settings, make)), out_dir, request.run_id, settings
     )
 
 
@@ -150,7 +174,9 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
         await session.call("new_scene", {})
         return await resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
 
-    return _run_and_report(lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id)
+    return _run_and_report(
+        lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id, settings
+    )
 
 
 def _cmd_trace(ns: argparse.Namespace) -> int:

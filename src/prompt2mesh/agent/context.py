@@ -67,6 +67,7 @@ class ArtisanContext:
         step: int = 0,
         total_steps: int = 0,
         tools: Sequence[ToolInfo] = (),
+        loadable: Sequence[ToolInfo] = (),
         requirement: dict[str, Any] | None = None,
         attempt: str = "execute",
     ) -> RoleContext:
@@ -84,6 +85,7 @@ class ArtisanContext:
         return RoleContext(
             runner=runner,
             tools=tools,
+            loadable=loadable,
             emit=emit,
             usage=Usage(),
             step_index=step,

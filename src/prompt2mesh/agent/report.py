@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from prompt2mesh.agent.critic_notes import open_issues
 from prompt2mesh.agent.state import ArtisanState
 
 
@@ -77,6 +78,7 @@ def build_report(
         "status": status or state.get("status", "running"),
         "error": error if error is not None else state.get("critical_error"),
         "warnings": list(state.get("warnings", [])),
+        "open_issues": open_issues(steps),  # type: ignore[arg-type]
         "not_honoured": list(judgement.get("issues", [])) if judgement else [],
         "final_judgement": judgement.get("analysis") if judgement else None,
         "final_message": state.get("final_message") or final_message(state, judgement),
@@ -93,6 +95,9 @@ def final_message(state: ArtisanState, judgement: dict[str, Any] | None = None) 
     average = _mean(finals)
     quality = f"average quality {average:.1f}/10" if average is not None else "no quality scores"
     message = f"{executed} steps executed, {refinements} refinements, {quality}"
+    notes = open_issues(steps)  # type: ignore[arg-type]
+    if notes:
+        message += f"; {len(notes)} steps with open critic notes (report: open_issues)"
     if judgement:
         score = judgement["score"]
         message += f"; final score {score}/10"

@@ -8,9 +8,41 @@ ToolError                     base; ``code`` is stable, ``message`` says what wa
 ├── PathOutsideWorkspace      a path escapes the worker's workspace
 ├── CodeExecutionDisabled     execute_blender_code without ``--allow-code``
 └── BlenderOperationFailed    Blender refused or failed the operation
+
+Messages never echo huge input: every ``ToolError`` message is passed through
+:func:`clip_message` (quoted values cut to ``QUOTE_CHARS``, the whole text to
+``MAX_ERROR_CHARS``), and the server edge does the same for errors raised by the MCP SDK.
 """
 
 from __future__ import annotations
+
+import re
+
+QUOTE_CHARS = 200
+"""A quoted value in an error keeps at most this many characters."""
+MAX_ERROR_CHARS = 2000
+"""No error text is longer than this (a fuzzed 10 MB argument once came back whole)."""
+
+_LONG_QUOTED = re.compile(rf"'[^'\n]{{{QUOTE_CHARS + 1},}}'|\"[^\"\n]{{{QUOTE_CHARS + 1},}}\"")
+
+
+def _cut_quoted(match: re.Match[str]) -> str:
+    text = match.group(0)
+    quote, body = text[0], text[1:-1]
+    return f"{quote}{body[:QUOTE_CHARS]}{quote}... ({len(body) - QUOTE_CHARS:,} more characters)"
+
+
+def clip_message(message: str) -> str:
+    """``message`` with long quoted values cut and the whole text bounded by MAX_ERROR_CHARS."""
+    if len(message) > 50 * MAX_ERROR_CHARS:
+        # The regex is linear, but there is no point scanning megabytes that will be cut anyway.
+        message = message[: 25 * MAX_ERROR_CHARS] + message[-25 * MAX_ERROR_CHARS :]
+    message = _LONG_QUOTED.sub(_cut_quoted, message)
+    if len(message) > MAX_ERROR_CHARS:
+        cut = len(message) - MAX_ERROR_CHARS + 40
+        head = (MAX_ERROR_CHARS - 40) * 3 // 4
+        message = f"{message[:head]} ... ({cut:,} characters cut) ... {message[head + cut :]}"
+    return message
 
 
 class ToolError(Exception):
@@ -19,6 +51,7 @@ class ToolError(Exception):
     code = "tool_error"
 
     def __init__(self, message: str) -> None:
+        message = clip_message(message)
         super().__init__(message)
         self.message = message
 

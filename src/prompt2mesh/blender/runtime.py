@@ -5,11 +5,16 @@ One process holds one :class:`Worker`; every tool function receives it as first 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from prompt2mesh.blender.arguments import ArgumentLimits
+from prompt2mesh.blender.errors import LimitExceeded
 from prompt2mesh.blender.workspace import Workspace
+
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -22,14 +27,32 @@ class WorkerConfig:
     transport: Literal["stdio", "http"] = "stdio"
     host: str = "127.0.0.1"
     port: int = 8765
-    # Limits that protect the worker's memory and time (documented in the README).
+    # Limits that protect the worker's memory, time and disk (documented in the README).
     max_vertices: int = 2_000_000
+    """Vertices of the whole scene after modifiers, checked before a call adds any."""
     max_objects: int = 5_000
     max_render_size: int = 2048
     max_render_samples: int = 1024
+    max_render_pixel_samples: int = 1024 * 1024 * 128
+    """Width x height x samples of one render (1024x1024 at 128 samples; ~1 min on 2 cores)."""
     max_array_count: int = 1_000
     history_size: int = 20
+    history_max_bytes: int = 512 * MIB
+    """Undo snapshots together; the oldest are dropped first."""
+    max_workspace_bytes: int = 2048 * MIB
+    """Disk quota of the workspace's files (undo history not counted: it has its own bound)."""
+    max_file_bytes: int = 512 * MIB
+    """Largest file a tool reads (open_blend and the like)."""
+    max_string_chars: int = 100_000
+    """Longest string in any argument."""
+    restore: bool = False
+    """Reopen the scene a previous worker in this workspace held when its last call started
+    (the manager restarts a worker this way after stopping a call that ran too long)."""
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def argument_limits(self) -> ArgumentLimits:
+        return ArgumentLimits(max_string_chars=self.max_string_chars)
 
 
 class Worker:
@@ -39,15 +62,60 @@ class Worker:
         from prompt2mesh.blender.history import History
 
         self.config = config
-        self.workspace = Workspace(config.workspace)
+        self.workspace = Workspace(config.workspace, max_file_bytes=config.max_file_bytes)
         self.history = History(self)
+
+    def before_call(self, tool_name: str, arguments: Mapping[str, Any]) -> None:
+        """Called by the server before every tool: keeps the recovery file current, and refuses
+        calls that name a file once the workspace is over its disk quota.
+
+        Raises:
+            LimitExceeded: the workspace holds more than ``max_workspace_bytes``.
+        """
+        if any(_names_a_file(key, value) for key, value in arguments.items()):
+            used = self.workspace.usage_bytes(stop_after=self.config.max_workspace_bytes)
+            if used > self.config.max_workspace_bytes:
+                raise LimitExceeded(
+                    f"the workspace holds more than its quota of {self.config.max_workspace_bytes // MIB:,} MiB; "
+                    "no more files can be written or read until older ones are removed"
+                )
+        self.history.checkpoint()
 
     def before_mutation(self, tool_name: str) -> None:
         """Called by the server before every tool that changes the scene."""
         self.history.snapshot(tool_name)
+
+    def measure(self) -> tuple[int, int]:
+        """(estimated vertices after modifiers, objects) of the whole scene."""
+        from prompt2mesh.blender.tools._common import scene_object_count, scene_vertex_estimate
+
+        return scene_vertex_estimate(), scene_object_count()
+
+    def after_mutation(self, tool_name: str, before: tuple[int, int]) -> None:
+        """Called after a scene-changing tool succeeded: a scene it made larger than the budget
+        is put back as it was (a backstop for tools that cannot estimate their cost up front).
+
+        Raises:
+            LimitExceeded: the call grew the scene past ``max_vertices`` or ``max_objects``.
+        """
+        vertices, objects = self.measure()
+        over_vertices = vertices > self.config.max_vertices and vertices > before[0]
+        over_objects = objects > self.config.max_objects and objects > before[1]
+        if over_vertices or over_objects:
+            self.history.restore_last(tool_name)
+            what = (
+                f"about {vertices:,} vertices (the worker allows {self.config.max_vertices:,})"
+                if over_vertices
+                else f"{objects:,} objects (the worker allows {self.config.max_objects:,})"
+            )
+            raise LimitExceeded(f"{tool_name} made the scene hold {what}; the scene was put back as it was")
 
     def discard_snapshot(self, tool_name: str) -> None:
         """Called when a mutating tool refused its input (nothing changed): forget its snapshot."""
         discard = getattr(self.history, "discard_last", None)
         if discard is not None:
             discard(tool_name)
+
+
+def _names_a_file(key: str, value: Any) -> bool:
+    return isinstance(value, str) and key.lower() in ("filename", "path", "file", "filepath")

@@ -7,17 +7,19 @@ import inspect
 import io
 import json
 import os
+import re
 import sys
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 import anyio
 from mcp.server.fastmcp import FastMCP
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import ConfigDict
+from mcp.types import CallToolResult, ContentBlock, JSONRPCRequest, TextContent, ToolAnnotations
+from pydantic import ConfigDict, ValidationError
 
-from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError
+from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
+from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
 from prompt2mesh.blender.registry import ToolSpec, all_tools
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
 
@@ -42,10 +44,13 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def call(**kwargs: Any) -> Any:
+        worker.before_call(spec.name, kwargs)
+        measured = (0, 0)
         if spec.mutates:
+            measured = worker.measure()
             worker.before_mutation(spec.name)
         try:
-            return _as_result(func(worker, **kwargs))
+            result = func(worker, **kwargs)
         except ToolError:
             # Tools check their input before changing anything: the snapshot is not a step.
             if spec.mutates:
@@ -57,6 +62,9 @@ def _bind(worker: Worker, spec: ToolSpec) -> Callable[..., Any]:
             raise BlenderOperationFailed(
                 f"{spec.name} failed in Blender: {type(exc).__name__}: {exc}"
             ) from exc
+        if spec.mutates:
+            worker.after_mutation(spec.name, measured)
+        return _as_result(result)
 
     del call.__wrapped__  # FastMCP must see the signature below, not the original one
     call.__signature__ = signature  # type: ignore[attr-defined]
@@ -80,6 +88,123 @@ def _as_result(value: Any) -> Any:
     return value
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:])(/[^\s'\"/:,;()\[\]]+){2,}")
+
+
+class _GuardedServer(FastMCP):
+    """FastMCP with one guarded entry for every tool call.
+
+    Raw arguments are screened before any validation (NaN, Infinity, control characters and
+    oversized values never reach a tool, see :mod:`prompt2mesh.blender.arguments`), and every
+    error text leaving the worker is bounded and free of absolute server paths, whichever layer
+    (the SDK's validation, a tool, Blender) wrote it.
+    """
+
+    def __init__(self, worker: Worker, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.worker = worker
+        self.tool_names: set[str] = set()
+        root = str(worker.workspace.root)
+        self._root_prefix = re.compile(re.escape(root) + r"/?")
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any]
+    ) -> Sequence[ContentBlock] | dict[str, Any]:
+        try:
+            screen_arguments(arguments, self.worker.config.argument_limits)
+            result = await super().call_tool(name, arguments)
+        except ToolError as exc:
+            return self._error(f"Error executing tool {name}: {exc}")
+        except Exception as exc:  # noqa: BLE001  (the SDK's own errors: unknown tool, validation)
+            cause = exc.__cause__
+            if isinstance(cause, ValidationError):
+                return self._error(
+                    f"Error executing tool {name}: [invalid_argument] {_validation_text(cause)}"
+                )
+            if name not in self.tool_names:
+                return self._error(
+                    f"[not_found] Unknown tool: {name!r}; call tools/list for the tools there are"
+                )
+            return self._error(str(exc))
+        if isinstance(result, CallToolResult):
+            for block in result.content:
+                if isinstance(block, TextContent):
+                    block.text = self._root_prefix.sub("", block.text)
+        # The low-level handler passes a CallToolResult through as it is.
+        return result  # type: ignore[return-value]
+
+    def _error(self, text: str) -> Any:
+        text = self._root_prefix.sub("", text)
+        text = _ABSOLUTE_PATH.sub(lambda m: ".../" + m.group(0).rsplit("/", 1)[-1], text)
+        return CallToolResult(content=[TextContent(type="text", text=clip_message(text))], isError=True)
+
+
+def _validation_text(error: ValidationError, most: int = 5) -> str:
+    """Pydantic's findings without the input they echo (it may be megabytes)."""
+    parts = []
+    for item in error.errors(include_url=False, include_input=False)[:most]:
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        if item["type"] == "extra_forbidden":
+            parts.append(f"{where}: unknown argument (misspelt? the schema lists the accepted ones)")
+        else:
+            parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - most
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _mark_non_finite_in(value: Any, depth: int = 0) -> None:
+    """Replace NaN and Infinity inside ``value`` (in place) by a marker string."""
+    if depth > 64:  # deeper than any tool accepts; screen_arguments refuses it anyway
+        return
+    # Replacing an item keeps the size, so walking while assigning is safe.
+    pairs = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in pairs:
+        if isinstance(item, float):
+            if item - item != 0.0:  # NaN or +-Infinity
+                value[key] = NON_FINITE_MARK + repr(item)
+        elif isinstance(item, dict | list):
+            _mark_non_finite_in(item, depth + 1)
+
+
+def _mark_non_finite(item: Any) -> Any:
+    """Keep NaN and Infinity visible in a raw tool call.
+
+    The SDK re-encodes each request in JSON mode before dispatching it, which turns a literal
+    ``NaN``, ``Infinity`` or ``1e999`` into ``null``, and ``null`` reads as "use the default"
+    (a NaN size built a 2 m cube). They become a marker string here, which
+    :func:`screen_arguments` refuses by name.
+    """
+    message = getattr(getattr(item, "message", None), "root", None)
+    if isinstance(message, JSONRPCRequest) and message.method == "tools/call" and message.params:
+        arguments = message.params.get("arguments")
+        if isinstance(arguments, dict):
+            _mark_non_finite_in(arguments)
+    return item
+
+
+def _guard_incoming(lowlevel: Any) -> None:
+    """Route every transport's incoming messages through :func:`_mark_non_finite` (stdio and
+    streamable HTTP both hand their streams to ``run`` of the low-level server)."""
+    original = lowlevel.run
+
+    async def run(read_stream: Any, write_stream: Any, *args: Any, **kwargs: Any) -> Any:
+        send, receive = anyio.create_memory_object_stream[Any](0)
+
+        async def relay() -> None:
+            async with send:
+                async for item in read_stream:
+                    await send.send(_mark_non_finite(item))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(relay)
+            try:
+                return await original(receive, write_stream, *args, **kwargs)
+            finally:
+                tg.cancel_scope.cancel()
+
+    lowlevel.run = run
+
+
 def build_server(config: WorkerConfig) -> FastMCP:
     """Create the MCP server with every tool bound to one worker.
 
@@ -89,13 +214,17 @@ def build_server(config: WorkerConfig) -> FastMCP:
     worker = Worker(config)
     tools = all_tools()
     tools["new_scene"].func(worker)
-    server = FastMCP(
-        "prompt2mesh-blender",
+    if config.restore:
+        worker.history.restore_recovery()
+    server = _GuardedServer(
+        worker,
+        name="prompt2mesh-blender",
         instructions=INSTRUCTIONS,
         host=config.host,
         port=config.port,
         log_level="WARNING",
     )
+    _guard_incoming(server._mcp_server)
     for spec in tools.values():
         server.add_tool(
             _bind(worker, spec),
@@ -106,6 +235,7 @@ def build_server(config: WorkerConfig) -> FastMCP:
             structured_output=False,
         )
         _refuse_unknown_arguments(server, spec.name)
+    server.tool_names = set(tools)
     return server
 
 
@@ -116,7 +246,10 @@ def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
     if registered is None:  # pragma: no cover (just added)
         return
     base = registered.fn_metadata.arg_model
-    strict = type(base.__name__, (base,), {"model_config": ConfigDict(**base.model_config, extra="forbid")})
+    # allow_inf_nan=False also refuses "NaN" sent as a string (the SDK parses JSON-looking
+    # strings); real NaN and Infinity are refused before validation (see _mark_non_finite).
+    config = ConfigDict(**base.model_config, extra="forbid", allow_inf_nan=False)  # type: ignore[typeddict-item]
+    strict = type(base.__name__, (base,), {"model_config": config})
     registered.fn_metadata.arg_model = strict
     registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
 

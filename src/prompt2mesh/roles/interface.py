@@ -105,6 +105,8 @@ class RoleContext:
 
     runner: ToolRunner
     tools: Sequence[ToolInfo] = ()
+    loadable: Sequence[ToolInfo] = ()
+    """Tools a role may load on demand (``find_tools``) beyond ``tools``; empty = none."""
     emit: Callable[[str, dict[str, Any]], None] = lambda kind, data: None
     usage: Usage = field(default_factory=Usage)
     step_index: int = 0

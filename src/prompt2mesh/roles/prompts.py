@@ -45,7 +45,11 @@ step's description and the tools it names, and is judged from a viewport screens
 - a step produces something visible (the first steps build the main shapes, later steps add
   detail, materials, then lighting and camera last);
 - the description says exactly what to create: names, sizes in metres, positions, colours;
-- `tools` lists the tool names the step needs, only names from the catalogue;
+- `tools` lists every tool name the step needs (only names from the catalogue): the modeller
+  is offered exactly these plus inspection tools, e.g. a gold part needs create_material too;
+- group the model under its subject: step 1 creates an empty named after what the model is
+  ("Christmas_Tree", "Chair") and every part is created with `parent` set to it (children of
+  parts are fine), so the exported file has one node that says what it is;
 - do not plan clearing, opening, saving or exporting the scene: the system does that.
 
 {_CONVENTIONS}
@@ -126,12 +130,35 @@ def system_message(*blocks: str, cache: bool) -> SystemMessage:
     return SystemMessage(content=content)
 
 
+def _param_hint(name: str, schema: dict[str, Any]) -> str:
+    schema = compact_schema(schema)
+    if "enum" in schema:
+        return f"{name}: {'|'.join(str(v) for v in schema['enum'])}"
+    kind = schema.get("type")
+    if kind == "array" and isinstance(schema.get("items"), dict) and schema["items"].get("type") == "number":
+        return f"{name}: [x,y,z]" if schema.get("minItems") == 3 else f"{name}: [numbers]"
+    return name
+
+
+def tool_signature(info: ToolInfo) -> str:
+    """``create_primitive(kind: cube|uv_sphere|..., name, location: [x,y,z], ...)``: what to pass."""
+    props = (info.input_schema or {}).get("properties") or {}
+    required = set((info.input_schema or {}).get("required") or [])
+    params = [_param_hint(n, p) + ("" if n in required else "?") for n, p in props.items()]
+    return f"{info.name}({', '.join(params)})"
+
+
 def tool_catalogue(tools: Sequence[ToolInfo]) -> str:
-    """The tool list for the planner: name, category and the first line of each description."""
-    lines = ["Tool catalogue (name [category]: what it does):"]
+    """The tool list for the planner: each tool's signature (parameters, enum values) and
+    the first sentence of its description, by category."""
+    lines = ["Tool catalogue (by category; ? = optional parameter):"]
+    category = None
     for info in sorted(tools, key=lambda t: (t.category, t.name)):
-        summary = (info.description or "").strip().splitlines()
-        lines.append(f"- {info.name} [{info.category}]: {summary[0] if summary else ''}")
+        if info.category != category:
+            category = info.category
+            lines.append(f"[{category}]")
+        first = tool_description(info).split("\n")[0].split(". ")[0].rstrip(".")
+        lines.append(f"- {tool_signature(info)}: {first}")
     return "\n".join(lines)
 
 
@@ -158,6 +185,60 @@ def gemini_schema(node: Any) -> Any:
     return out
 
 
+def _noise(key: str, value: Any) -> bool:
+    """Schema keys a model gains nothing from: titles, name-length limits, "no extra keys",
+    and far-away numeric bounds (the worker enforces them and says so when one is hit)."""
+    if key == "title":
+        return isinstance(value, str)
+    if key in {"maxLength", "minLength"}:
+        return True
+    if key == "additionalProperties":
+        return value is False
+    if key in {"maximum", "minimum", "exclusiveMinimum", "exclusiveMaximum"}:
+        return isinstance(value, int | float) and abs(value) >= 1000
+    return False
+
+
+def compact_schema(node: Any) -> Any:
+    """A tool's JSON schema without what only repeats or never matters to a model: pydantic's
+    ``title`` on every field (the key already names it), the ``null`` branch of optional values
+    (leaving a key out means the default), and the limits :func:`_noise` lists. The worker
+    validates every call against its full schema anyway."""
+    if isinstance(node, list):
+        return [compact_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: compact_schema(v) for k, v in node.items() if not _noise(k, v)}
+    if "properties" in node:
+        out["properties"] = {k: compact_schema(v) for k, v in node["properties"].items()}
+    alternatives = out.get("anyOf")
+    if isinstance(alternatives, list):
+        kept = [a for a in alternatives if a != {"type": "null"}]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            merged = {**kept[0], **{k: v for k, v in out.items() if k != "anyOf"}}
+            if merged.get("default", 0) is None:
+                del merged["default"]
+            return merged
+        out["anyOf"] = kept
+    return out
+
+
+_FOR_PEOPLE = ("Raises:", "Returns", "Args:", "Example")
+
+
+def tool_description(info: ToolInfo) -> str:
+    """What the model reads about a tool: its docstring without the parts written for people.
+
+    ``Raises:`` / ``Returns`` / ``Args:`` paragraphs go (errors come back as readable text,
+    results are JSON the model reads anyway, arguments are in the schema); the rest stays,
+    since it says how to use the tool (e.g. each modifier type's ``params``).
+    """
+    text = (info.description or info.name).strip()
+    paragraphs = [p.strip() for p in text.split("\n\n")]
+    kept = [paragraphs[0], *(p for p in paragraphs[1:] if p and not p.startswith(_FOR_PEOPLE))]
+    return "\n".join(" ".join(line.strip() for line in p.splitlines()) for p in kept)
+
+
 def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool, gemini: bool = False) -> list[dict[str, Any]]:
     """Tool definitions for ``bind_tools``.
 
@@ -175,10 +256,10 @@ def tool_schemas(tools: Sequence[ToolInfo], *, cache: bool, gemini: bool = False
     """
     schemas: list[dict[str, Any]] = []
     for info in tools:
-        parameters = info.input_schema or {"type": "object", "properties": {}}
+        parameters = compact_schema(info.input_schema or {"type": "object", "properties": {}})
         if gemini:
             parameters = gemini_schema(parameters)
-        description = info.description or info.name
+        description = tool_description(info)
         if cache:
             schemas.append({"name": info.name, "description": description, "input_schema": parameters})
         else:

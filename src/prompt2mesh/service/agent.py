@@ -4,6 +4,7 @@ which implementation runs (the real LangGraph agent, or a tiny one in tests of t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +48,21 @@ class ArtisanAgent:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._stack = contextlib.AsyncExitStack()
+        self._saver: Any = None
+
+    async def open(self) -> None:
+        """Open one checkpoint store for every run of this process when it is SQLite: its
+        single connection (and lock) is the one writer path, so concurrent runs never meet
+        "database is locked". PostgreSQL keeps a connection per run."""
+        from prompt2mesh.agent.checkpoint import open_checkpointer, resolve_checkpoint_url
+
+        if not resolve_checkpoint_url(self.settings).startswith("postgresql://"):
+            self._saver = await self._stack.enter_async_context(open_checkpointer(self.settings))
+
+    async def close(self) -> None:
+        self._saver = None
+        await self._stack.aclose()
 
     def preload(self) -> None:
         """Import the agent and its roles now: the first import takes seconds and, done inside
@@ -81,13 +97,15 @@ class ArtisanAgent:
             max_refinements=options.get("max_refinements"),
             refine=options.get("refine", True),
         )
-        return await run_make(request, self.settings, runner, emit=emit)
+        return await run_make(request, self.settings, runner, emit=emit, checkpointer=self._saver)
 
     async def resume(self, *, run_id: str, out_dir: Path, runner: ToolRunner, emit: Emit) -> dict[str, Any]:
         from prompt2mesh.agent.errors import RunNotFound
         from prompt2mesh.agent.runner import resume_run
 
         try:
-            return await resume_run(run_id, self.settings, runner, out_dir=out_dir, emit=emit)
+            return await resume_run(
+                run_id, self.settings, runner, out_dir=out_dir, emit=emit, checkpointer=self._saver
+            )
         except RunNotFound as exc:
             raise RunNotResumableError(str(exc)) from exc

@@ -13,18 +13,27 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import prompt2mesh
 from prompt2mesh.config import Settings
 from prompt2mesh.service.agent import Agent, ArtisanAgent
 from prompt2mesh.service.db import make_engine, make_sessionmaker, migrate
 from prompt2mesh.service.deps import Services
-from prompt2mesh.service.errors import NotFound, ServiceError
-from prompt2mesh.service.routes import auth, commands, files, health, runs, sessions
+from prompt2mesh.service.errors import BadJson, NotFound, ServiceError
+from prompt2mesh.service.middleware import (
+    BodySizeLimit,
+    SecurityHeaders,
+    inline_script_hashes,
+    install_log_redaction,
+)
+from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
+from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
-from prompt2mesh.service.security import LoginRateLimiter
+from prompt2mesh.service.security import with_signing_secret
 from prompt2mesh.service.store import RunStore
+from prompt2mesh.service.throttle import Throttle
 from prompt2mesh.workers.base import WorkerManager
 from prompt2mesh.workers.errors import WorkerError, WorkersBusy
 from prompt2mesh.workers.local import LocalWorkerManager
@@ -57,26 +66,31 @@ def create_app(
     """Build the app; nothing starts until the lifespan runs (uvicorn, or TestClient).
 
     ``agent`` and ``workers`` default to the Artisan agent and the configured worker backend.
+    Without a configured ``secret_key`` the install's own random key is used (made on first
+    start in ``data_dir/secret_key``, mode 0600); a placeholder never signs anything.
     """
+    settings = with_signing_secret(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # uvicorn configures its loggers before the app starts: add the filter after that.
+        install_log_redaction()
         engine = make_engine(settings)
         migrate(engine)
         manager = workers if workers is not None else make_worker_manager(settings)
-        store = RunStore(make_sessionmaker(engine))
+        roots = [(settings.data_dir / "workspaces").resolve(), (settings.data_dir / "workspaces").absolute()]
+        store = RunStore(make_sessionmaker(engine), workspace_roots=roots)
         the_agent = agent if agent is not None else ArtisanAgent(settings)
         if isinstance(the_agent, ArtisanAgent):
             the_agent.preload()
+            await the_agent.open()
         run_manager = RunManager(settings, store, manager, the_agent)
         app.state.services = Services(
             settings=settings,
             sessions=store.sessions,
             workers=manager,
             runs=run_manager,
-            login_limiter=LoginRateLimiter(settings.login_max_failures, settings.login_window_s),
-            # Guessing across many usernames from one address: a looser limit of its own.
-            address_limiter=LoginRateLimiter(settings.login_max_failures * 10, settings.login_window_s),
+            throttle=Throttle(settings),
         )
         await manager.start()
         await run_manager.start()
@@ -85,6 +99,8 @@ def create_app(
         finally:
             await run_manager.shutdown()
             await manager.shutdown()
+            if isinstance(the_agent, ArtisanAgent):
+                await the_agent.close()
             engine.dispose()
 
     app = FastAPI(
@@ -96,7 +112,20 @@ def create_app(
     _install_error_handlers(app)
     for module in (health, auth, worker_routes, sessions, runs, files, commands):
         app.include_router(module.router)
+    for module in (gallery, shares, export_routes):
+        app.include_router(module.router)
     _mount_web(app)
+
+    def body_limit(path: str) -> int:
+        # Voice recordings are the one upload; every other body is small JSON.
+        if path.startswith("/sessions/") and path.endswith("/voice"):
+            return settings.max_upload_bytes
+        return settings.max_request_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    pages = (WEB_DIR / "index.html", WEB_DIR / "share.html")
+    hashes = sorted({h for page in pages for h in inline_script_hashes(page)})
+    app.add_middleware(SecurityHeaders, script_hashes=hashes)
     return app
 
 
@@ -130,9 +159,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         return _error(422, "validation_error", "; ".join(parts) or "invalid request")
 
-    @app.exception_handler(404)
-    async def not_found(_request: Request, exc: Exception) -> JSONResponse:
-        return _error(404, NotFound.code, str(getattr(exc, "detail", "not found")))
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI's own refusals (unparsable or too deeply nested JSON, unknown route, wrong
+        # method) answer the same {error: {code, message}} shape as ours.
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            return _error(400, BadJson.code, "the request body is not valid JSON (or is nested too deeply)")
+        codes = {404: NotFound.code, 405: "method_not_allowed", 400: "bad_request"}
+        response = _error(
+            exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"), str(exc.detail)
+        )
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
 
 def _mount_web(app: FastAPI) -> None:

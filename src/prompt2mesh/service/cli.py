@@ -45,10 +45,11 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         return 2
     overrides = {k: v for k, v in (("host", ns.host), ("port", ns.port)) if v is not None}
     settings = settings.model_copy(update=overrides)
-    if settings.secret_key in PLACEHOLDER_SECRETS:
+    if (settings.secret_key or "") in PLACEHOLDER_SECRETS:
         print(
-            "prompt2mesh serve: WARNING: P2M_SECRET_KEY is a placeholder; fine for development, "
-            "refused when P2M_ENVIRONMENT=production",
+            "prompt2mesh serve: P2M_SECRET_KEY is not set: tokens are signed with this install's own "
+            f"random key ({settings.data_dir / 'secret_key'}); set P2M_SECRET_KEY to share one key "
+            "between replicas",
             file=sys.stderr,
         )
     print(
@@ -68,6 +69,9 @@ def _cmd_serve(ns: argparse.Namespace) -> int:
         port=settings.port,
         log_level=ns.log_level,
         timeout_graceful_shutdown=10,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1; the app reads it itself, and
+        # only from P2M_TRUSTED_PROXIES.
+        proxy_headers=False,
     )
     return 0
 

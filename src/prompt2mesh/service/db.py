@@ -5,17 +5,24 @@ The schema is created and upgraded by Alembic (``migrations/``) when the app sta
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from prompt2mesh.config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -34,7 +41,7 @@ def make_engine(settings: Settings) -> Engine:
     # the pool bounds concurrent requests, not watchers; a checkout never waits long.
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         kwargs.update(pool_size=20, max_overflow=40, pool_timeout=10)
     else:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=10)
@@ -48,6 +55,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the SSE readers and the event writer work at once; FKs are off by default.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # A writer waits for the lock instead of failing at once ("database is locked").
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -64,3 +73,26 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def is_locked(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" / "database table is locked" (retryable)."""
+    return "locked" in str(exc.orig if exc.orig is not None else exc).lower()
+
+
+def retry_locked(write: Callable[[], T], *, attempts: int = 5, delay_s: float = 0.2) -> T:
+    """Run ``write`` again when SQLite answers "database is locked" (a writer of another
+    process held the lock past the busy timeout, or a read transaction could not be upgraded).
+
+    Raises:
+        OperationalError: still locked after ``attempts`` tries, or any other error.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except OperationalError as exc:
+            if not is_locked(exc) or attempt == attempts:
+                raise
+            log.warning("database is locked; retrying the write (%d/%d)", attempt, attempts)
+            time.sleep(delay_s * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")

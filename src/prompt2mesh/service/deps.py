@@ -8,13 +8,20 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from prompt2mesh.config import Settings
 from prompt2mesh.service.errors import InvalidToken, NotAuthenticated
 from prompt2mesh.service.models import RevokedToken, User
 from prompt2mesh.service.runs import RunManager
-from prompt2mesh.service.security import LoginRateLimiter, TokenClaims, decode_access_token
+from prompt2mesh.service.security import (
+    TokenClaims,
+    client_address,
+    decode_access_token,
+    decode_stream_ticket,
+)
+from prompt2mesh.service.throttle import Throttle
 from prompt2mesh.workers.base import WorkerManager
 
 
@@ -26,8 +33,7 @@ class Services:
     sessions: sessionmaker[Session]
     workers: WorkerManager
     runs: RunManager
-    login_limiter: LoginRateLimiter
-    address_limiter: LoginRateLimiter
+    throttle: Throttle
 
 
 def get_services(request: Request) -> Services:
@@ -48,19 +54,40 @@ SessionDep = Annotated[Session, Depends(get_db)]
 _bearer = HTTPBearer(auto_error=False, description="The access token from POST /auth/login.")
 
 
+def get_client_address(request: Request, services: ServicesDep) -> str:
+    """The caller's address; X-Forwarded-For counts only from ``trusted_proxies``."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"), services.settings.trusted_proxies)
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
+
+
+def session_revocation_key(session_id: str) -> str:
+    """The ``revoked_tokens`` key that ends every access token of one log-in."""
+    return f"sid:{session_id}"
+
+
 def get_claims(
+    request: Request,
     services: ServicesDep,
     db: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    access_token: Annotated[
-        str | None, Query(description="Token for EventSource/downloads, which cannot set headers.")
+    ticket: Annotated[
+        str | None,
+        Query(description="An event-stream ticket (POST /auth/stream-ticket) for EventSource clients."),
     ] = None,
 ) -> TokenClaims:
-    token = credentials.credentials if credentials is not None else access_token
-    if not token:
+    secret = services.settings.secret_key
+    if credentials is not None:
+        claims = decode_access_token(credentials.credentials, secret)
+    elif ticket:
+        # Tickets are bound to the one stream they were issued for: useless on any other route.
+        claims = decode_stream_ticket(ticket, request.url.path, secret)
+    else:
         raise NotAuthenticated("log in first: send 'Authorization: Bearer <access_token>'")
-    claims = decode_access_token(token, services.settings.secret_key)
-    if db.get(RevokedToken, claims.jti) is not None:
+    keys = [claims.jti] + ([session_revocation_key(claims.session_id)] if claims.session_id else [])
+    if db.scalar(select(RevokedToken.jti).where(RevokedToken.jti.in_(keys)).limit(1)) is not None:
         raise InvalidToken("the access token was revoked (logged out); log in again")
     return claims
 
@@ -72,6 +99,8 @@ def get_current_user(claims: Claims, db: SessionDep) -> User:
     user = db.get(User, claims.user_id)
     if user is None:
         raise InvalidToken("the access token names a user that no longer exists")
+    if claims.version != user.token_version:
+        raise InvalidToken("the password was changed since this token was issued; log in again")
     return user
 
 

@@ -5,10 +5,12 @@ Hierarchy (``code`` -> HTTP status)::
     ServiceError                       "error"                 500
     ├── BadRequest                     "bad_request"           400
     │   ├── InvalidPath                "invalid_path"          400
-    │   └── BadAudio                   "bad_audio"             400
+    │   ├── BadAudio                   "bad_audio"             400
+    │   └── BadJson                    "bad_json"              400  (unparsable or too deep)
     ├── NotAuthenticated               "not_authenticated"     401
     │   ├── InvalidToken               "invalid_token"         401
     │   ├── TokenExpired               "token_expired"         401
+    │   ├── SessionEnded               "session_ended"         401  (refresh refused: log in again)
     │   └── BadCredentials             "bad_credentials"       401
     ├── NotFound                       "not_found"             404  (also: someone else's id)
     ├── Conflict                       "conflict"              409
@@ -17,7 +19,11 @@ Hierarchy (``code`` -> HTTP status)::
     │   ├── RunNotActive               "run_not_active"        409
     │   ├── NoScene                    "no_scene"              409
     │   └── SceneBusy                  "scene_busy"            409
+    ├── PayloadTooLarge                "payload_too_large"     413  (refused before reading)
+    ├── InvalidInput                   "validation_error"      422  (like the schema's own)
+    ├── WeakPassword                   "weak_password"         422
     ├── TooManyAttempts                "too_many_attempts"     429  (Retry-After)
+    ├── QuotaExceeded                  "quota_exceeded"        429  (Retry-After)
     └── Unavailable                    "unavailable"           503
         └── WorkersBusy (workers pkg)  "workers_busy"          503  (Retry-After)
 
@@ -49,6 +55,10 @@ class BadAudio(BadRequest):
     code = "bad_audio"
 
 
+class BadJson(BadRequest):
+    code = "bad_json"
+
+
 class NotAuthenticated(ServiceError):
     status, code = 401, "not_authenticated"
 
@@ -59,6 +69,10 @@ class InvalidToken(NotAuthenticated):
 
 class TokenExpired(NotAuthenticated):
     code = "token_expired"
+
+
+class SessionEnded(NotAuthenticated):
+    code = "session_ended"
 
 
 class BadCredentials(NotAuthenticated):
@@ -91,6 +105,22 @@ class NoScene(Conflict):
 
 class SceneBusy(Conflict):
     code = "scene_busy"
+
+
+class PayloadTooLarge(ServiceError):
+    status, code = 413, "payload_too_large"
+
+
+class InvalidInput(ServiceError):
+    status, code = 422, "validation_error"
+
+
+class WeakPassword(ServiceError):
+    status, code = 422, "weak_password"
+
+
+class QuotaExceeded(ServiceError):
+    status, code = 429, "quota_exceeded"
 
 
 class TooManyAttempts(ServiceError):

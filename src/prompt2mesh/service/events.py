@@ -11,15 +11,18 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.schemas import StepOut
 
 KEEPALIVE_S = 15.0
+BUILDING_NODES = ("execute_step", "refine_step")
 
 
 def format_sse(event: dict[str, Any]) -> str:
-    """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON."""
-    data = json.dumps(event, default=str, separators=(",", ":"))
+    """One SSE message: ``id`` = seq, ``event`` = type, ``data`` = the event as JSON (with
+    workspace-relative paths)."""
+    data = json.dumps(relative_paths(event), default=str, separators=(",", ":"))
     return f"id: {event['seq']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 
@@ -68,7 +71,10 @@ def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> lis
                 description=str(item.get("description", "")),
                 status="pending",
             )
+    node = ""
     for event in events:
+        if event["type"] == "node_started":
+            node = str(event.get("node") or "")
         number = event.get("step")
         if not isinstance(number, int) or number < 1:
             continue
@@ -76,7 +82,9 @@ def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> lis
         kind = event["type"]
         if step.status == "pending":
             step.status = "running"
-        if kind == "tool_call":
+        # Like the report: the calls that build or refine the step, not the agent's and the
+        # critic's own look-ups (screenshots, scene facts) around them.
+        if kind == "tool_call" and node in BUILDING_NODES:
             step.tool_calls.append({k: event.get(k) for k in ("tool", "args", "ok", "error", "duration_s")})
         elif kind == "screenshot" and event.get("file"):
             step.screenshots.append(str(event["file"]))

@@ -1,5 +1,6 @@
 """Tables: users, sessions (a chat session = one scene conversation), runs, run_events,
-revoked_tokens. The Alembic revision in ``migrations/`` creates exactly these."""
+revoked_tokens, refresh_tokens, login_throttle, share_links. The Alembic revisions in
+``migrations/`` create exactly these."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _username_key(context: Any) -> str:
+    return str(context.get_current_parameters()["username"]).casefold()
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: DateTime(timezone=True)}
 
@@ -28,7 +33,11 @@ class User(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # Case-folded username: "alice", "Alice" and "ALICE" are one account.
+    username_key: Mapped[str] = mapped_column(String(80), unique=True, default=_username_key)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Bumped when the password changes: every access token issued before stops working.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -44,6 +53,7 @@ class ChatSession(Base):
 
 class Run(Base):
     __tablename__ = "runs"
+    __table_args__ = (Index("ix_runs_user_created", "user_id", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -51,6 +61,8 @@ class Run(Base):
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True, nullable=True
     )
     prompt: Mapped[str] = mapped_column(Text)
+    # The name the owner gave the model in the gallery (None: named after the prompt).
+    title: Mapped[str | None] = mapped_column(String(200), nullable=True)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     refined_prompt: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -58,6 +70,7 @@ class Run(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -80,3 +93,45 @@ class RevokedToken(Base):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class RefreshToken(Base):
+    """One refresh token; a log-in starts a family (``session_id``) that rotates on each use.
+
+    Presenting a token that was already rotated means it was stolen (or replayed): the whole
+    family is revoked (RFC 6819 5.2.2.3, OAuth 2.0 Security BCP 4.14).
+    """
+
+    __tablename__ = "refresh_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    session_expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed log-ins per key (account, address, or both), shared by every replica."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column()
+    blocked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ShareLink(Base):
+    """A read-only link to one run: whoever has the token sees the model and its downloads."""
+
+    __tablename__ = "share_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)

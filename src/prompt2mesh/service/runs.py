@@ -27,6 +27,8 @@ from prompt2mesh.workers.errors import WorkerError, WorkersBusy
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
+PARTIAL_GLB = "partial.glb"
+PARTIAL_EXPORT_TIMEOUT_S = 30.0
 
 
 class _Job:
@@ -172,6 +174,8 @@ class RunManager:
         except asyncio.CancelledError:
             # Shielded: the final status must be stored even though this task is cancelled.
             status = "interrupted" if self._stopping and not job.cancel_requested else "cancelled"
+            if status == "cancelled":
+                await asyncio.shield(self._save_partial(job))
             await asyncio.shield(self._finish_quietly(job, status))
         except WorkersBusy as exc:
             await self._set_status(job, "failed", error=str(exc), finished_at=utcnow())
@@ -182,6 +186,19 @@ class RunManager:
             self._jobs.pop(job.run_id, None)
             for queue in job.subscribers:
                 queue.put_nowait(None)
+
+    async def _save_partial(self, job: _Job) -> None:
+        """What a cancelled run had built so far, as ``partial.glb`` (nothing when it had nothing)."""
+        try:
+            async with asyncio.timeout(PARTIAL_EXPORT_TIMEOUT_S):
+                async with self._user_locks[job.user_id], self.workers.lease(job.user_id) as handle:
+                    result = await handle.runner.call(
+                        "export_scene", {"format": "glb", "filename": f"runs/{job.run_id}/{PARTIAL_GLB}"}
+                    )
+            if result.ok:
+                self._publish(job, {"type": "partial_model", "file": PARTIAL_GLB})
+        except Exception:
+            log.warning("could not save the partial model of run %s", job.run_id, exc_info=True)
 
     async def _finish_quietly(self, job: _Job, status: str) -> None:
         values: dict[str, Any] = {"finished_at": utcnow()} if status == "cancelled" else {}

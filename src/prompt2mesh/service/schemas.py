@@ -21,20 +21,52 @@ class _Out(BaseModel):
         return value
 
 
-class Credentials(BaseModel):
+class _In(BaseModel):
+    # Every request body refuses keys it does not know, so a typo is an error, not ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Credentials(_In):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
-    password: str = Field(min_length=8, max_length=256)
+    # The policy (length, common passwords) is checked in the route, with a clear message.
+    password: str = Field(min_length=1, max_length=256)
 
 
-class LoginBody(BaseModel):
+class LoginBody(_In):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshBody(_In):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(_In):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class DeleteAccountBody(_In):
+    password: str = Field(min_length=1, max_length=256)
+
+
+class StreamTicketBody(_In):
+    path: str = Field(
+        min_length=1, max_length=300, description="The event stream to open, e.g. /runs/ID/events."
+    )
+
+
+class StreamTicket(BaseModel):
+    ticket: str
+    expires_in: int = Field(description="Seconds the ticket stays valid.")
 
 
 class Token(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
-    expires_in: int = Field(description="Seconds until the token expires.")
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    refresh_token: str = Field(description="Trade it at POST /auth/refresh; it works once.")
+    refresh_expires_in: int = Field(description="Seconds until the refresh token expires unused.")
 
 
 class UserOut(_Out):
@@ -56,11 +88,11 @@ class WorkerOut(_Out):
     last_used_at: datetime | None = None
 
 
-class SessionCreate(BaseModel):
+class SessionCreate(_In):
     title: str = Field(default="", max_length=200)
 
 
-class SessionUpdate(BaseModel):
+class SessionUpdate(_In):
     title: str = Field(max_length=200)
 
 
@@ -71,15 +103,14 @@ class SessionOut(_Out):
     updated_at: datetime
 
 
-class RunOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RunOptions(_In):
     max_refinements: int | None = Field(default=None, ge=0, le=10)
     refine: bool = True
 
 
-class RunCreate(BaseModel):
-    prompt: str = Field(min_length=1, max_length=2000)
+class RunCreate(_In):
+    # A hard cap for the parser; the configured limit (max_prompt_chars) answers with a clear 400.
+    prompt: str = Field(min_length=1, max_length=100_000)
     session_id: str | None = None
     options: RunOptions = Field(default_factory=RunOptions)
 
@@ -88,6 +119,7 @@ class RunSummary(_Out):
     id: str
     session_id: str | None
     prompt: str
+    title: str | None = None
     status: RunStatus
     created_at: datetime
     started_at: datetime | None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from prompt2mesh.service.db import retry_locked
 from prompt2mesh.service.models import Run, RunEvent
+from prompt2mesh.service.paths import relative_paths
 
 ACTIVE = ("queued", "running")
 TERMINAL = ("completed", "halted", "failed", "cancelled")
@@ -16,10 +20,18 @@ RESUMABLE = ("cancelled", "interrupted", "failed")
 
 
 class RunStore:
-    """Small transactions on runs and run_events."""
+    """Small transactions on runs and run_events.
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    Everything stored is made workspace-relative first (events, reports, errors): users see
+    ``runs/<id>/scene.glb``, never the server's folders.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], workspace_roots: Sequence[Path] = ()) -> None:
         self.sessions = sessions
+        self.workspace_roots = tuple(workspace_roots)
+        # One writer path per process: run writes take turns instead of racing for SQLite's
+        # lock (PostgreSQL does not need it, and a short critical section costs it nothing).
+        self._write_lock = threading.Lock()
 
     def get(self, run_id: str) -> Run | None:
         with self.sessions() as db:
@@ -34,6 +46,13 @@ class RunStore:
         """Insert events (each has ``run_id``, ``seq``, ``type``, ``ts``) and side facts."""
         if not events:
             return
+        for event in events:
+            # In place: the same dicts are fanned out to live subscribers after this.
+            event.update(relative_paths(event, self.workspace_roots))
+        with self._write_lock:
+            retry_locked(lambda: self._append(events))
+
+    def _append(self, events: Sequence[dict[str, Any]]) -> None:
         with self.sessions.begin() as db:
             counts: dict[str, int] = {}
             for event in events:
@@ -49,8 +68,17 @@ class RunStore:
                 db.execute(update(Run).where(Run.id == run_id).values(event_count=seq))
 
     def set_status(self, run_id: str, status: str, **values: Any) -> None:
-        with self.sessions.begin() as db:
-            db.execute(update(Run).where(Run.id == run_id).values(status=status, **values))
+        values = {
+            k: relative_paths(v, self.workspace_roots) if k in ("report", "error", "plan") else v
+            for k, v in values.items()
+        }
+
+        def write() -> None:
+            with self.sessions.begin() as db:
+                db.execute(update(Run).where(Run.id == run_id).values(status=status, **values))
+
+        with self._write_lock:
+            retry_locked(write)
 
     def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
         with self.sessions() as db:

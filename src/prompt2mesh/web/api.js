@@ -1,7 +1,11 @@
 // The HTTP API of the service (docs/API.md), seen from the browser.
-// The access token lives in sessionStorage: it survives a reload, not the closing of the tab.
+// The tokens live in sessionStorage: they survive a reload, not the closing of the tab.
+// The access token is short-lived; when it expires, the refresh token (which works once and
+// is replaced on every use) gets a new pair, so an active user stays logged in. When the
+// refresh is refused too, the session has really ended: hooks.onUnauthorized is called.
 
 const TOKEN_KEY = "p2m.token";
+const REFRESH_KEY = "p2m.refresh";
 
 /** An error answered by the API: `{error: {code, message}}` plus the HTTP status. */
 export class ApiError extends Error {
@@ -14,16 +18,89 @@ export class ApiError extends Error {
   }
 }
 
+function stored(key, value) {
+  if (value) sessionStorage.setItem(key, value);
+  else sessionStorage.removeItem(key);
+}
+
 export const auth = {
   get token() { return sessionStorage.getItem(TOKEN_KEY); },
-  set token(value) {
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    else sessionStorage.removeItem(TOKEN_KEY);
+  set token(value) { stored(TOKEN_KEY, value); if (!value) stored(REFRESH_KEY, null); },
+  get refreshToken() { return sessionStorage.getItem(REFRESH_KEY); },
+  /** Keeps what POST /auth/login, /auth/refresh or /auth/password answered. */
+  save(tokens) {
+    stored(TOKEN_KEY, tokens.access_token);
+    stored(REFRESH_KEY, tokens.refresh_token);
+  },
+  clear() {
+    stored(TOKEN_KEY, null);
+    stored(REFRESH_KEY, null);
   },
 };
 
-/** Handlers the app installs: called when any request answers 401 (token expired or revoked). */
+/** Handlers the app installs: called once the session has really ended (refresh refused). */
 export const hooks = { onUnauthorized: () => {} };
+
+export const SESSION_ENDED = "Your session ended. Please log in again.";
+
+let refreshing = null; // the refresh in flight: concurrent 401s share it (a token works once)
+
+/** Trades the refresh token for a new pair; true when it worked. */
+export function refreshSession() {
+  if (!auth.refreshToken) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch("/auth/refresh", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ refresh_token: auth.refreshToken }),
+      });
+      if (!res.ok) {
+        // A network error keeps the tokens (try again later); a refusal ends the session.
+        if (res.status === 401) auth.clear();
+        return false;
+      }
+      auth.save(await res.json());
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function sessionEnded(err) {
+  const ended = new ApiError(401, err?.code ?? "session_ended", SESSION_ENDED);
+  auth.clear();
+  hooks.onUnauthorized(ended);
+  return ended;
+}
+
+/**
+ * fetch() with the access token; on a 401 it refreshes once and tries again. Answers the
+ * Response (any status) or throws ApiError for a network failure or an ended session.
+ */
+async function authedFetch(path, init = {}) {
+  const send = () => fetch(path, {
+    ...init,
+    headers: { ...(init.headers || {}), ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {}) },
+  });
+  let res;
+  try {
+    res = await send();
+    if (res.status === 401 && auth.token) {
+      if (!(await refreshSession())) throw sessionEnded(await toError(res));
+      res = await send();
+      if (res.status === 401) throw sessionEnded(await toError(res));
+    }
+  } catch (err) {
+    if (err instanceof ApiError || err.name === "AbortError") throw err;
+    throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection and try again.");
+  }
+  return res;
+}
 
 async function toError(res) {
   let code = "http_" + res.status;
@@ -43,23 +120,26 @@ async function toError(res) {
   return new ApiError(res.status, code, message, retry ? Number(retry) : null);
 }
 
+// Routes where a 401 means "wrong password", not "the session ended".
+const NO_REFRESH = ["/auth/login", "/auth/signup", "/auth/refresh", "/auth/password"];
+
 /** One JSON request; throws ApiError for any non-2xx answer. */
 export async function request(method, path, body = undefined, { signal } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
+  const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal };
   let res;
-  try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
-  } catch (err) {
-    if (err.name === "AbortError") throw err;
-    throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection and try again.");
+  if (NO_REFRESH.some((p) => path.startsWith(p)) || (method === "DELETE" && path === "/auth/me")) {
+    try {
+      res = await fetch(path, { ...init, headers: { ...headers, ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {}) } });
+    } catch (err) {
+      if (err.name === "AbortError") throw err;
+      throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection and try again.");
+    }
+  } else {
+    res = await authedFetch(path, init);
   }
-  if (!res.ok) {
-    const err = await toError(res);
-    if (res.status === 401 && auth.token && !path.startsWith("/auth/login")) hooks.onUnauthorized(err);
-    throw err;
-  }
+  if (!res.ok) throw await toError(res);
   if (res.status === 204) return null;
   return res.json();
 }
@@ -69,6 +149,9 @@ export const api = {
   login: (username, password) => request("POST", "/auth/login", { username, password }),
   logout: () => request("POST", "/auth/logout"),
   me: () => request("GET", "/auth/me"),
+  changePassword: (currentPassword, newPassword) =>
+    request("POST", "/auth/password", { current_password: currentPassword, new_password: newPassword }),
+  deleteAccount: (password) => request("DELETE", "/auth/me", { password }),
   worker: () => request("GET", "/workers/me"),
   startWorker: () => request("POST", "/workers/me"),
   listRuns: (limit = 50) => request("GET", `/runs?limit=${limit}`),
@@ -83,6 +166,18 @@ export const api = {
   cancelRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/cancel`),
   resumeRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/resume`),
   listFiles: (id) => request("GET", `/runs/${encodeURIComponent(id)}/files`),
+  // The gallery (service/routes/gallery.py), share links (shares.py) and exports (exports.py).
+  gallery: ({ q = "", limit = 24, offset = 0 } = {}) =>
+    request("GET", `/gallery?${new URLSearchParams({ q, limit: String(limit), offset: String(offset) })}`),
+  renameRun: (id, title) => request("PATCH", `/runs/${encodeURIComponent(id)}`, { title }),
+  duplicateRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/duplicate`),
+  deleteRun: (id) => request("DELETE", `/runs/${encodeURIComponent(id)}`),
+  createShare: (id) => request("POST", `/runs/${encodeURIComponent(id)}/shares`),
+  listShares: (id) => request("GET", `/runs/${encodeURIComponent(id)}/shares`),
+  revokeShare: (token) => request("DELETE", `/shares/${encodeURIComponent(token)}`),
+  exportRun: (id, format) => request("POST", `/runs/${encodeURIComponent(id)}/exports`, { format }),
+  startRender: (id, samples, size) => request("POST", `/runs/${encodeURIComponent(id)}/render`, { samples, size }),
+  renderStatus: (id) => request("GET", `/runs/${encodeURIComponent(id)}/render`),
 };
 
 /** URL of a run's file; `name` may contain `/` (each segment is encoded on its own). */
@@ -93,8 +188,7 @@ export function fileUrl(runId, name) {
 
 /** A run's file as a Blob, fetched with the Authorization header (no token in any URL). */
 export async function fetchFile(runId, name, { signal } = {}) {
-  const res = await fetch(fileUrl(runId, name), {
-    headers: { Authorization: `Bearer ${auth.token}` },
+  const res = await authedFetch(fileUrl(runId, name), {
     // Edits rewrite scene.glb in place: always revalidate, never a stale cached copy.
     cache: "no-cache",
     signal,
@@ -103,21 +197,30 @@ export async function fetchFile(runId, name, { signal } = {}) {
   return res.blob();
 }
 
+/** The file name the server gave a download (Content-Disposition), or `fallback`. */
+function dispositionName(res, fallback) {
+  const header = res.headers.get("Content-Disposition") || "";
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(header);
+  if (star) {
+    try { return decodeURIComponent(star[1].trim().replace(/^"|"$/g, "")); } catch { /* plain below */ }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+/** A download with the Authorization header: {blob, name} where name is the server's. */
+export async function fetchDownload(path, { signal } = {}) {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${auth.token}` }, cache: "no-cache", signal });
+  if (!res.ok) throw await toError(res);
+  return { blob: await res.blob(), name: dispositionName(res, path.split("/").at(-1)) };
+}
+
 /** Uploads a recording (push-to-talk) and returns what was heard: {text, language, duration_s}. */
 export async function transcribe(sessionId, blob) {
   const form = new FormData();
   const ext = (blob.type.split(";")[0].split("/")[1] || "webm").replace(/[^a-z0-9]/g, "") || "webm";
   form.append("audio", blob, `command.${ext}`);
-  let res;
-  try {
-    res = await fetch(`/sessions/${encodeURIComponent(sessionId)}/voice`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${auth.token}` },
-      body: form,
-    });
-  } catch {
-    throw new ApiError(0, "network_error", "The server cannot be reached. Check your connection and try again.");
-  }
+  const res = await authedFetch(`/sessions/${encodeURIComponent(sessionId)}/voice`, { method: "POST", body: form });
   if (!res.ok) throw await toError(res);
   return res.json();
 }
@@ -147,15 +250,12 @@ async function followStream(base, onEvent, { signal, onEnd = () => {} }) {
   while (!signal.aborted) {
     let ended = false;
     try {
-      const res = await fetch(`${base}?after=${lastSeq}`, {
-        headers: { Accept: "text/event-stream", Authorization: `Bearer ${auth.token}` },
+      // Read through fetch(), so the token goes in a header, never in the URL.
+      const res = await authedFetch(`${base}?after=${lastSeq}`, {
+        headers: { Accept: "text/event-stream" },
         signal,
       });
-      if (!res.ok) {
-        const err = await toError(res);
-        if (res.status === 401) hooks.onUnauthorized(err);
-        throw err;
-      }
+      if (!res.ok) throw await toError(res);
       failures = 0;
       for await (const msg of readSse(res.body, signal)) {
         if (msg.event === "end") {

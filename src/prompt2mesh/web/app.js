@@ -2,11 +2,17 @@
 // download the result, browse history, then keep talking to the model (typed or spoken
 // follow-up edits, undo). Plain ES modules served by the app itself.
 
-import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, transcribe } from "./api.js";
+import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, SESSION_ENDED, transcribe } from "./api.js";
 import { changedScene, EditLog } from "./edits.js";
+import { Gallery } from "./gallery.js";
+import { ResultActions } from "./result.js";
 import { RunView } from "./timeline.js";
-import { $, formatDuration, h, statusPill, TERMINAL, timeAgo, toast, toastError } from "./ui.js";
+import { $, clearToasts, formatDuration, TERMINAL, toast, toastError } from "./ui.js";
 import { PushToTalk } from "./voice.js";
+
+// docs/API.md: the longest prompt (RunCreate) and command (CommandCreate) the API accepts.
+const LIMITS = { new: 2000, edit: 500 };
+const APP_TITLE = "Prompt2Mesh";
 
 const state = {
   user: null,
@@ -20,11 +26,18 @@ const state = {
   mode: "new", // what the chat box does: "new" model, or "edit" the model on screen
   edits: null, // EditLog of the run on screen
   editing: false, // a command is in flight
+  queue: [], // commands typed while another one runs: [{text, card, heard}]
+  undoable: 0, // changes of the model on screen that "undo" can revert
+  redo: [], // texts of the changes undone since the last new change (Redo re-applies the last)
   viewerLoads: 0,
+  viewerGeneration: 0, // bumps whenever the model on screen changes: stale loads are dropped
+  liveFinish: false, // the run on screen was seen running: announce its end once
 };
 
 let viewer = null;
 let voice = null; // PushToTalk
+let gallery = null; // Gallery
+let result = null; // ResultActions
 
 /**
  * The 3D viewer, loaded on its own: if three.js is missing (setup not run) or WebGL fails,
@@ -66,13 +79,13 @@ async function submitAuth(event) {
   if (!/^[A-Za-z0-9_.-]{3,64}$/.test(username)) {
     return authError("Username: 3 to 64 letters, digits, dots, dashes or underscores.");
   }
-  if (password.length < 8) return authError("Password: at least 8 characters.");
+  if (authMode === "signup" && password.length < 8) return authError("Password: at least 8 characters.");
   const button = $("#auth-submit");
   button.disabled = true;
   try {
     if (authMode === "signup") await api.signup(username, password);
     const token = await api.login(username, password);
-    auth.token = token.access_token;
+    auth.save(token);
     await enterApp();
   } catch (err) {
     authError(err instanceof ApiError ? err.message : String(err));
@@ -82,32 +95,66 @@ async function submitAuth(event) {
 }
 
 function showAuth(message = null) {
-  stopStream();
-  clearInterval(state.workerTimer);
-  auth.token = null;
-  state.user = null;
+  clearUserState();
+  auth.clear();
   $("#app-view").hidden = true;
   $("#auth-view").hidden = false;
+  $("#auth-error").hidden = true;
+  // Back on "Log in" (not "Create account"), with no password left in the form.
+  setAuthMode("login");
   if (message) authError(message);
+  document.title = `Log in · ${APP_TITLE}`;
   $("#auth-username").focus();
+}
+
+/**
+ * Log-out or an ended session: nothing of this user stays for the next person at this tab:
+ * no password in the form, no model in the viewer, no draft in the prompt box, no history.
+ */
+function clearUserState() {
+  stopStream();
+  clearInterval(state.workerTimer);
+  state.user = null;
+  $("#auth-password").value = "";
+  $("#prompt").value = "";
+  $("#prompt-error").hidden = true;
+  updateCounter();
+  closeRun();
+  gallery?.reset();
+  clearToasts();
+  $("#user-name").textContent = "";
+  $("#app-view").classList.remove("drawer-open");
+  if ($("#lightbox").open) $("#lightbox").close();
+  history.replaceState(null, "", location.pathname);
 }
 
 async function enterApp() {
   state.user = await api.me();
   $("#auth-view").hidden = true;
   $("#app-view").hidden = false;
+  $("#auth-password").value = "";
   $("#user-name").textContent = state.user.username;
   viewer ??= await makeViewer();
   await refreshHistory();
   pollWorker();
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("run");
-  if (fromHash) openRun(fromHash).catch(() => newRun());
-  else newRun();
+  await route();
+}
+
+/** Shows what the address names: `#run=<id>` a model (or "not found"), else a new one. */
+async function route() {
+  const id = new URLSearchParams(location.hash.slice(1)).get("run");
+  if (!id) return newRun({ push: false });
+  if (id === state.runId) return;
+  try {
+    await openRun(id, { push: false });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) showNotFound();
+    else toastError(err, "Could not open the model");
+  }
 }
 
 async function logout() {
   try { await api.logout(); } catch { /* the token is dropped here anyway */ }
-  history.replaceState(null, "", location.pathname);
   showAuth();
 }
 
@@ -131,28 +178,33 @@ async function pollWorker() {
 // ---------------------------------------------------------------- history
 
 async function refreshHistory() {
-  const runs = await api.listRuns();
-  const list = $("#history");
-  list.replaceChildren(...runs.map((run) => h("li", {},
-    h("button", {
-      type: "button",
-      class: `history-item${run.id === state.runId ? " active" : ""}`,
-      "data-run": run.id,
-      title: run.prompt,
-      onclick: () => openRun(run.id).catch(toastError),
-    },
-    h("span", { class: "history-prompt" }, run.prompt),
-    h("span", { class: "history-meta" }, statusPill(run.status), timeAgo(run.created_at))))));
-  $("#history-empty").hidden = runs.length > 0;
+  await gallery.refresh();
 }
 
 function setHistoryStatus(id, status) {
-  const pill = document.querySelector(`.history-item[data-run="${CSS.escape(id)}"] .status`);
-  pill?.replaceWith(statusPill(status));
+  gallery.setStatus(id, status);
 }
 
 function markActiveInHistory() {
-  for (const item of document.querySelectorAll(".history-item")) item.classList.toggle("active", item.dataset.run === state.runId);
+  gallery.markActive(state.runId);
+}
+
+/** A model finished while another one was on screen: say so, here and in the tab's title. */
+function announceFinished(item) {
+  if (item.id === state.runId) return; // the run on screen announces itself
+  const ok = item.status === "completed";
+  const text = ok ? `✓ “${item.name}” is ready` : `“${item.name}” ${item.status}`;
+  document.title = `${ok ? "✓" : "!"} ${item.name} ${ok ? "ready" : item.status} · ${APP_TITLE}`;
+  toast(text, {
+    kind: ok ? "ok" : "error",
+    title: ok ? "Model ready" : "Run ended",
+    ms: 12_000,
+    action: { label: "Open", run: () => openRun(item.id).catch(toastError) },
+  });
+}
+
+function setTitle(text) {
+  document.title = text ? `${text} · ${APP_TITLE}` : APP_TITLE;
 }
 
 // ---------------------------------------------------------------- one run on screen
@@ -161,46 +213,73 @@ function stopStream() {
   state.stream?.abort();
   state.stream = null;
   state.editing = false;
+  for (const queued of state.queue) queued.card.fail("Not sent: you left this model before it could run.");
+  state.queue = [];
 }
 
 function resetResult() {
   for (const url of state.imageUrls) URL.revokeObjectURL(url);
   state.imageUrls = [];
   state.files = {};
-  for (const b of document.querySelectorAll(".download")) b.disabled = true;
+  result?.reset();
   for (const id of ["#view-reset", "#view-rotate", "#view-wire"]) $(id).disabled = true;
   $("#view-rotate").setAttribute("aria-pressed", "false");
   $("#view-wire").setAttribute("aria-pressed", "false");
   $("#viewer-stats").textContent = "";
   setSummary({});
+  state.viewerGeneration += 1; // a load still in flight must not draw over the new state
   viewer?.clear?.();
+  $("#viewer").dataset.loaded = "false";
 }
 
-function newRun() {
+/** Takes the model off screen (new model, log-out, not found). */
+function closeRun() {
   stopStream();
   state.runId = null;
   state.run = null;
   state.view = null;
   state.edits = null;
+  state.undoable = 0;
+  state.redo = [];
+  state.liveFinish = false;
   setEditable(false);
   resetResult();
-  $("#welcome").hidden = false;
+  $("#run").replaceChildren();
   $("#run").hidden = true;
-  history.replaceState(null, "", location.pathname);
+  $("#not-found").hidden = true;
+  $("#welcome").hidden = false;
+}
+
+function newRun({ push = true } = {}) {
+  closeRun();
+  if (push && location.hash) history.pushState(null, "", location.pathname);
   markActiveInHistory();
+  setTitle(null);
+  $("#app-view").classList.remove("drawer-open");
   $("#prompt").focus();
 }
 
-async function openRun(id) {
-  stopStream();
+function showNotFound() {
+  closeRun();
+  $("#welcome").hidden = true;
+  $("#not-found").hidden = false;
+  markActiveInHistory();
+  setTitle("Model not found");
+}
+
+async function openRun(id, { push = true } = {}) {
   const run = await api.getRun(id);
+  closeRun();
   state.runId = id;
   state.run = run;
-  resetResult();
   $("#welcome").hidden = true;
   $("#run").hidden = false;
-  history.replaceState(null, "", `#run=${encodeURIComponent(id)}`);
+  const target = `#run=${encodeURIComponent(id)}`;
+  if (push && location.hash !== target) history.pushState(null, "", target);
+  else if (!push) history.replaceState(null, "", target);
   markActiveInHistory();
+  $("#app-view").classList.remove("drawer-open");
+  setTitle(TERMINAL.has(run.status) ? run.title || run.prompt : `Building “${run.title || run.prompt}”`);
 
   const view = new RunView($("#run"), run, {
     loadImage: async (file) => {
@@ -210,6 +289,7 @@ async function openRun(id) {
     },
     onCancel: () => cancelRun(id),
     onResume: () => resumeRun(id),
+    onRetry: () => startModel(run.prompt).catch((err) => toastError(err, "Could not start the run")),
     onOpenImage: openLightbox,
   });
   state.view = view;
@@ -232,6 +312,7 @@ async function openRun(id) {
   scroller.scrollTop = 0;
   // A finished run replays in a blink: read it from the top. A live one follows its newest step.
   const live = !TERMINAL.has(run.status);
+  state.liveFinish = live;
   followEvents(id, (ev) => {
     // Edits of the finished scene share the run's event log; the edit list draws them.
     if (ev.command_id) return;
@@ -242,6 +323,7 @@ async function openRun(id) {
       if (state.run) state.run.status = ev.status;
       setHistoryStatus(id, ev.status);
     }
+    if (live && !TERMINAL.has(view.status)) setTitle(view.progressTitle());
     setLiveSummary(view);
     if (live && atBottom && !controller.signal.aborted) scroller.scrollTop = scroller.scrollHeight;
   }, {
@@ -263,14 +345,22 @@ async function finishRun(id) {
   state.view.setStatus(run.status);
   if (run.report) state.view.showOutcome(run.report);
   if (run.totals) setSummary(run.totals);
+  else setLiveSummary(state.view);
+  setHistoryStatus(id, run.status);
   refreshHistory().catch(() => {});
   pollWorker();
   const artifacts = run.artifacts ?? {};
-  state.files = { glb: artifacts.glb, blend: artifacts.blend, report: run.report ? "report.json" : null };
-  for (const b of document.querySelectorAll(".download")) b.disabled = !state.files[b.dataset.file];
-  if (run.status === "completed") toast("Your model is ready.", { kind: "ok" });
+  const shots = state.view.hasScreenshots();
+  state.files = { glb: artifacts.glb, blend: artifacts.blend, report: run.report ? "report.json" : null, screenshots: shots ? "zip" : null };
+  result.show(id, state.files, { completed: run.status === "completed" });
+  const name = run.title || run.prompt;
+  // Announced once, when it was seen finishing; reopening or reloading a model stays quiet.
+  const announce = state.liveFinish;
+  state.liveFinish = false;
+  setTitle(run.status === "completed" ? (announce ? `✓ ${name} ready` : name) : `${name} (${run.status})`);
+  if (run.status === "completed" && announce) toast("Your model is ready.", { kind: "ok", ms: 8000 });
   if (run.status === "failed") {
-    toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
+    if (announce) toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
     if (run.error && !run.report) state.view.note(run.error, true);
   }
   if (artifacts.glb) await showModel(id, artifacts.glb);
@@ -283,16 +373,24 @@ async function finishRun(id) {
 
 async function showModel(id, name) {
   if (!viewer?.supported) return;
+  const generation = state.viewerGeneration;
+  const stale = () => state.runId !== id || state.viewerGeneration !== generation;
   try {
     viewer.show("Loading the model…", { loading: true });
-    const stats = await viewer.load(await fetchFile(id, name));
-    if (state.runId !== id) return;
+    const blob = await fetchFile(id, name);
+    if (stale()) return;
+    const stats = await viewer.load(blob);
+    if (stale()) {
+      viewer.clear();
+      return;
+    }
     state.viewerLoads += 1;
     $("#viewer").dataset.loads = String(state.viewerLoads);
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
     const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
     $("#viewer-stats").textContent = `${stats.meshes} meshes · ${tris} triangles`;
   } catch (err) {
+    if (stale()) return;
     viewer.show("The model could not be shown. You can still download it.");
     toastError(err, "3D preview failed");
   }
@@ -324,7 +422,8 @@ function setLiveSummary(view) {
     steps: steps.length ? `${steps.filter((s) => s.done).length}/${steps.length}` : null,
     average_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
     refinements: steps.reduce((a, s) => a + s.refinements, 0),
-    tool_calls: steps.reduce((a, s) => a + s.tools, 0),
+    // The same count as the steps' badges and the report's totals (timeline.js countsAsToolCall).
+    tool_calls: view.toolCalls(),
     duration_s: view.firstTs === undefined ? null : view.lastTs - view.firstTs,
   });
 }
@@ -340,38 +439,70 @@ function setSummary(t) {
 
 // ---------------------------------------------------------------- chat box
 
+/** The characters counter under the box; over the limit it turns red (nothing is cut). */
+function updateCounter() {
+  const box = $("#prompt");
+  const limit = LIMITS[state.mode] ?? LIMITS.new;
+  const n = box.value.length;
+  const counter = $("#prompt-count");
+  counter.textContent = `${n.toLocaleString("en")} / ${limit.toLocaleString("en")}`;
+  counter.classList.toggle("over", n > limit);
+  box.setAttribute("aria-invalid", String(n > limit));
+  if (n <= limit) $("#prompt-error").hidden = true;
+}
+
+function promptError(text) {
+  const el = $("#prompt-error");
+  el.textContent = text;
+  el.hidden = !text;
+}
+
 async function submitPrompt(event) {
   event.preventDefault();
   const box = $("#prompt");
   const prompt = box.value.trim();
   if (!prompt) return box.focus();
+  const limit = LIMITS[state.mode] ?? LIMITS.new;
+  if (prompt.length > limit) {
+    // Refuse with the reason and keep every character: the person decides what to cut.
+    promptError(`This ${state.mode === "edit" ? "command" : "prompt"} has ${prompt.length.toLocaleString("en")} characters; ` +
+      `the limit is ${limit.toLocaleString("en")}. Shorten it, then send it again.`);
+    return box.focus();
+  }
+  promptError("");
+  if (state.mode === "edit") {
+    box.value = "";
+    autosize();
+    updateCounter();
+    await sendCommand(prompt);
+    return;
+  }
   const send = $("#send");
   send.disabled = true;
   try {
-    if (state.mode === "edit") {
-      box.value = "";
-      autosize();
-      await sendCommand(prompt);
-      return;
-    }
-    // Each model is its own conversation: follow-up edits go to its session.
-    const session = await api.createSession(prompt);
-    let run;
-    try {
-      run = await api.startRun(prompt, undefined, session.id);
-    } catch (err) {
-      api.deleteSession(session.id).catch(() => {});
-      throw err;
-    }
+    await startModel(prompt);
     box.value = "";
     autosize();
-    await openRun(run.id);
-    await refreshHistory();
+    updateCounter();
   } catch (err) {
-    toastError(err, state.mode === "edit" ? "Could not send the command" : "Could not start the run");
+    toastError(err, "Could not start the run");
   } finally {
-    send.disabled = state.editing;
+    send.disabled = false;
   }
+}
+
+/** A new model from `prompt`, in a conversation of its own (follow-up edits go to its session). */
+async function startModel(prompt) {
+  const session = await api.createSession(prompt);
+  let run;
+  try {
+    run = await api.startRun(prompt, undefined, session.id);
+  } catch (err) {
+    api.deleteSession(session.id).catch(() => {});
+    throw err;
+  }
+  await openRun(run.id);
+  await refreshHistory();
 }
 
 // ---------------------------------------------------------------- follow-up edits
@@ -408,16 +539,24 @@ function setMode(mode) {
   }
   const text = COMPOSER[mode];
   $("#prompt").placeholder = text.placeholder;
-  $("#prompt").maxLength = mode === "edit" ? 500 : 2000;
+  $("#prompt-label").textContent = mode === "edit" ? "Change the model" : "Describe the model";
   $("#send").textContent = text.send;
   $("#composer-hint").textContent = text.hint;
   $("#undo").hidden = mode !== "edit";
+  $("#redo").hidden = mode !== "edit";
+  updateCounter();
   updateEditButtons();
 }
 
 function updateEditButtons() {
-  $("#undo").disabled = state.editing;
-  $("#send").disabled = state.editing;
+  // Undo/Redo only when there is something to undo/redo and nothing is running or waiting.
+  const idle = !state.editing && state.queue.length === 0;
+  $("#undo").disabled = !idle || state.undoable < 1;
+  $("#redo").disabled = !idle || state.redo.length === 0;
+  $("#undo").title = state.undoable < 1 ? "Nothing to undo yet" : "Undo the last change";
+  $("#redo").title = state.redo.length ? `Redo “${state.redo.at(-1)}”` : "Nothing to redo";
+  // Typed commands are queued while one runs, so the send button stays on.
+  $("#send").disabled = false;
   const mic = $("#mic");
   mic.disabled = state.editing || !voice?.supported || state.mode !== "edit";
   if (voice?.supported && !voice.recording) {
@@ -429,17 +568,50 @@ function updateEditButtons() {
 async function loadEdits(run) {
   const entries = await api.listCommands(run.session_id);
   if (state.runId !== run.id || !state.edits) return;
-  for (const entry of entries.filter((e) => e.run_id === run.id)) {
+  const mine = entries.filter((e) => e.run_id === run.id);
+  // What "undo" can still revert: changes not undone yet (edits/pipeline.py keeps a snapshot each).
+  state.undoable = mine.filter((e) => (e.status === "applied" || e.status === "partial") && !e.undone).length;
+  state.redo = [];
+  updateEditButtons();
+  for (const entry of mine) {
     const card = state.edits.show(entry);
     if (entry.status === "running" && entry.id) follow(run, entry.id, card);
   }
 }
 
-/** Sends one command (typed, spoken or "undo") to the model on screen and follows it live. */
-async function sendCommand(text, { heard = false, undo = false } = {}) {
+/** Keeps Undo/Redo in step with what a finished command did. */
+function recordOutcome(text, status, { redo = false } = {}) {
+  if (status === "applied" || status === "partial") {
+    state.undoable += 1;
+    if (!redo) state.redo = [];
+    else state.redo.pop();
+  } else if (status === "undone") {
+    state.undoable = Math.max(0, state.undoable - 1);
+  }
+  updateEditButtons();
+}
+
+/**
+ * Sends one command (typed, spoken, "undo" or a redo) to the model on screen and follows it
+ * live. One at a time: a command given while another runs waits in a queue, shown as a
+ * "queued" turn with the reason, and goes out when the one before it has finished.
+ */
+async function sendCommand(text, { heard = false, undo = false, redo = false } = {}) {
   const run = state.run;
-  if (!run?.session_id || state.editing) return;
-  const card = state.edits.start(undo ? "Undo the last change" : text, heard);
+  if (!run?.session_id || !state.edits) return;
+  const label = undo ? "Undo the last change" : redo ? `Redo: ${text}` : text;
+  const card = state.edits.start(label, heard, { undo });
+  if (state.editing || state.queue.length) {
+    card.queue("Waiting for the command before it to finish…");
+    state.queue.push({ text, card, undo, redo });
+    updateEditButtons();
+    return;
+  }
+  await dispatch(run, { text, card, undo, redo });
+}
+
+async function dispatch(run, { text, card, undo, redo }) {
+  card.unqueue();
   state.editing = true;
   updateEditButtons();
   let accepted;
@@ -450,13 +622,20 @@ async function sendCommand(text, { heard = false, undo = false } = {}) {
     state.editing = false;
     updateEditButtons();
     if (!(err instanceof ApiError) || err.status >= 500 || err.status === 0) toastError(err, "Could not send the command");
-    return;
+    return drainQueue(run);
   }
   state.edits.bind(accepted.id, card);
-  await follow(run, accepted.id, card);
+  await follow(run, accepted.id, card, { text, redo });
 }
 
-async function follow(run, commandId, card) {
+function drainQueue(run) {
+  if (state.runId !== run.id || state.editing) return;
+  const next = state.queue.shift();
+  if (next) dispatch(run, next);
+  else updateEditButtons();
+}
+
+async function follow(run, commandId, card, { text = null, redo = false } = {}) {
   state.editing = true;
   updateEditButtons();
   const controller = state.stream ?? new AbortController();
@@ -470,13 +649,16 @@ async function follow(run, commandId, card) {
     }, { signal: controller.signal });
   } catch (err) {
     if (!controller.signal.aborted) toastError(err, "Lost the live updates of the command");
-  } finally {
-    if (state.runId === run.id) {
-      state.editing = false;
-      updateEditButtons();
-    }
   }
-  if (state.runId === run.id && changedScene(final)) await showModel(run.id, "scene.glb");
+  if (state.runId !== run.id) return;
+  if (final === "undone") {
+    const undone = state.edits.lastUndone();
+    if (undone) state.redo.push(undone);
+  }
+  state.editing = false;
+  recordOutcome(text, final, { redo });
+  if (changedScene(final)) await showModel(run.id, "scene.glb");
+  drainQueue(run);
 }
 
 async function onVoice(blob) {
@@ -504,23 +686,7 @@ function autosize() {
   box.style.height = `${Math.min(box.scrollHeight + 2, 160)}px`;
 }
 
-// ---------------------------------------------------------------- downloads, viewer, lightbox
-
-async function download(kind) {
-  const name = state.files[kind];
-  if (!name || !state.runId) return;
-  try {
-    const blob = await fetchFile(state.runId, name);
-    const url = URL.createObjectURL(blob);
-    const a = h("a", { href: url, download: name.split("/").at(-1) });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  } catch (err) {
-    toastError(err, "Download failed");
-  }
-}
+// ---------------------------------------------------------------- viewer, lightbox
 
 function toggle(button, apply) {
   const on = button.getAttribute("aria-pressed") !== "true";
@@ -528,9 +694,17 @@ function toggle(button, apply) {
   apply(on);
 }
 
-function openLightbox(url, caption) {
+function openLightbox(url, caption, file = null) {
   $("#lightbox-img").src = url;
+  $("#lightbox-img").alt = caption;
   $("#lightbox-caption").textContent = caption;
+  const link = $("#lightbox-download");
+  link.href = url;
+  // Named after the model, like the other downloads: "red-cube-step_2_screenshot_1.png".
+  const stem = (state.run?.title || state.run?.prompt || "model").toLowerCase()
+    .replace(/^(?:(?:please|create|make|build|model|generate)\s+)*(?:an?|the)\s+/, "")
+    .replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "model";
+  link.download = `${stem}-${(file || "screenshot.png").split("/").at(-1)}`;
   $("#lightbox").showModal();
 }
 
@@ -540,12 +714,21 @@ function wire() {
   for (const tab of document.querySelectorAll(".tab")) tab.addEventListener("click", () => setAuthMode(tab.dataset.mode));
   $("#auth-form").addEventListener("submit", submitAuth);
   $("#logout").addEventListener("click", logout);
-  $("#new-run").addEventListener("click", newRun);
+  $("#new-run").addEventListener("click", () => newRun());
+  $("#new-run-top").addEventListener("click", () => newRun());
+  $("#not-found-new").addEventListener("click", () => newRun());
+  $("#menu-history").addEventListener("click", () => {
+    const open = $("#app-view").classList.toggle("drawer-open");
+    $("#menu-history").setAttribute("aria-expanded", String(open));
+    if (open) $("#history-search").focus();
+  });
+  window.addEventListener("popstate", () => { if (state.user) route(); });
   $("#composer").addEventListener("submit", submitPrompt);
   for (const b of document.querySelectorAll(".composer-mode .mode[data-mode]")) {
     b.addEventListener("click", () => { if (!b.disabled) setMode(b.dataset.mode); $("#prompt").focus(); });
   }
-  $("#undo").addEventListener("click", () => sendCommand("undo", { undo: true }));
+  $("#undo").addEventListener("click", () => { if (state.undoable > 0) sendCommand("undo", { undo: true }); });
+  $("#redo").addEventListener("click", () => { if (state.redo.length) sendCommand(state.redo.at(-1), { redo: true }); });
   voice = new PushToTalk($("#mic"), {
     onAudio: onVoice,
     onError: (err) => toastError(err, "Microphone"),
@@ -556,7 +739,7 @@ function wire() {
     },
   });
   updateEditButtons();
-  $("#prompt").addEventListener("input", autosize);
+  $("#prompt").addEventListener("input", () => { autosize(); updateCounter(); });
   $("#prompt").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -567,25 +750,34 @@ function wire() {
     chip.addEventListener("click", () => {
       $("#prompt").value = chip.textContent;
       autosize();
+      updateCounter();
       $("#prompt").focus();
     });
   }
-  for (const b of document.querySelectorAll(".download")) b.addEventListener("click", () => download(b.dataset.file));
   $("#view-reset").addEventListener("click", () => viewer?.frame());
   $("#view-rotate").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setAutoRotate(on)));
   $("#view-wire").addEventListener("click", (e) => toggle(e.currentTarget, (on) => viewer?.setWireframe(on)));
   $("#lightbox").addEventListener("click", (e) => { if (e.target.id === "lightbox") e.target.close(); });
-  hooks.onUnauthorized = () => showAuth("Your session has ended. Please log in again.");
+  hooks.onUnauthorized = (err) => showAuth(err?.message || SESSION_ENDED);
 }
 
 async function boot() {
+  gallery = new Gallery({
+    onOpen: (id) => openRun(id).catch((err) => (err instanceof ApiError && err.status === 404 ? showNotFound() : toastError(err))),
+    onDeleted: (id) => { if (id === state.runId) newRun(); },
+    onFinished: announceFinished,
+    activeId: () => state.runId,
+  });
+  result = new ResultActions();
   wire();
+  updateCounter();
   setAuthMode("login");
   if (!auth.token) return showAuth();
   try {
     await enterApp();
-  } catch {
-    showAuth();
+  } catch (err) {
+    // An ended session already brought the log-in form back, with its message.
+    if (!(err instanceof ApiError && err.status === 401)) showAuth();
   }
 }
 

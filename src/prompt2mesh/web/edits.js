@@ -9,6 +9,7 @@ const DONE = new Set(["applied", "partial", "not_done", "new_request", "clarify"
 const CHANGED = new Set(["applied", "partial", "undone"]);
 
 const STATUS_TEXT = {
+  queued: "Waiting for the command before it to finish…",
   running: "Working on it…",
   applied: "Applied",
   partial: "Partly applied",
@@ -44,8 +45,8 @@ export class EditLog {
   }
 
   /** A new turn, before the server has answered (the id comes later). */
-  start(text, heard = false) {
-    const card = new CommandCard(text, this.actions, heard);
+  start(text, heard = false, { undo = false } = {}) {
+    const card = new CommandCard(text, this.actions, heard, undo);
     this.el.append(card.el);
     card.el.scrollIntoView?.({ block: "end" });
     return card;
@@ -54,7 +55,8 @@ export class EditLog {
   /** A finished (or running) command from the session's history. */
   show(entry) {
     if (entry.id && this.cards.has(entry.id)) return this.cards.get(entry.id);
-    const card = this.start(entry.command);
+    const card = this.start(entry.command, false, { undo: isUndo(entry.command) });
+    card.undone = Boolean(entry.undone);
     if (entry.id) this.bind(entry.id, card);
     if (entry.taskspec) card.on_taskspec({ taskspec: entry.taskspec });
     if (entry.evaluation) card.on_evaluation({ ...entry.evaluation, attempt: entry.attempts });
@@ -73,12 +75,30 @@ export class EditLog {
     this.el.replaceChildren();
     this.cards.clear();
   }
+
+  /** After an undo: the newest change not undone yet is now undone; returns its text. */
+  lastUndone() {
+    const cards = [...this.el.children].map((el) => el.card).filter(Boolean);
+    const card = cards.reverse().find((c) => !c.isUndo && CHANGED.has(c.status) && c.status !== "undone" && !c.undone);
+    if (!card) return null;
+    card.undone = true;
+    card.activity.textContent = [card.activity.textContent, "later undone"].filter(Boolean).join(" · ");
+    return card.text;
+  }
+}
+
+function isUndo(text) {
+  return /^\s*undo\b/i.test(text ?? "");
 }
 
 class CommandCard {
-  constructor(text, actions, heard) {
+  constructor(text, actions, heard, undo = false) {
     this.actions = actions;
     this.text = text;
+    // An undo reopens the snapshot before the last change: how "undo" was parsed (targets,
+    // "no object named ...") says nothing useful, so its card shows only the outcome.
+    this.isUndo = undo;
+    this.undone = false;
     this.status = "running";
     this.pill = statusPill("running");
     this.activity = h("span", { class: "run-activity" }, "Reading the scene…");
@@ -94,6 +114,25 @@ class CommandCard {
       h("div", { class: "bubble-user" }, heard ? h("span", { class: "heard-tag" }, "🎤 heard") : null, text),
       this.card,
       this.reply);
+    this.el.card = this;
+  }
+
+  /** Waits behind the command in flight (the text stays visible with the reason). */
+  queue(reason) {
+    this.status = "queued";
+    this.pill.className = "status status-queued";
+    this.pill.dataset.status = "queued";
+    this.pill.textContent = "queued";
+    this.activity.textContent = reason;
+  }
+
+  unqueue() {
+    if (this.status !== "queued") return;
+    this.status = "running";
+    this.pill.className = "status status-running";
+    this.pill.dataset.status = "running";
+    this.pill.textContent = "running";
+    this.activity.textContent = "Reading the scene…";
   }
 
   apply(ev) {
@@ -105,7 +144,7 @@ class CommandCard {
 
   on_taskspec(ev) {
     const spec = ev.taskspec;
-    if (!spec) return;
+    if (!spec || this.isUndo) return;
     const ops = spec.operations ?? [];
     this.spec.replaceChildren(...[
       h("div", { class: "edit-row" },
@@ -156,7 +195,7 @@ class CommandCard {
     if (!ev.file) return;
     const img = h("img", { alt: "The scene after this command", loading: "lazy" });
     const shot = h("button", { type: "button", class: "shot", "data-testid": "edit-shot", title: "Enlarge" }, img);
-    shot.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, this.activity.textContent));
+    shot.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, this.activity.textContent, ev.file));
     this.shots.replaceChildren(shot);
     this.actions.loadImage(ev.file).then((url) => { img.src = url; }, () => { img.alt = "Screenshot unavailable"; });
   }

@@ -3,7 +3,7 @@
 // Everything is drawn from the run's events (docs/CONTRACT.md section 5, docs/API.md), so a
 // live run and a finished one replayed from history look the same.
 
-import { formatDuration, h, scoreClass, statusPill, TERMINAL } from "./ui.js";
+import { formatDuration, h, plural, scoreClass, statusPill, TERMINAL } from "./ui.js";
 
 // Node names of the Artisan graph (agent/graph.py NODE_NAMES); others fall back to a generic line.
 const NODE_ACTIVITY = {
@@ -27,6 +27,25 @@ const STEP_STATUS_TEXT = {
   skipped_resumed: "Already done",
 };
 
+// The graph nodes whose tool calls build the model (agent/nodes/execute_step.py, refine_step.py).
+const BUILDING_NODES = new Set(["execute_step", "refine_step"]);
+
+/**
+ * What counts as a tool call, everywhere in the UI: a call made while a step is built or
+ * refined, the same calls the report's steps and totals list. The agent's and the critic's own
+ * look-ups around them (screenshots, scene facts) are not counted. `node` is the graph node
+ * that was running when the event came (events arrive in order).
+ */
+export function countsAsToolCall(ev, node) {
+  return ev.type === "tool_call" && BUILDING_NODES.has(node);
+}
+
+/** "8 steps · 1 refinement · 12 tool calls" from a report's totals. */
+export function totalsLine(t, fallbackSteps = 0) {
+  return [plural(t.steps ?? fallbackSteps, "step"), plural(t.refinements ?? 0, "refinement"),
+    plural(t.tool_calls ?? 0, "tool call")].join(" · ");
+}
+
 function stepNumber(ev) {
   const s = ev.step ?? ev.step_number ?? ev.number;
   if (s && typeof s === "object") return Number(s.number);
@@ -49,9 +68,15 @@ export class RunView {
 
     this.pill = statusPill(run.status);
     this.activity = h("span", { class: "run-activity", "aria-live": "polite" }, "Waiting for the worker…");
+    this.eta = h("span", { class: "run-eta", "data-testid": "eta", hidden: true });
+    this.stepStarts = new Map(); // step number -> ts its building began
+    this.stepDurations = []; // seconds per finished step (for the time estimate)
     this.bar = h("i");
     this.cancelBtn = h("button", { type: "button", class: "btn-danger-link", onclick: () => actions.onCancel() }, "Cancel");
     this.resumeBtn = h("button", { type: "button", class: "btn btn-secondary btn-sm", hidden: true, onclick: () => actions.onResume() }, "Resume");
+    // "Try again": the same prompt as a new model, next to this one (a new plan, other choices).
+    this.retryBtn = h("button", { type: "button", class: "btn btn-ghost btn-sm", hidden: true, "data-testid": "retry",
+      onclick: () => actions.onRetry?.() }, "Try again");
     this.refinedCard = h("section", { class: "card", hidden: true, "data-testid": "refined" },
       h("h3", { class: "card-title" }, "Refined prompt"));
     this.timeline = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -63,8 +88,10 @@ export class RunView {
     root.replaceChildren(
       h("div", { class: "bubble-user" }, run.prompt),
       h("section", { class: "card run-head" },
-        h("div", { class: "run-head-row" }, this.pill, this.activity, this.cancelBtn, this.resumeBtn),
-        h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar)),
+        h("div", { class: "run-head-row" }, this.pill, this.activity, this.cancelBtn, this.resumeBtn, this.retryBtn),
+        // The estimate sits with the bar: its changing width must not move the buttons above.
+        h("div", { class: "run-progress-row" },
+          h("div", { class: "progress", role: "progressbar", "aria-label": "Run progress" }, this.bar), this.eta)),
       this.refinedCard,
       this.planCard,
       this.notes,
@@ -80,9 +107,11 @@ export class RunView {
     this.pill.textContent = status;
     this.cancelBtn.hidden = TERMINAL.has(status) || status === "interrupted";
     this.resumeBtn.hidden = !RESUMABLE.has(status);
+    this.retryBtn.hidden = !TERMINAL.has(status) || !this.actions.onRetry;
     if (status === "queued") this.activity.textContent = "Queued: waiting for your Blender worker…";
     if (status === "interrupted") this.activity.textContent = "Interrupted by a server restart";
     if (TERMINAL.has(status)) {
+      this.eta.hidden = true;
       this.activity.textContent = this.finalMessage ?? "";
       for (const step of this.steps.values()) step.el.classList.remove("running");
       if (status === "completed") this.bar.style.width = "100%";
@@ -123,6 +152,7 @@ export class RunView {
   }
 
   on_node_started(ev) {
+    this.node = ev.node;
     const n = stepNumber(ev);
     const template = NODE_ACTIVITY[ev.node] ?? (n ? "Working on step {n}…" : "Working…");
     this.activity.textContent = template.replace("{n}", n ?? "");
@@ -135,13 +165,14 @@ export class RunView {
   on_step_started(ev) {
     const n = stepNumber(ev);
     if (!n) return;
+    if (typeof ev.ts === "number" && !this.stepStarts.has(n)) this.stepStarts.set(n, ev.ts);
     const step = this.ensureStep(n, ev.action ? { action: ev.action } : null);
     step.el.classList.remove("pending");
   }
 
   on_tool_call(ev) {
     const n = stepNumber(ev);
-    if (!n) return;
+    if (!n || !countsAsToolCall(ev, this.node)) return;
     const step = this.ensureStep(n);
     step.tools += 1;
     if (ev.ok === false) step.failedTools += 1;
@@ -165,7 +196,7 @@ export class RunView {
     const tag = step.shots.children.length ? h("span", { class: "tag" }, `try ${step.shots.children.length + 1}`) : null;
     const caption = `Step ${n}: ${step.title.textContent}`;
     const shot = h("button", { type: "button", class: "shot", "data-testid": "shot", title: "Enlarge" }, img, tag, score);
-    shot.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, caption + (score.hidden ? "" : ` · score ${score.textContent}`)));
+    shot.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, caption + (score.hidden ? "" : ` · score ${score.textContent}`), ev.file));
     step.shots.append(shot);
     step.pendingScore.push(score);
     this.actions.loadImage(ev.file).then((url) => { img.src = url; }, () => { img.alt = "Screenshot unavailable"; });
@@ -206,6 +237,9 @@ export class RunView {
     if (!n) return;
     const step = this.ensureStep(n);
     const status = ev.status ?? "accepted";
+    if (!step.done && typeof ev.ts === "number" && this.stepStarts.has(n) && status !== "skipped_resumed") {
+      this.stepDurations.push(Math.max(0, ev.ts - this.stepStarts.get(n)));
+    }
     step.done = true;
     step.el.classList.remove("running", "pending");
     step.el.classList.add(status);
@@ -222,7 +256,8 @@ export class RunView {
   on_error(ev) { this.note(ev.message ?? ev.error ?? "Error", true); }
 
   on_run_finished(ev) {
-    this.finalMessage = ev.message ?? null;
+    const totals = ev.report?.totals ?? ev.totals;
+    this.finalMessage = totals ? totalsLine(totals, this.steps.size) : ev.message ?? null;
     if (TERMINAL.has(this.status)) this.activity.textContent = this.finalMessage ?? "";
     this.showOutcome(ev.report ?? { status: ev.status, totals: ev.totals, final_message: ev.message });
     if (ev.error) this.note(ev.error, true);
@@ -256,11 +291,10 @@ export class RunView {
           missed.map((m) => h("li", {}, `Not honoured: ${m}`))) : null,
         (report.warnings ?? []).length ? h("ul", { class: "notes muted small", "data-testid": "run-warnings" },
           report.warnings.slice(0, 6).map((w) => h("li", {}, w))) : null,
-        h("div", { class: "muted small" }, report.final_message ||
-          `${t.steps ?? this.steps.size} steps · ${t.refinements ?? 0} refinements · ${t.tool_calls ?? 0} tool calls`),
+        h("div", { class: "muted small", "data-testid": "outcome-totals" }, totalsLine(t, this.steps.size)),
         h("div", { class: "muted small" }, `Took ${formatDuration(t.duration_s)}`))));
     if (img) {
-      img.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, "The finished model"));
+      img.addEventListener("click", () => img.src && this.actions.onOpenImage(img.src, "The finished model", this.finalShot));
       this.actions.loadImage(this.finalShot).then((url) => { img.src = url; }, () => img.remove());
     }
   }
@@ -304,7 +338,38 @@ export class RunView {
     if (!total) return;
     const done = [...this.steps.values()].filter((s) => s.done).length;
     this.bar.style.width = `${Math.round((100 * done) / total)}%`;
+    this.bar.parentElement.setAttribute("aria-valuemin", "0");
     this.bar.parentElement.setAttribute("aria-valuenow", String(done));
     this.bar.parentElement.setAttribute("aria-valuemax", String(total));
+    this.bar.parentElement.setAttribute("aria-valuetext", `${done} of ${total} steps done`);
+    if (TERMINAL.has(this.status)) return;
+    this.eta.hidden = false;
+    this.eta.textContent = `${done}/${total} steps` + this.remainingText(total - done);
+  }
+
+  /** " · about 40 s left" from the finished steps' average time (nothing before the first). */
+  remainingText(remaining) {
+    if (!this.stepDurations.length || remaining <= 0) return "";
+    const mean = this.stepDurations.reduce((a, b) => a + b, 0) / this.stepDurations.length;
+    const left = mean * remaining;
+    return ` · about ${left < 60 ? `${Math.max(5, Math.round(left / 5) * 5)} s` : `${Math.round(left / 60)} min`} left`;
+  }
+
+  /** The tab's title while building: "Step 3/8 · a red cube". */
+  progressTitle() {
+    const total = Math.max(this.planLength, this.steps.size);
+    const done = [...this.steps.values()].filter((s) => s.done).length;
+    const what = `“${this.run.title || this.run.prompt}”`;
+    if (this.status === "queued") return `Queued ${what}`;
+    return total ? `Step ${Math.min(done + 1, total)}/${total} · ${what}` : `Planning ${what}`;
+  }
+
+  /** Tool calls so far, counted like the report (countsAsToolCall). */
+  toolCalls() {
+    return [...this.steps.values()].reduce((a, s) => a + s.tools, 0);
+  }
+
+  hasScreenshots() {
+    return Boolean(this.finalShot) || [...this.steps.values()].some((s) => s.shots.children.length);
   }
 }

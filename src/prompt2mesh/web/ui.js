@@ -26,13 +26,17 @@ function append(el, children) {
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
-/** A toast at the top right; errors stay longer. Returns a function that closes it. */
-export function toast(message, { kind = "info", title = null, ms = null } = {}) {
+/**
+ * A toast at the top right, under the top bar (never over the prompt box); errors stay
+ * longer. `action` adds a button ({label, run}). Returns a function that closes it.
+ */
+export function toast(message, { kind = "info", title = null, ms = null, action = null } = {}) {
   const box = $("#toasts");
   const close = () => el.remove();
   const el = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
     h("p", {}, title ? h("strong", {}, title) : null, message),
-    h("button", { type: "button", "aria-label": "Dismiss", onclick: close }, "×"));
+    action ? h("button", { type: "button", class: "toast-action", onclick: () => { close(); action.run(); } }, action.label) : null,
+    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: close }, "×"));
   box.append(el);
   while (box.children.length > 4) box.firstElementChild.remove();
   setTimeout(close, ms ?? (kind === "error" ? 9000 : 4500));
@@ -51,6 +55,16 @@ export function toastError(err, fallbackTitle = "Something went wrong") {
   let message = err?.message || String(err);
   if (err?.retryAfter) message += ` (try again in ${err.retryAfter} s)`;
   toast(message, { kind: "error", title: titles[err?.code] || fallbackTitle });
+}
+
+/** "1 refinement", "3 refinements" (`many` for irregular plurals). */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${Number(n) === 1 ? one : many}`;
+}
+
+/** Removes every toast (log-out: nothing of one user stays on screen for the next). */
+export function clearToasts() {
+  $("#toasts")?.replaceChildren();
 }
 
 export function formatDuration(seconds) {

@@ -44,8 +44,12 @@ export class Viewer {
     this.renderer.outputColorSpace = THREE.SRGBColorSpace;
     // Neutral keeps the materials' colours close to what Blender showed in the screenshots.
     this.renderer.toneMapping = THREE.NeutralToneMapping;
-    this.renderer.domElement.setAttribute("aria-label", "3D view of the model: drag to orbit, scroll to zoom");
-    this.renderer.domElement.dataset.testid = "viewer-canvas";
+    const canvas = this.renderer.domElement;
+    canvas.setAttribute("aria-label", "3D view of the model: drag or use the arrow keys to orbit, scroll or + and − to zoom, 0 to reset");
+    canvas.setAttribute("role", "img");
+    canvas.tabIndex = 0; // keyboard users orbit it too (WCAG 2.1.1)
+    canvas.dataset.testid = "viewer-canvas";
+    canvas.addEventListener("keydown", (e) => this.onKey(e));
     host.prepend(this.renderer.domElement);
 
     this.scene = new THREE.Scene();
@@ -99,6 +103,41 @@ export class Viewer {
     this.stats = null;
     this.host.dataset.loaded = "false";
     this.show(text);
+    // Draw the empty scene now: the old model must not stay on the canvas behind the message.
+    this.requestRender();
+    this.renderer.render(this.scene, this.camera);
+  }
+
+  /** Arrows orbit (15° a press), + / − zoom, 0 or Home frames the model again. */
+  onKey(e) {
+    if (!this.model) return;
+    const step = THREE.MathUtils.degToRad(15);
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    const spherical = new THREE.Spherical().setFromVector3(offset);
+    const keys = {
+      ArrowLeft: () => { spherical.theta -= step; },
+      ArrowRight: () => { spherical.theta += step; },
+      ArrowUp: () => { spherical.phi = Math.max(0.05, spherical.phi - step); },
+      ArrowDown: () => { spherical.phi = Math.min(Math.PI - 0.05, spherical.phi + step); },
+      "+": () => { spherical.radius *= 0.85; },
+      "=": () => { spherical.radius *= 0.85; },
+      "-": () => { spherical.radius /= 0.85; },
+      0: () => this.frame(),
+      Home: () => this.frame(),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    if (e.key === "0" || e.key === "Home") {
+      action();
+    } else {
+      action();
+      this.camera.position.copy(this.controls.target).add(new THREE.Vector3().setFromSpherical(spherical));
+      this.camera.lookAt(this.controls.target);
+      this.controls.update();
+    }
+    this.host.dataset.orbit = `${spherical.theta.toFixed(3)},${spherical.phi.toFixed(3)},${spherical.radius.toFixed(3)}`;
+    this.requestRender();
   }
 
   /**

@@ -105,6 +105,11 @@ class WorkerManager(abc.ABC):
     def active_count(self) -> int:
         """Workers started or starting (what counts against the cap)."""
 
+    def has_free_slot(self) -> bool:
+        """Whether a user without a worker could get one now (backends that can pre-empt
+        idle workers count those as free)."""
+        return self.active_count() < self.max_workers
+
     @abc.abstractmethod
     async def shutdown(self) -> None:
         """Stop every worker and the housekeeping."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -33,8 +33,10 @@ class BlockingWorker:
         allow_code: bool = False,
         timeout_s: float = 120.0,
         start_timeout_s: float = 60.0,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.workspace = workspace
+        self.extra_args = tuple(extra_args)
         self.timeout_s = timeout_s
         self.error: BaseException | None = None
         self._loop = asyncio.new_event_loop()
@@ -73,7 +75,11 @@ class BlockingWorker:
         self._stop = asyncio.Event()
         try:
             async with open_local_worker(
-                workspace, allow_code=allow_code, timeout_s=timeout_s, start_timeout_s=start_timeout_s
+                workspace,
+                allow_code=allow_code,
+                timeout_s=timeout_s,
+                start_timeout_s=start_timeout_s,
+                extra_args=self.extra_args,
             ) as session:
                 self._ready.set_result(session)
                 await self._stop.wait()

@@ -26,7 +26,7 @@ from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.base import WorkerHandle, WorkerInfo, WorkerManager, WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerStartFailed, WorkerUnavailable
-from prompt2mesh.workers.session import WorkerSession, open_local_worker
+from prompt2mesh.workers.session import ToolTimedOut, WorkerSession, open_local_worker
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class _Worker:
         self.leases = 0
         self.in_flight = 0
         self.restarts = 0
+        self.restore_next = False
+        """Start the next process with ``--restore`` (after a call was stopped by a kill)."""
         self.launches = 0
         self.pid: int | None = None
 
@@ -94,6 +96,20 @@ class _ManagedRunner:
         worker.in_flight += 1
         try:
             return await session.call(tool, args)
+        except ToolTimedOut as exc:
+            # The call was stopped by killing its worker. A fresh one reopens the scene as it
+            # was when the call started, so the holder just sees a failed call and goes on.
+            self._manager._mark_dead(self._user_id)
+            worker.restore_next = True
+            await self._manager._ensure(self._user_id)
+            self._generation = worker.restarts
+            return ToolResult(
+                tool=tool,
+                args=dict(args or {}),
+                ok=False,
+                error=f"[tool_timeout] {exc}; the worker was restarted with the scene as it was before the call",
+                duration_s=exc.timeout_s,
+            )
         except WorkerUnavailable:
             self._manager._mark_dead(self._user_id)
             raise
@@ -158,6 +174,7 @@ class LocalWorkerManager(WorkerManager):
         max_workers: int = 16,
         idle_timeout_s: float = 900.0,
         start_timeout_s: float = 30.0,
+        start_concurrency: int = 4,
         allow_code: bool = False,
         tool_timeout_s: float = 120.0,
         health_interval_s: float = 10.0,
@@ -168,6 +185,7 @@ class LocalWorkerManager(WorkerManager):
         self.max_workers = max_workers
         self.idle_timeout_s = idle_timeout_s
         self.start_timeout_s = start_timeout_s
+        self._start_slots = asyncio.Semaphore(start_concurrency)
         self.allow_code = allow_code
         self.tool_timeout_s = tool_timeout_s
         self.health_interval_s = health_interval_s
@@ -184,6 +202,7 @@ class LocalWorkerManager(WorkerManager):
             max_workers=settings.max_workers,
             idle_timeout_s=settings.worker_idle_timeout_s,
             start_timeout_s=settings.worker_start_timeout_s,
+            start_concurrency=settings.worker_start_concurrency,
             allow_code=settings.worker_allow_code,
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
@@ -278,6 +297,9 @@ class LocalWorkerManager(WorkerManager):
     def active_count(self) -> int:
         return sum(w.state in (WorkerState.STARTING, WorkerState.READY) for w in self._workers.values())
 
+    def has_free_slot(self) -> bool:
+        return self.active_count() < self.max_workers or self._idle_victim(None) is not None
+
     async def shutdown(self) -> None:
         if self._monitor is not None:
             self._monitor.cancel()
@@ -314,16 +336,40 @@ class LocalWorkerManager(WorkerManager):
             if w.state is not WorkerState.STOPPED:
                 await self._stop(w)
                 w.restarts += 1
-            others = sum(
-                o.state in (WorkerState.STARTING, WorkerState.READY)
-                for o in self._workers.values()
-                if o is not w
-            )
-            if others >= self.max_workers:
-                raise WorkersBusy(self.max_workers)
-            await self._launch(w)
+            # Sixteen Blender processes booting at once on two cores each take longer than
+            # the start timeout and all fail; in turns, every one boots within it. The cap is
+            # checked inside the turn, so workers waiting for one never overshoot it.
+            async with self._start_slots:
+                others = sum(
+                    o.state in (WorkerState.STARTING, WorkerState.READY)
+                    for o in self._workers.values()
+                    if o is not w
+                )
+                if others >= self.max_workers:
+                    # A worker nobody holds (warmed at log-in, or done with its run) gives
+                    # way: idle sign-ups must never keep a real run from starting.
+                    victim = self._idle_victim(w)
+                    if victim is None:
+                        raise WorkersBusy(self.max_workers)
+                    log.info("pre-empting the idle worker of %s for %s", victim.user_id, user_id)
+                    async with victim.lock:
+                        await self._stop(victim)
+                await self._launch(w)
             assert w.session is not None
             return w.session
+
+    def _idle_victim(self, exclude: _Worker | None) -> _Worker | None:
+        """The least recently used running worker without a lease or a call in flight."""
+        idle = [
+            o
+            for o in self._workers.values()
+            if o is not exclude
+            and o.state in (WorkerState.STARTING, WorkerState.READY)
+            and o.leases == 0
+            and o.in_flight == 0
+            and not o.lock.locked()
+        ]
+        return min(idle, key=lambda o: o.last_used_mono, default=None)
 
     async def _launch(self, w: _Worker) -> None:
         w.state = WorkerState.STARTING
@@ -351,9 +397,10 @@ class LocalWorkerManager(WorkerManager):
         log.info("worker of %s ready (pid %s)", w.user_id, w.pid)
 
     async def _hold(self, w: _Worker) -> None:
+        restore, w.restore_next = w.restore_next, False
         try:
             async with open_local_worker(
-                w.workspace, allow_code=self.allow_code, timeout_s=self.tool_timeout_s
+                w.workspace, allow_code=self.allow_code, timeout_s=self.tool_timeout_s, restore=restore
             ) as session:
                 w.session = session
                 w.ready.set()

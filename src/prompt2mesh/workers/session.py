@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
+import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,24 @@ from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
 from mcp.types import CONNECTION_CLOSED, CallToolResult, ImageContent, TextContent
 
+from prompt2mesh.blender.arguments import find_unsendable
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 
 
 class WorkerUnavailable(RuntimeError):
     """The worker process died or stopped answering."""
+
+
+class ToolTimedOut(WorkerUnavailable):
+    """A tool call ran past the time limit; the worker process was killed (never left running)."""
+
+    def __init__(self, tool: str, timeout_s: float) -> None:
+        super().__init__(
+            f"{tool} ran past the {timeout_s:.0f} s limit for one tool call and was stopped "
+            "(the worker was killed)"
+        )
+        self.tool = tool
+        self.timeout_s = timeout_s
 
 
 class _WatchedStream:
@@ -87,11 +102,19 @@ class WorkerSession:
     """
 
     def __init__(
-        self, session: ClientSession, *, timeout_s: float = 120.0, closed: anyio.Event | None = None
+        self,
+        session: ClientSession,
+        *,
+        timeout_s: float = 120.0,
+        closed: anyio.Event | None = None,
+        kill: Callable[[], None] | None = None,
     ) -> None:
         self.session = session
         self.timeout_s = timeout_s
         self.closed = closed
+        self.kill = kill
+        """Ends the worker process; called when a request runs past ``timeout_s``, because a
+        Blender busy in a tool cannot be interrupted any other way."""
         self._tools: list[ToolInfo] | None = None
 
     @property
@@ -120,6 +143,11 @@ class WorkerSession:
                     if self.closed is not None:
                         tg.start_soon(watch, tg.cancel_scope)
         except TimeoutError as exc:
+            if self.kill is not None:
+                self.kill()
+                if self.closed is not None:
+                    self.closed.set()
+                raise ToolTimedOut(what, self.timeout_s) from exc
             raise WorkerUnavailable(f"worker did not answer {what} within {self.timeout_s:.0f} s") from exc
         except McpError as exc:
             if exc.error.code == CONNECTION_CLOSED:
@@ -156,6 +184,17 @@ class WorkerSession:
     async def call(self, tool: str, args: dict[str, Any] | None = None) -> ToolResult:
         args = dict(args or {})
         started = time.perf_counter()
+        problem = find_unsendable(args)
+        if problem is not None:
+            # Refused here: JSON would carry NaN as null (read as "the default"), and a string
+            # that is not valid Unicode would break the connection instead of the call.
+            return ToolResult(
+                tool=tool,
+                args=args,
+                ok=False,
+                error=f"Error executing tool {tool}: [invalid_argument] {problem}",
+                duration_s=time.perf_counter() - started,
+            )
         try:
             raw = await self._request(tool, lambda: self.session.call_tool(tool, args))
         except McpError as exc:
@@ -193,11 +232,21 @@ def parse_result(tool: str, args: dict[str, Any], raw: CallToolResult, duration_
     return ToolResult(tool=tool, args=args, ok=True, result=result, images=images, duration_s=duration_s)
 
 
-def worker_command(workspace: Path, *, allow_code: bool = False) -> StdioServerParameters:
-    """How to start a local stdio worker with this interpreter."""
+def worker_command(
+    workspace: Path, *, allow_code: bool = False, restore: bool = False, extra_args: Sequence[str] = ()
+) -> StdioServerParameters:
+    """How to start a local stdio worker with this interpreter.
+
+    ``restore`` reopens the scene the previous worker in ``workspace`` held when its last call
+    started; ``extra_args`` are more ``prompt2mesh mcp`` flags (limits such as
+    ``--max-vertices 500000``).
+    """
     cli_args = ["-m", "prompt2mesh", "mcp", "--workspace", str(workspace)]
     if allow_code:
         cli_args.append("--allow-code")
+    if restore:
+        cli_args.append("--restore")
+    cli_args.extend(extra_args)
     env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
     return StdioServerParameters(command=sys.executable, args=cli_args, env=env)
 
@@ -210,14 +259,18 @@ async def open_local_worker(
     timeout_s: float = 120.0,
     errlog: Any = None,
     start_timeout_s: float = 60.0,
+    restore: bool = False,
+    extra_args: Sequence[str] = (),
 ) -> AsyncIterator[WorkerSession]:
     """Start a private Blender worker over stdio and yield a ready :class:`WorkerSession`.
 
     The worker's stderr (Blender's logs) goes to ``errlog``, by default ``worker.log`` in
-    the workspace. Leaving the block ends the worker process.
+    the workspace. Leaving the block ends the worker process. A call that runs past
+    ``timeout_s`` kills the process (:class:`ToolTimedOut`); see :func:`worker_command` for
+    ``restore`` and ``extra_args``.
     """
     workspace.mkdir(parents=True, exist_ok=True)
-    params = worker_command(workspace, allow_code=allow_code)
+    params = worker_command(workspace, allow_code=allow_code, restore=restore, extra_args=extra_args)
     log = errlog if errlog is not None else open(workspace / "worker.log", "a")  # noqa: SIM115
     try:
         async with (
@@ -227,7 +280,35 @@ async def open_local_worker(
             async with ClientSession(_WatchedStream(read, closed), write) as session:  # type: ignore[arg-type]
                 with anyio.fail_after(start_timeout_s):
                     await session.initialize()
-                yield WorkerSession(session, timeout_s=timeout_s, closed=closed)
+                pid = find_child_pid(workspace)
+                yield WorkerSession(
+                    session, timeout_s=timeout_s, closed=closed, kill=(lambda: kill_pid(pid)) if pid else None
+                )
     finally:
         if errlog is None:
             log.close()
+
+
+def find_child_pid(workspace: Path) -> int | None:
+    """The pid of this process's worker child started with ``--workspace <workspace>`` (Linux)."""
+    me = os.getpid()
+    needle = f"--workspace\0{workspace}\0".encode()
+    with contextlib.suppress(OSError):
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if needle not in (entry / "cmdline").read_bytes() + b"\0":
+                    continue
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                return int(entry.name)
+    return None
+
+
+def kill_pid(pid: int) -> None:
+    """SIGKILL ``pid`` (a Blender busy inside a tool does not run Python signal handlers)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)

@@ -148,7 +148,7 @@ async def test_claude_runs_a_step_through_a_rate_limit_with_cached_prompts_over_
     assert {t["name"] for t in first["tools"]} == {t.name for t in ctx.tools}
     tool_result = server.requests[2][1]["messages"][-1]["content"][0]
     assert tool_result["type"] == "tool_result" and tool_result["tool_use_id"] == "toolu_1"
-    assert '"name": "Box"' in json.dumps(tool_result["content"]).replace('\\"', '"')
+    assert '"name":"Box"' in json.dumps(tool_result["content"]).replace('\\"', '"')
 
 
 async def test_claude_judges_the_real_screenshot_sent_as_a_base64_image(

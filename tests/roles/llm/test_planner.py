@@ -32,7 +32,10 @@ async def test_planner_turns_the_models_json_into_numbered_validated_steps(
     assert result.steps[0].expected_outcome == "a slab"
     assert result.steps[1].tools == ["create_primitive", "duplicate_object"]
     system = model.turns[0].messages[0].content
-    assert isinstance(system, str) and "- frame_camera [camera]" in system
+    assert isinstance(system, str) and "[camera]\n- frame_camera(" in system
+    # The planner sees parameters and their values, not just names.
+    assert "create_primitive(kind: cube|uv_sphere|" in system and "parent?" in system
+    assert "step 1 creates an empty named after what the model is" in system
     assert "A wooden table 1.2 m long" in model.turns[0].text and '"legs": 4' in model.turns[0].text
 
 
@@ -41,7 +44,7 @@ async def test_planner_asks_for_the_tool_catalogue_when_the_context_has_none(ctx
     model = ScriptedChatModel(script=[plan("Build the top")])
     await LLMPlanner(model).plan(BRIEF, {"objects": []}, ctx)
 
-    assert "- create_primitive [creation]" in model.turns[0].text
+    assert "- create_primitive(" in model.turns[0].text
 
 
 async def test_a_rejected_plan_is_replanned_with_the_errors_in_the_request(ctx: RoleContext) -> None:

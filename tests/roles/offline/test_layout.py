@@ -190,8 +190,10 @@ def test_groups_sharing_a_support_are_spread_over_its_top_without_overlapping() 
         assert abs(a.location[0] - plate.location[0]) <= plate.surface().top_half_extent[0]
 
 
-def test_on_a_support_with_a_higher_back_means_on_its_highest_part() -> None:
+def test_on_a_support_that_publishes_its_seat_means_on_the_seat_not_the_back() -> None:
     lay = layout("A cat sleeping on a sofa")
     sofa, cat = lay.get("Sofa"), lay.get("Cat")
-    assert cat.location[2] == pytest.approx(sofa.size[2], abs=0.03)
-    assert cat.location[1] > sofa.location[1]  # the back of a sofa is at +y
+    seat = sofa.surface()
+    assert cat.location[2] == pytest.approx(seat.top_z, abs=0.01)
+    assert cat.location[2] < sofa.size[2] - 0.1  # below the top of the back
+    assert cat.location[1] < sofa.location[1]  # forward of the back (+y)

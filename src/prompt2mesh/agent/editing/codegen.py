@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from prompt2mesh.agent.editing.parameters import PRIMITIVES, validate_parameters
 from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.agent.editing.taskspec import Operation, TaskSpec
 from prompt2mesh.roles.interface import ToolCall
@@ -17,6 +18,27 @@ from prompt2mesh.roles.offline.recipes import BuildContext, Recipe, lookup
 from prompt2mesh.roles.offline.recipes.materials import material_args
 
 _GAP = 0.1
+_SCENE_LEVEL = frozenset({"add_object", "describe", "focus_camera", "undo"})
+_PRIMITIVE_KIND = {
+    "cube": "cube",
+    "box": "cube",
+    "sphere": "uv_sphere",
+    "ball": "uv_sphere",
+    "cylinder": "cylinder",
+    "cone": "cone",
+    "torus": "torus",
+    "plane": "plane",
+}
+_DEFAULT_PRIMITIVE_SIZE = 0.3
+_MATERIAL_KEYS = (
+    "color",
+    "metallic",
+    "roughness",
+    "emission_color",
+    "emission_strength",
+    "alpha",
+    "transmission",
+)
 
 
 @dataclass
@@ -40,6 +62,25 @@ def _unique_name(base: str, scene: SceneState, taken: set[str]) -> str:
     return f"{base}_{i}"
 
 
+def primitive_for(kind: str) -> str | None:
+    """The primitive a kind word names ("gift box" -> cube), or None."""
+    words = kind.lower().replace("_", " ").split()
+    return next((_PRIMITIVE_KIND[w] for w in reversed(words) if w in _PRIMITIVE_KIND), None)
+
+
+def _size_of(value: Any, recipe: Recipe | None) -> tuple[float, float, float]:
+    """[w, d, h] in metres: as given, a height (others in the recipe's proportions), or the default."""
+    if isinstance(value, list | tuple) and len(value) == 3:
+        w, d, h = (max(0.001, float(v)) for v in value)
+        return (w, d, h)
+    if recipe is not None:
+        rw, rd, rh = recipe.size
+        k = float(value) / rh if isinstance(value, int | float) and value > 0 else 1.0
+        return (rw * k, rd * k, rh * k)
+    side = float(value) if isinstance(value, int | float) and value > 0 else _DEFAULT_PRIMITIVE_SIZE
+    return (side, side, side)
+
+
 def _root_name(kind: str) -> str:
     return "_".join(part.capitalize() for part in kind.split("_"))
 
@@ -50,13 +91,37 @@ class CodeGenerator:
     def generate(self, spec: TaskSpec, scene: SceneState) -> GeneratedEdit:
         out = GeneratedEdit()
         taken: set[str] = set()
+        # One restyle named for several parts (a star and its points) changes their shared
+        # material once, in place, instead of copying it per part.
+        self._together: dict[str, set[str]] = {}
+        for op in spec.operations:
+            if op.action in {"set_color", "set_material"} and op.target in scene.objects:
+                try:
+                    key = f"{op.action}:{sorted(validate_parameters(op).items())}"
+                except ValueError:
+                    continue
+                group = {op.target, *(d.name for d in scene.descendants(op.target))}
+                self._together[key] = self._together.get(key, set()) | group
+        self._restyled: set[str] = set()
         for op in sorted(spec.operations, key=lambda o: -o.priority):
             obj = scene.objects.get(op.target) if op.target else None
             if op.target and obj is None and op.action not in {"add_object"}:
                 out.notes.append(f"{op.target} is not in the scene; skipped {op.action}")
                 continue
-            handler = getattr(self, f"_{op.action}")
-            handler(op, obj, scene, out, taken)
+            if obj is None and op.action not in _SCENE_LEVEL:
+                out.notes.append(f"{op.action} needs a target object; skipped")
+                continue
+            handler = getattr(self, f"_{op.action}", None)
+            if handler is None:
+                out.notes.append(f"{op.action} is not something the editor can do here; skipped")
+                continue
+            try:
+                # Offline grammar and model replies alike: a malformed operation is reported,
+                # never a KeyError that takes the whole command down.
+                op = op.model_copy(update={"parameters": validate_parameters(op)})
+                handler(op, obj, scene, out, taken)
+            except (ValueError, KeyError) as exc:
+                out.notes.append(f"skipped {op.action}: {exc}")
         return out
 
     # --- shape and size ------------------------------------------------------------------
@@ -219,24 +284,64 @@ class CodeGenerator:
         primary = max(counts, key=lambda k: counts[k])
         return [m.name for m in meshes if primary in m.materials[:1] or not m.materials]
 
+    def _restyle(
+        self,
+        obj: SceneObject,
+        scene: SceneState,
+        out: GeneratedEdit,
+        taken: set[str],
+        change: dict[str, Any],
+        label: str,
+        together: set[str] = frozenset(),  # type: ignore[assignment]
+    ) -> None:
+        """Change the primary material's values in place, keeping everything else it has.
+
+        Copy-on-write: a material other objects wear too is copied first (named after the
+        target), so recolouring the star never repaints the baubles. Parts without a material
+        get a new one.
+        """
+        meshes = self._primary_meshes(obj, scene)
+        group = {obj.name, *(d.name for d in scene.descendants(obj.name))} | set(together)
+        primary = next(
+            (m for o in self._meshes(obj, scene) if o.name in meshes for m in o.materials[:1]), None
+        )
+        if primary is None:
+            name = _unique_name(f"{obj.name}_{label}", scene, taken)
+            taken.add(name)
+            base: dict[str, Any] = {"color": "#cccccc", "metallic": 0.0, "roughness": 0.5}
+            out.calls.append(_call("create_material", name=name, **{**base, **change}))
+            out.calls.append(_call("assign_material", objects=meshes, material=name, recursive=False))
+            return
+        current = scene.materials.get(primary, {})
+        values = {k: current[k] for k in _MATERIAL_KEYS if current.get(k) is not None}
+        values.update(change)
+        users = scene.material_users(primary)
+        if users - group:
+            name = _unique_name(f"{primary}_{obj.name}", scene, taken)
+            taken.add(name)
+            out.calls.append(_call("create_material", name=name, **values))
+            out.calls.append(_call("assign_material", objects=meshes, material=name, recursive=False))
+            out.notes.append(
+                f"{primary} is shared with {', '.join(sorted(users - group))}; {obj.name} got its own copy {name}"
+            )
+        elif primary not in self._restyled:
+            self._restyled.add(primary)
+            out.calls.append(_call("create_material", name=primary, **values))
+
     def _set_color(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
-        name = f"{obj.name}_{op.parameters.get('color_name', 'Colour').capitalize()}"
-        out.calls.append(_call("create_material", name=name, color=op.parameters["color"], roughness=0.5))
-        out.calls.append(
-            _call("assign_material", objects=self._primary_meshes(obj, scene), material=name, recursive=False)
-        )
+        label = str(op.parameters.get("color_name") or "Colour").capitalize()
+        together = self._together.get(f"{op.action}:{sorted(op.parameters.items())}", set())
+        self._restyle(obj, scene, out, taken, {"color": op.parameters["color"]}, label, together)
 
     def _set_material(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
         material = str(op.parameters["material"])
-        name = f"{obj.name}_{material.capitalize()}"
-        out.calls.append(_call("create_material", name=name, **material_args(material)))
-        out.calls.append(
-            _call("assign_material", objects=self._primary_meshes(obj, scene), material=name, recursive=False)
-        )
+        preset = material_args(material, op.parameters.get("color"))
+        together = self._together.get(f"{op.action}:{sorted(op.parameters.items())}", set())
+        self._restyle(obj, scene, out, taken, preset, material.capitalize(), together)
 
     # --- scene structure ---------------------------------------------------------------------
 
@@ -262,49 +367,134 @@ class CodeGenerator:
     def _recipe(self, kind: str) -> Recipe:
         recipe = lookup(kind)
         if recipe is None:
-            raise KeyError(kind)
+            raise ValueError(f"no recipe for {kind!r}")
         return recipe
 
     def _add_object(
         self, op: Operation, obj: SceneObject | None, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
         params = op.parameters
-        recipe = self._recipe(str(params["kind"]))
+        kind = str(params["kind"])
+        recipe = lookup(kind)
+        primitive = None if recipe is not None else primitive_for(kind)
+        if recipe is None and primitive is None:
+            raise ValueError(
+                f"no recipe or shape for {kind!r}; name a thing or one of {', '.join(PRIMITIVES)}"
+            )
         anchor = scene.objects.get(params.get("anchor") or "")
+        if params.get("anchor") and anchor is None:
+            out.notes.append(f"{params['anchor']} is not in the scene; placed without it")
         count = int(params.get("count", 1))
-        width = recipe.size[0]
+        size = _size_of(params.get("size"), recipe)
+        base = params.get("name") or (
+            _root_name(recipe.kind) if recipe else _root_name(kind.replace(" ", "_"))
+        )
         for i in range(count):
-            name = _unique_name(_root_name(recipe.kind), scene, taken)
+            name = _unique_name(str(base), scene, taken)
             taken.add(name)
-            x, y, z = self._placement(
-                recipe, anchor, params.get("relation", "next_to"), scene, i, count, width
-            )
-            ctx = BuildContext(
-                name=name, location=(x, y, z), color=params.get("color"), material=params.get("material")
-            )
-            out.calls.extend(recipe.build(ctx))
+            if params.get("location") is not None:
+                lx, ly, lz = (float(v) for v in params["location"])
+                location = (round(lx + (i - (count - 1) / 2) * (size[0] + _GAP), 4), ly, lz)
+            else:
+                location = self._placement(
+                    size, anchor, str(params.get("relation", "next_to")), scene, i, count
+                )
+            if recipe is not None:
+                scale = round(max(0.05, min(20.0, size[2] / recipe.size[2])), 4)
+                ctx = BuildContext(
+                    name=name,
+                    location=location,
+                    scale=scale,
+                    color=params.get("color"),
+                    material=params.get("material"),
+                )
+                out.calls.extend(recipe.build(ctx))
+                stretch = [size[0] / (recipe.size[0] * scale), size[1] / (recipe.size[1] * scale)]
+                if any(abs(k - 1) > 0.02 for k in stretch):
+                    # Recipes scale uniformly; a footprint that was asked for is honoured on the root.
+                    out.calls.append(
+                        _call("set_transform", name=name, scale=[round(k, 4) for k in stretch] + [1.0])
+                    )
+            else:
+                assert primitive is not None
+                out.calls.extend(self._primitive(name, primitive, location, size, params))
             out.created_roots.append(name)
+
+    def _primitive(
+        self,
+        name: str,
+        kind: str,
+        bottom: tuple[float, float, float],
+        size: tuple[float, float, float],
+        params: dict[str, Any],
+    ) -> list[ToolCall]:
+        """A plain shape of ``size`` standing on ``bottom`` (its bottom centre), with a material."""
+        x, y, z = bottom
+        w, d, h = size
+        material = f"{name}_Material"
+        calls = [
+            _call(
+                "create_material", name=material, **material_args(params.get("material"), params.get("color"))
+            ),
+        ]
+        unit = {
+            "cube": {"size": 1.0},
+            "plane": {"size": 1.0},
+            "torus": {"radius": 0.375, "minor_radius": 0.125},
+        }
+        dims = unit.get(
+            kind, {"radius": 0.5, "depth": 1.0} if kind in {"cylinder", "cone"} else {"radius": 0.5}
+        )
+        height = 0.0 if kind == "plane" else h
+        calls.append(
+            _call(
+                "create_primitive",
+                kind=kind,
+                name=name,
+                location=[x, y, round(z + height / 2, 5)],
+                scale=[w, d, 1.0 if kind == "plane" else (h * 4 if kind == "torus" else h)],
+                material=material,
+                smooth=kind in {"uv_sphere", "cylinder", "cone", "torus"},
+                **dims,
+            )
+        )
+        return calls
 
     def _placement(
         self,
-        recipe: Recipe,
+        size: tuple[float, float, float],
         anchor: SceneObject | None,
         relation: str,
         scene: SceneState,
         i: int,
         count: int,
-        width: float,
     ) -> tuple[float, float, float]:
+        """Bottom centre of the ``i``-th of ``count`` new objects of ``size`` placed ``relation`` ``anchor``."""
+        width, depth, _ = size
         spread = (i - (count - 1) / 2) * (width + _GAP)
         if anchor is not None and anchor.bbox_max is not None and anchor.bbox_min is not None:
+            lo, hi = anchor.bbox_min, anchor.bbox_max
             cx, cy, _ = anchor.center
-            if relation == "on":
-                return (round(cx + spread, 4), round(cy, 4), round(anchor.bbox_max[2], 4))
-            return (
-                round(anchor.bbox_max[0] + _GAP + width / 2 + i * (width + _GAP), 4),
-                round(cy, 4),
-                round(anchor.bbox_min[2], 4),
-            )
+            ground = round(lo[2], 4)
+            if relation in {"on", "inside"}:
+                return (round(cx + spread, 4), round(cy, 4), round(hi[2] if relation == "on" else lo[2], 4))
+            if relation == "under":
+                # On the floor beneath it, in front of what it stands on (a present under a tree
+                # clears the pot and trunk), spread sideways when several.
+                base = [
+                    p.bbox_min[1]
+                    for p in scene.meshes_of(anchor.name)
+                    if p.bbox_min is not None and p.bbox_min[2] <= lo[2] + 0.05
+                ]
+                front = min(base) if base else cy
+                return (round(cx + spread, 4), round(front - _GAP / 2 - depth / 2, 4), ground)
+            if relation == "in_front_of":
+                return (round(cx + spread, 4), round(lo[1] - _GAP - depth / 2, 4), ground)
+            if relation == "behind":
+                return (round(cx + spread, 4), round(hi[1] + _GAP + depth / 2, 4), ground)
+            if relation == "left_of":
+                return (round(lo[0] - _GAP - width / 2 - i * (width + _GAP), 4), round(cy, 4), ground)
+            return (round(hi[0] + _GAP + width / 2 + i * (width + _GAP), 4), round(cy, 4), ground)
         # Nothing named: stand beside everything that exists, on the ground.
         right = max(
             (o.bbox_max[0] for o in scene.subjects if o.bbox_max is not None), default=-width / 2 - _GAP

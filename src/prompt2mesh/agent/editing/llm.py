@@ -14,22 +14,67 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from prompt2mesh.agent.editing.codegen import primitive_for
 from prompt2mesh.agent.editing.evaluator import Check, Evaluation, OfflineEvaluator
 from prompt2mesh.agent.editing.focus import FocusStack, is_plural_reference
-from prompt2mesh.agent.editing.scene_state import SceneState
+from prompt2mesh.agent.editing.parameters import PARAMETER_DOCS, PRIMITIVES, validated_spec
+from prompt2mesh.agent.editing.scene_state import SceneObject, SceneState
 from prompt2mesh.agent.editing.taskspec import TaskSpec
 from prompt2mesh.roles.interface import RoleContext, ToolRunner
 from prompt2mesh.roles.llm import LLMRole
 from prompt2mesh.roles.llm.critic import image_block
+from prompt2mesh.roles.offline.recipes import RECIPES, lookup
 
 SYSTEM = """You translate a person's follow-up command about an existing Blender scene into a
 TaskSpec. Answer with one JSON object matching this JSON schema, and nothing else:
 {schema}
-Rules: use only object names listed in the scene; resolve pronouns with the given focus
-resolution; actions are exactly the enum values of Operation.action; scale factors are
-per-axis multipliers [x, y, z]; move offsets are metres [x, y, z] (x right, y back, z up);
-colours are sRGB hex; set confidence below 0.5 and list ambiguities when you are unsure
-which object or what change is meant."""
+{parameters}
+Rules: use only object names listed in the scene (an add_object target is the new object's
+name); resolve pronouns with the given focus resolution; actions are exactly the enum values
+of Operation.action and each action's parameters are exactly the keys listed above; scale
+factors are per-axis multipliers [x, y, z]; move offsets are metres [x, y, z] (x right, y back,
+z up); colours are sRGB hex; a colour change keeps the object's material (metal stays metal)
+unless the person names a new material; set confidence below 0.5 and list ambiguities when
+you are unsure which object or what change is meant."""
+
+
+def parse_spec(data: Any) -> TaskSpec:
+    """The model's JSON as a TaskSpec whose operations' parameters fit their actions.
+
+    Raises:
+        ValueError: What is wrong, worded for the model's second try (``ask_json`` shows it).
+        ValidationError: The TaskSpec itself does not fit its schema.
+    """
+    spec = validated_spec(TaskSpec.model_validate(data))
+    for i, op in enumerate(spec.operations):
+        kind = str(op.parameters.get("kind", ""))
+        unknown = lookup(kind) is None and (op.action == "replace_with" or primitive_for(kind) is None)
+        if op.action in {"add_object", "replace_with"} and unknown:
+            raise ValueError(
+                f"operations[{i}] ({op.action}): no recipe knows {kind!r}; use a known thing "
+                f"(e.g. {', '.join(sorted(RECIPES)[:15])}) or a shape word: {', '.join(PRIMITIVES)}"
+            )
+    return spec
+
+
+def _describe_object(obj: SceneObject, scene: SceneState) -> dict[str, Any]:
+    """One object as the translator sees it: where, how big, its parent and what it wears."""
+    row: dict[str, Any] = {
+        "name": obj.name,
+        "type": obj.type,
+        "size": [round(v, 3) for v in obj.size],
+        "center": [round(v, 3) for v in obj.center],
+    }
+    if obj.parent:
+        row["parent"] = obj.parent
+    wears = []
+    for name in obj.materials[:2]:
+        mat = scene.materials.get(name, {})
+        looks = {k: mat[k] for k in ("color", "metallic", "emission_color") if mat.get(k)}
+        wears.append({"material": name, **looks})
+    if wears:
+        row["materials"] = wears
+    return row
 
 
 @dataclass
@@ -42,14 +87,7 @@ class LLMTranslator:
         resolution = focus.resolve(scene.objects.keys(), plural=is_plural_reference(text))
         context: dict[str, Any] = {
             "command": text,
-            "scene": [
-                {
-                    "name": o.name,
-                    "size": [round(v, 3) for v in o.size],
-                    "center": [round(v, 3) for v in o.center],
-                }
-                for o in scene.roots
-            ],
+            "scene": [_describe_object(o, scene) for o in scene.objects.values() if o.type not in {"camera"}],
             "focus_resolution": {
                 "objects": resolution.objects,
                 "source": resolution.source,
@@ -58,11 +96,15 @@ class LLMTranslator:
             "recent_commands": list(focus.commands)[-5:],
         }
         messages = [
-            SystemMessage(content=SYSTEM.format(schema=json.dumps(TaskSpec.model_json_schema()))),
+            SystemMessage(
+                content=SYSTEM.format(
+                    schema=json.dumps(TaskSpec.model_json_schema()), parameters=PARAMETER_DOCS
+                )
+            ),
             HumanMessage(content=json.dumps(context)),
         ]
         ctx = RoleContext(runner=self.runner)
-        spec = await self.role.ask_json(messages, ctx, TaskSpec.model_validate)
+        spec = await self.role.ask_json(messages, ctx, parse_spec)
         unknown = sorted(
             {
                 n

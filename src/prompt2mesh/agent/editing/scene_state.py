@@ -79,6 +79,10 @@ class SceneState:
         group = [self.objects[name], *self.descendants(name)] if name in self.objects else []
         return [o for o in group if o.type in {"mesh", "curve", "font", "surface"}]
 
+    def material_users(self, material: str) -> set[str]:
+        """Names of the objects wearing ``material`` (any slot)."""
+        return {o.name for o in self.objects.values() if material in o.materials}
+
     def material_colors(self, name: str) -> list[str]:
         """Hex colours of the materials on an object and its parts."""
         colors: list[str] = []

@@ -10,6 +10,26 @@ from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.nodes._shared import add_usage, current_step, save_png, screenshot_name, warn
 from prompt2mesh.agent.nodes.execute_step import has_work
 from prompt2mesh.agent.state import ArtisanState, replace_step
+from prompt2mesh.agent.tool_filter import judged_rendered
+from prompt2mesh.roles.interface import PlanStep, ToolResult
+
+RENDER_SAMPLES = 8
+"""A quick path-traced look: enough to see lights, world, metal and glow, not to be pretty."""
+
+
+async def _picture(ctx: ArtisanContext, step: PlanStep) -> ToolResult:
+    """A quick render for a step about lights, world or materials (a solid-shaded screenshot
+    shows none of them), the viewport screenshot otherwise or when the render fails."""
+    size = ctx.settings.screenshot_size
+    if judged_rendered(step, await ctx.tools()):
+        render = await ctx.call(
+            "render_image",
+            {"engine": "cycles", "samples": RENDER_SAMPLES, "width": size, "height": size},
+            step=step.number,
+        )
+        if render.ok and render.images:
+            return render
+    return await ctx.call("get_viewport_screenshot", {"max_size": size}, step=step.number)
 
 
 async def capture_feedback(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:
@@ -18,9 +38,7 @@ async def capture_feedback(state: ArtisanState, runtime: Runtime[ArtisanContext]
     ctx = runtime.context
     index, step = current_step(state)
     record = state["steps"][index]
-    shot = await ctx.call(
-        "get_viewport_screenshot", {"max_size": ctx.settings.screenshot_size}, step=step.number
-    )
+    shot = await _picture(ctx, step)
     name = save_png(
         ctx, screenshot_name(step.number, len(record["screenshots"]) + 1, record["refinements"]), shot
     )

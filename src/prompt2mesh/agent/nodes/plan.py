@@ -10,6 +10,7 @@ from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.nodes._shared import add_usage, warn
 from prompt2mesh.agent.plan_validation import is_fatal, salvage, validate_plan
 from prompt2mesh.agent.state import ArtisanState, new_step_record
+from prompt2mesh.agent.tool_filter import RESERVED
 from prompt2mesh.roles.interface import Plan, RefinedPrompt, Usage
 
 
@@ -34,7 +35,8 @@ async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[st
 
     tools = await ctx.tools()
     known = [t.name for t in tools]
-    rc = ctx.role_context(tools=tools, requirement=refined_data)
+    # The planner's catalogue leaves out the scene lifecycle, which the agent owns.
+    rc = ctx.role_context(tools=[t for t in tools if t.name not in RESERVED], requirement=refined_data)
     scene = state.get("scene", {})
     proposal: Plan = await roles.planner.plan(requirement, scene, rc)
     errors = validate_plan(

@@ -12,9 +12,9 @@ from langgraph.runtime import Runtime
 
 from prompt2mesh.agent.context import ArtisanContext, call_record
 from prompt2mesh.agent.nodes._shared import add_usage, current_step
-from prompt2mesh.agent.nodes.execute_step import has_work
+from prompt2mesh.agent.nodes.execute_step import has_work, record_plan_work
 from prompt2mesh.agent.state import ArtisanState, replace_step
-from prompt2mesh.agent.tool_filter import tools_for_refinement
+from prompt2mesh.agent.tool_filter import loadable_tools, tools_for_refinement
 from prompt2mesh.roles.interface import Critique
 from prompt2mesh.workers.session import WorkerUnavailable
 
@@ -30,10 +30,12 @@ async def refine_step(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> 
     ctx.trace.event(
         "refinement", step=step.number, refinement=number, score=critique.score, issues=critique.issues
     )
+    catalogue = await ctx.tools()
     rc = ctx.role_context(
         step=step.number,
         total_steps=len(state["plan"]),
-        tools=tools_for_refinement(step, await ctx.tools()),
+        tools=tools_for_refinement(step, catalogue),
+        loadable=loadable_tools(catalogue),
         requirement=state.get("refined_prompt"),
         attempt=f"refine{number}",
     )
@@ -59,6 +61,7 @@ async def refine_step(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> 
             refinement_failed=error is not None,
             tool_calls=[*record["tool_calls"], *calls],
         ),
+        "plan": record_plan_work(state, index, list(results)),
         "usage": add_usage(state, rc.usage),
         "decision": None,
     }

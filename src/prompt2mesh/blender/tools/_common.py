@@ -175,10 +175,70 @@ def check_object_budget(worker: "Worker", new_objects: int) -> None:
         )
 
 
-def check_vertex_budget(worker: "Worker", vertices: int, what: str) -> None:
+def object_vertex_estimate(obj: bpy.types.Object) -> int:
+    """Vertices ``obj`` evaluates to, estimated without evaluating it (modifiers included)."""
+    if obj.type == "MESH":
+        if not obj.modifiers:
+            return len(obj.data.vertices)
+        from prompt2mesh.blender.tools.modifiers import estimate_vertices
+
+        return estimate_vertices(obj)
+    if obj.type == "CURVE":
+        data = obj.data
+        points = sum(len(s.points) + len(s.bezier_points) for s in data.splines)
+        ring = 4 + 2 * data.bevel_resolution if data.bevel_depth > 0 or data.bevel_object else 1
+        base = points * max(1, data.resolution_u) * ring
+    elif obj.type == "FONT":
+        base = 200 * len(obj.data.body) * (1 + obj.data.bevel_resolution)
+    else:
+        return 0
+    factor = 1
+    for m in obj.modifiers:
+        if m.type == "ARRAY":
+            factor *= max(1, m.count)
+        elif m.type == "SUBSURF":
+            factor *= 4 ** max(m.levels, m.render_levels)
+        elif m.type in ("MIRROR", "SOLIDIFY"):
+            factor *= 2 ** (sum(m.use_axis) if m.type == "MIRROR" else 1)
+    return base * factor
+
+
+def scene_vertex_estimate(exclude: Iterable[bpy.types.Object] = ()) -> int:
+    """Estimated vertices of every object in the file, after modifiers (no evaluation)."""
+    skip = {o.name for o in exclude}
+    return sum(object_vertex_estimate(o) for o in bpy.data.objects if o.name not in skip)
+
+
+def scene_object_count() -> int:
+    return len(bpy.data.objects)
+
+
+def check_vertex_budget(
+    worker: "Worker", vertices: int, what: str, *, replacing: Iterable[bpy.types.Object] = ()
+) -> None:
+    """LimitExceeded when adding ``vertices`` (in place of the objects ``replacing``) would take
+    the whole scene past ``max_vertices``: the budget is for the scene, not per object."""
     limit = worker.config.max_vertices
     if vertices > limit:
         raise LimitExceeded(f"{what} would have about {vertices:,} vertices; the worker allows {limit:,}")
+    scene_total = scene_vertex_estimate(exclude=replacing) + vertices
+    if scene_total > limit:
+        raise LimitExceeded(
+            f"{what} would bring the scene to about {scene_total:,} vertices; the worker allows "
+            f"{limit:,} for the whole scene. Delete or simplify objects first"
+        )
+
+
+def check_render_budget(worker: "Worker", width: int, height: int, samples: int) -> None:
+    """LimitExceeded when a render of ``width`` x ``height`` at ``samples`` is past the budget."""
+    work = width * height * max(1, samples)
+    limit = worker.config.max_render_pixel_samples
+    if work > limit:
+        raise LimitExceeded(
+            f"a {width}x{height} render at {samples} samples is {work:,} pixel-samples; the worker "
+            f"allows {limit:,} (e.g. 1024x1024 at {max(1, limit // (1024 * 1024))} samples). "
+            "Lower the size or the samples"
+        )
 
 
 def check_parent(parent: str | None) -> bpy.types.Object | None:
@@ -260,11 +320,45 @@ def _mesh_bounds(obj: bpy.types.Object, depsgraph: Any) -> tuple[Vector, Vector]
             evaluated.to_mesh_clear()
 
 
+def evaluated_bounds(obj: bpy.types.Object, depsgraph: Any) -> tuple[Vector, Vector] | None:
+    """World bounds of an object's evaluated geometry (modifiers, bevels, text included).
+
+    Curves, text and surfaces are measured on their evaluated mesh: Blender 5.0's
+    ``bound_box`` of an evaluated curve is inflated (a 1.7 m garland spiral reported 3.6 m),
+    which put ``frame_camera`` twice too far away.
+    """
+    if obj.type == "MESH":
+        return _mesh_bounds(obj, depsgraph)
+    evaluated = obj.evaluated_get(depsgraph)
+    try:
+        mesh = evaluated.to_mesh()
+    except RuntimeError:
+        mesh = None
+    try:
+        if mesh is not None and len(mesh.vertices):
+            import numpy as np
+
+            count = len(mesh.vertices)
+            coords = np.empty(count * 3, dtype=np.float64)
+            mesh.vertices.foreach_get("co", coords)
+            matrix = np.array(evaluated.matrix_world)
+            world = coords.reshape(count, 3) @ matrix[:3, :3].T + matrix[:3, 3]
+            return Vector(world.min(axis=0).tolist()), Vector(world.max(axis=0).tolist())
+    finally:
+        if mesh is not None:
+            evaluated.to_mesh_clear()
+    if obj.type not in GEOMETRY_TYPES:
+        return None
+    corners = [evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box]
+    return Vector(min(c[i] for c in corners) for i in range(3)), Vector(
+        max(c[i] for c in corners) for i in range(3)
+    )
+
+
 def world_bbox(obj: bpy.types.Object, *, include_children: bool = False) -> tuple[Vector, Vector] | None:
     """World-space axis-aligned bounds (evaluated, so modifiers count); None for an empty alone.
 
-    Meshes use their evaluated vertices (exact, also when rotated); curves and text the
-    corners of their evaluated bounding box.
+    Meshes, curves and text use their evaluated vertices (exact, also when rotated).
     """
     objects = [obj, *obj.children_recursive] if include_children else [obj]
     depsgraph = None
@@ -278,9 +372,11 @@ def world_bbox(obj: bpy.types.Object, *, include_children: bool = False) -> tupl
                 lows.append(box[0])
                 highs.append(box[1])
         elif o.type in GEOMETRY_TYPES:
-            corners = [o.matrix_world @ Vector(c) for c in o.bound_box]
-            lows.append(Vector(min(c[i] for c in corners) for i in range(3)))
-            highs.append(Vector(max(c[i] for c in corners) for i in range(3)))
+            depsgraph = depsgraph or bpy.context.evaluated_depsgraph_get()
+            box = evaluated_bounds(o, depsgraph)
+            if box is not None:
+                lows.append(box[0])
+                highs.append(box[1])
     if not lows:
         return None
     lo = Vector(min(v[i] for v in lows) for i in range(3))

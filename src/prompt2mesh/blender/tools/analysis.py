@@ -22,13 +22,14 @@ from pydantic import Field
 from prompt2mesh.blender.errors import InvalidArgument, WrongType
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
-from prompt2mesh.blender.tools._common import get_object, rounded
+from prompt2mesh.blender.tools._common import evaluated_bounds, get_object, rounded
 
 SHAPE_TYPES = frozenset({"MESH", "CURVE", "FONT", "SURFACE", "META"})
 NON_GEOMETRY = frozenset({"CAMERA", "LIGHT", "LIGHT_PROBE", "SPEAKER"})
 MAX_PAIRS = 2000
 MAX_THICKNESS_RAYS = 4000
 MAX_DISTANCE_VERTS = 5000
+MAX_FRAME_VERTS = 4000
 
 Tolerance = Annotated[float, Field(ge=0.0, le=10.0, description="Metres under which gaps count as touching")]
 OptNames = Annotated[list[str] | None, Field(description="Object names; null = every root object as a group")]
@@ -179,6 +180,16 @@ def analyze_mesh(
 
 
 # --- bounding boxes ---------------------------------------------------------------------------
+def _corners(obj: bpy.types.Object, depsgraph: bpy.types.Depsgraph) -> list[Vector]:
+    """World box corners of one object: a mesh's evaluated bound_box; curves and text from their
+    evaluated mesh (their bound_box is inflated in Blender 5.0, see ``evaluated_bounds``)."""
+    if obj.type == "MESH":
+        evaluated = obj.evaluated_get(depsgraph)
+        return [evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box]
+    box = evaluated_bounds(obj, depsgraph)
+    return list(box) if box is not None else []
+
+
 @tool("inspection")
 def get_bounding_boxes(
     worker: Worker,
@@ -199,11 +210,7 @@ def get_bounding_boxes(
     objects = [get_object(n) for n in names] if names is not None else list(bpy.context.scene.objects)
     boxes: dict[str, Any] = {}
     for obj in objects:
-        corners = [
-            m.evaluated_get(depsgraph).matrix_world @ Vector(c)
-            for m in _members(obj, obj.type == "EMPTY")
-            for c in m.evaluated_get(depsgraph).bound_box
-        ]
+        corners = [corner for m in _members(obj, obj.type == "EMPTY") for corner in _corners(m, depsgraph)]
         if not corners:
             if names is not None:
                 raise WrongType(f"{obj.name!r} ({obj.type.lower()}) has no geometry and no box")
@@ -267,19 +274,45 @@ def _inside(a: Group, b: Group) -> bool:
     return _point_inside(a.verts[0], b)
 
 
-def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
-    """Box interpenetration depth when the objects really overlap; 0 when they only touch or miss.
+MAX_PENETRATION_VERTS = 400
+"""Vertices per side sampled to measure how deep crossing surfaces go (ray tests are costly)."""
 
-    Surfaces crossing (BVH overlap) is the usual evidence. Box-aligned shapes whose faces are
-    coplanar cross only along edges, which the BVH test misses, so a shared interior point
-    (the centre of the boxes' overlap) that is not explained by containment also counts.
+
+def _penetration(a: Group, b: Group) -> float:
+    """How far the surfaces really reach into each other: the deepest sampled vertex of one
+    that lies inside the other, measured to that other's surface (a bauble half sunk into the
+    foliage reports its sunk part, not the overlap of the two bounding boxes)."""
+    deepest = 0.0
+    for src, dst in ((a, b), (b, a)):
+        stride = max(1, len(src.verts) // MAX_PENETRATION_VERTS)
+        for v in src.verts[::stride]:
+            if not all(dst.lo[i] <= v[i] <= dst.hi[i] for i in range(3)):
+                continue
+            hit = dst.bvh.find_nearest(v)
+            if hit[3] is not None and hit[3] > deepest and _point_inside(v, dst):
+                deepest = hit[3]
+    return deepest
+
+
+def _intersection_depth(a: Group, b: Group, tolerance: float) -> float:
+    """How deep the objects interpenetrate, measured on the meshes; 0 when they only touch or miss.
+
+    Surfaces crossing (BVH overlap) is the usual evidence; the depth is then the deepest vertex
+    of one inside the other (:func:`_penetration`), so a shallow contact is not reported as deep
+    as the bounding boxes overlap. Box-aligned shapes whose faces are coplanar cross only along
+    edges, which the BVH test misses, so a shared interior point (the centre of the boxes'
+    overlap) that is not explained by containment also counts, with the box depth (for such
+    shapes the box is the mesh).
     """
     ov = _overlap(a, b)
     depth = min(ov)
     if depth <= tolerance:
         return 0.0
     if a.bvh.overlap(b.bvh):
-        return depth
+        # Surfaces can cross with no vertex of either inside the other (two boards crossing
+        # like a plus sign); the box overlap is then the measure (for such shapes it is exact).
+        real = _penetration(a, b)
+        return min(depth, real) if real > tolerance else depth
     if _inside(a, b) or _inside(b, a):
         return 0.0
     center = Vector(tuple((max(a.lo[i], b.lo[i]) + min(a.hi[i], b.hi[i])) / 2 for i in range(3)))
@@ -369,10 +402,10 @@ def _off_frame(groups: list[Group]) -> list[str]:
         return []
     names = []
     for g in groups:
-        corners = [
-            Vector((x, y, z)) for x in (g.lo.x, g.hi.x) for y in (g.lo.y, g.hi.y) for z in (g.lo.z, g.hi.z)
-        ]
-        projected = [world_to_camera_view(scene, scene.camera, c) for c in corners]
+        # The group's own vertices, not its box: the union box of a cone-shaped tree has corners
+        # far outside the tree that the camera never needs to see.
+        stride = max(1, len(g.verts) // MAX_FRAME_VERTS)
+        projected = [world_to_camera_view(scene, scene.camera, v) for v in g.verts[::stride]]
         if any(p.z <= 0 or not (-0.001 <= p.x <= 1.001 and -0.001 <= p.y <= 1.001) for p in projected):
             names.append(g.name)
     return names

@@ -50,7 +50,7 @@ def get_scene_info(
     Each object summary has name, type, world location, rotation (degrees), scale,
     dimensions, bbox_min/bbox_max (world; an empty's box covers its descendants), materials,
     modifiers, parent, children, visible. Objects are sorted by name; when `next_offset` is not
-    null call again with offset=next_offset for the rest. Start every task with this.
+    null call again with offset=next_offset for the rest.
     """
     refresh()
     sc = scene()

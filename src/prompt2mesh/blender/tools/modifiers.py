@@ -14,6 +14,7 @@ from prompt2mesh.blender.runtime import Worker
 from prompt2mesh.blender.tools._common import (
     MODIFIER_TYPE_NAMES,
     Name,
+    check_vertex_budget,
     evaluated_counts,
     get_object,
     modifier_type_name,
@@ -454,6 +455,8 @@ def _check_estimate(worker: Worker, obj: bpy.types.Object, estimate: int, what: 
             f"{what} would give {obj.name!r} about {estimate:,} vertices; the worker allows {limit:,}. "
             "Use fewer levels / a smaller count, or a simpler mesh"
         )
+    # The budget is for the whole scene: the other objects count too.
+    check_vertex_budget(worker, estimate, f"{what} on {obj.name!r}", replacing=[obj])
 
 
 # --- lookups ----------------------------------------------------------------------------------

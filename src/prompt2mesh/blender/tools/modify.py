@@ -18,11 +18,13 @@ from prompt2mesh.blender.tools._common import (
     check_object_budget,
     check_scale,
     check_vec,
+    check_vertex_budget,
     euler_deg,
     get_object,
     get_objects,
     is_descendant,
     object_summary,
+    object_vertex_estimate,
     refresh,
     rounded,
     scene,
@@ -126,6 +128,8 @@ def duplicate_object(
     off = check_vec(offset, "offset")
     tree_size = 1 + len(obj.children_recursive)
     check_object_budget(worker, tree_size * count)
+    tree_vertices = sum(object_vertex_estimate(o) for o in (obj, *obj.children_recursive))
+    check_vertex_budget(worker, tree_vertices * count, f"{count} copies of {name!r}")
     created: list[bpy.types.Object] = []
     for i in range(1, count + 1):
         copy = _copy_tree(obj, obj.parent, linked, list(obj.users_collection))

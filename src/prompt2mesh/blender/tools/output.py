@@ -16,12 +16,13 @@ from prompt2mesh.blender.errors import BlenderOperationFailed, InvalidArgument, 
 from prompt2mesh.blender.history import quiet_reports
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
+from prompt2mesh.blender.tools._common import check_render_budget
+from prompt2mesh.blender.tools.render_settings import CONFIGURED, ENGINES
 from prompt2mesh.blender.tools.scene import bounds_corners, frame, shape_objects
 
 # Linear grey of the screenshot background (~#808080 on screen): neutral against any colour.
 BACKGROUND = (0.22, 0.22, 0.22)
 DEFAULT_DIRECTION = Vector((1.0, -1.0, 0.7))
-ENGINES = {"cycles": "CYCLES", "eevee": "BLENDER_EEVEE", "workbench": "BLENDER_WORKBENCH"}
 
 
 def _set(target: Any, saved: list[tuple[Any, str, Any]], attr: str, value: Any) -> None:
@@ -39,6 +40,7 @@ def _render_setup(
     """
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []
+    image_state: list[tuple[str, Any]] = []
     temp_camera: bpy.types.Object | None = None
     out_dir = worker.workspace.root / ".p2m" / "renders"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -60,15 +62,23 @@ def _render_setup(
             ("use_file_extension", True),
         ):
             _set(render, saved, attr, value)
-        _set(render.image_settings, saved, "file_format", "PNG")
-        _set(render.image_settings, saved, "color_mode", "RGB")
-        _set(render.image_settings, saved, "color_depth", "8")
+        image = render.image_settings
+        # media_type first: a multilayer EXR scene offers no PNG until it is a plain image again.
+        image_state = [
+            (a, getattr(image, a)) for a in ("media_type", "file_format", "color_mode", "color_depth")
+        ]
+        image.media_type = "IMAGE"
+        image.file_format = "PNG"
+        image.color_mode = "RGB"
+        image.color_depth = "8"
         if temp_camera is not None:
             frame(temp_camera, bounds_corners(shape_objects()), DEFAULT_DIRECTION, 1.15)
         yield path, "auto" if temp_camera is not None else scene.camera.name
     finally:
         for target, attr, value in reversed(saved):
             setattr(target, attr, value)
+        for attr, value in image_state:
+            setattr(scene.render.image_settings, attr, value)
         if temp_camera is not None:
             data = temp_camera.data
             bpy.data.objects.remove(temp_camera)
@@ -158,50 +168,86 @@ def get_viewport_screenshot(
     return _image_result(png, {"width": width, "height": height, "camera": used})
 
 
-@tool("rendering")
-def render_image(
-    worker: Worker,
-    engine: Annotated[
-        Literal["cycles", "eevee", "workbench"],
-        Field(
-            description="cycles (path traced, ~2 s at 512 px/16 samples), eevee (slow headless), workbench"
-        ),
-    ] = "cycles",
-    samples: Annotated[int, Field(ge=1, le=4096, description="Samples per pixel (cycles/eevee)")] = 16,
-    width: Annotated[int, Field(ge=16, le=8192, description="Pixels")] = 512,
-    height: Annotated[int, Field(ge=16, le=8192, description="Pixels")] = 512,
-    filename: Annotated[
-        str | None, Field(description="Also save the PNG here (relative to the workspace, .png)")
-    ] = None,
-) -> CallToolResult:
-    """Render a final-quality image with the scene's lights, world and materials.
-
-    Uses the scene camera, or a temporary camera framing everything when there is none.
-    Returns the PNG plus {width, height, engine, samples, camera, path}. EEVEE compiles its
-    shaders on first use and can take a minute headless; prefer cycles or workbench.
-
-    Raises:
-        LimitExceeded: size or samples above the worker's limits.
-        InvalidArgument / PathOutsideWorkspace: a filename that is not a .png inside the workspace.
-        BlenderOperationFailed: Blender could not render.
-    """
+def _render_plan(
+    worker: Worker, engine: str | None, samples: int | None, width: int | None, height: int | None
+) -> tuple[str, int, int, int, bool]:
+    """Engine, samples and size for one render: the arguments, else the persisted settings
+    (after set_render_settings), else the quick preview defaults (cycles, 16, 512 x 512)."""
+    scene = bpy.context.scene
+    configured = bool(scene.get(CONFIGURED))
+    if configured:
+        render = scene.render
+        engine = engine or next((k for k, v in ENGINES.items() if v == render.engine), "cycles")
+        scale = render.resolution_percentage / 100
+        width = width or max(1, round(render.resolution_x * scale))
+        height = height or max(1, round(render.resolution_y * scale))
+        if samples is None:
+            samples = scene.eevee.taa_render_samples if engine == "eevee" else scene.cycles.samples
+    engine, samples = engine or "cycles", samples or 16
+    width, height = width or 512, height or 512
     limits = worker.config
     if max(width, height) > limits.max_render_size:
         raise LimitExceeded(
             f"{width}x{height} exceeds the worker limit of {limits.max_render_size} px per side"
+            + (" (lower the resolution or percentage with set_render_settings)" if configured else "")
         )
     if samples > limits.max_render_samples:
         raise LimitExceeded(f"samples {samples} exceeds the worker limit {limits.max_render_samples}")
-    target = worker.workspace.resolve(filename, suffixes=(".png",)) if filename else None
+    check_render_budget(worker, width, height, samples if engine != "workbench" else 1)
+    return engine, samples, width, height, configured
+
+
+def _output_suffixes() -> tuple[str, ...]:
+    fmt = bpy.context.scene.render.image_settings.file_format
+    extra = {"JPEG": (".jpg", ".jpeg"), "OPEN_EXR": (".exr",), "OPEN_EXR_MULTILAYER": (".exr",)}
+    extra |= {"TIFF": (".tif", ".tiff"), "WEBP": (".webp",)}
+    return (".png", *extra.get(fmt, ()))
+
+
+@tool("rendering")
+def render_image(
+    worker: Worker,
+    engine: Annotated[
+        Literal["cycles", "eevee", "workbench"] | None,
+        Field(description="null = scene setting (set_render_settings), else cycles; eevee is slow headless"),
+    ] = None,
+    samples: Annotated[int | None, Field(ge=1, le=4096, description="null = scene setting, else 16")] = None,
+    width: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
+    height: Annotated[
+        int | None, Field(ge=16, le=8192, description="px; null = scene setting, else 512")
+    ] = None,
+    filename: Annotated[
+        str | None,
+        Field(
+            description="Also save here (workspace-relative): .png, or the scene's output format (.exr...)"
+        ),
+    ] = None,
+) -> CallToolResult:
+    """Render a final-quality image with the scene's lights, world and materials.
+
+    Uses the scene camera (or a temporary one framing everything) and the scene's persisted
+    render settings; arguments override them for this render only. Returns the PNG plus
+    {width, height, engine, samples, camera, path}.
+
+    Raises:
+        LimitExceeded: size or samples above the worker's limits.
+        InvalidArgument / PathOutsideWorkspace: a filename with another suffix or outside the workspace.
+        BlenderOperationFailed: Blender could not render.
+    """
+    chosen, samples, width, height, configured = _render_plan(worker, engine, samples, width, height)
+    target = worker.workspace.resolve(filename, suffixes=_output_suffixes()) if filename else None
     scene = bpy.context.scene
     saved: list[tuple[Any, str, Any]] = []
     try:
-        if engine == "cycles":
+        if chosen == "cycles":
             _set(scene.cycles, saved, "samples", samples)
-            _set(scene.cycles, saved, "device", "CPU")
-        elif engine == "eevee":
+            if not configured:
+                _set(scene.cycles, saved, "device", "CPU")
+        elif chosen == "eevee":
             _set(scene.eevee, saved, "taa_render_samples", samples)
-        with _render_setup(worker, ENGINES[engine], width, height, "auto") as (path, used):
+        with _render_setup(worker, ENGINES[chosen], width, height, "auto") as (path, used):
             png = _render(path)
     finally:
         for obj, attr, value in reversed(saved):
@@ -209,15 +255,30 @@ def render_image(
     info: dict[str, Any] = {
         "width": width,
         "height": height,
-        "engine": engine,
+        "engine": chosen,
         "samples": samples,
         "camera": used,
     }
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(png)
+        if target.suffix.lower() == ".png":
+            target.write_bytes(png)
+        else:
+            _save_in_scene_format(target)
         info["path"] = worker.workspace.relative(target)
     return _image_result(png, info)
+
+
+def _save_in_scene_format(target: Path) -> None:
+    """Write the last render with the scene's own output settings (EXR layers, depth, codec)."""
+    result = bpy.data.images.get("Render Result")
+    if result is None:
+        raise BlenderOperationFailed("the render left no result to save")
+    try:
+        with quiet_reports():
+            result.save_render(filepath=str(target), scene=bpy.context.scene)
+    except RuntimeError as exc:
+        raise BlenderOperationFailed(f"saving the render as {target.suffix} failed: {exc}") from exc
 
 
 ExportFormat = Literal["glb", "gltf", "obj", "stl", "fbx", "ply", "usd"]

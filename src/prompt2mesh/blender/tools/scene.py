@@ -11,7 +11,15 @@ from pydantic import Field
 from prompt2mesh.blender.errors import InvalidArgument, NotFound
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
-from prompt2mesh.blender.tools._common import Color, Vec3, color_hex, get_object, parse_color, rounded
+from prompt2mesh.blender.tools._common import (
+    Color,
+    Vec3,
+    color_hex,
+    evaluated_bounds,
+    get_object,
+    parse_color,
+    rounded,
+)
 
 LightType = Literal["point", "sun", "spot", "area"]
 LookAt = Annotated[
@@ -44,8 +52,17 @@ def bounds_corners(objects: Iterable[bpy.types.Object]) -> list[Vector]:
     depsgraph = bpy.context.evaluated_depsgraph_get()
     corners: list[Vector] = []
     for obj in objects:
-        evaluated = obj.evaluated_get(depsgraph)
-        corners.extend(evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box)
+        if obj.type == "MESH":
+            evaluated = obj.evaluated_get(depsgraph)
+            corners.extend(evaluated.matrix_world @ Vector(c) for c in evaluated.bound_box)
+            continue
+        # Curves and text: measured on their evaluated mesh (inflated bound_box in Blender 5.0).
+        box = evaluated_bounds(obj, depsgraph)
+        if box is not None:
+            lo, hi = box
+            corners.extend(
+                Vector((x, y, z)) for x in (lo.x, hi.x) for y in (lo.y, hi.y) for z in (lo.z, hi.z)
+            )
     return corners
 
 

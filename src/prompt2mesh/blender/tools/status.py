@@ -11,7 +11,9 @@ from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
 
 # Every other WorkerConfig field is a limit, so limits added later are reported too.
-_NOT_LIMITS = frozenset({"workspace", "allow_code", "code_timeout_s", "transport", "host", "port", "extra"})
+_NOT_LIMITS = frozenset(
+    {"workspace", "allow_code", "code_timeout_s", "transport", "host", "port", "extra", "restore"}
+)
 
 
 def _package_version(name: str) -> str | None:

@@ -198,13 +198,17 @@ def _describe(exc: Exception) -> str:
     return str(exc)
 
 
-def brief_text(ctx: RoleContext) -> str:
-    """The refined brief the whole run works towards, for the task messages."""
+def brief_text(ctx: RoleContext, *, details: bool = True) -> str:
+    """The refined brief the whole run works towards, for the task messages.
+
+    ``details=False`` leaves out the refiner's detail JSON: the modeller's step already carries
+    the planner's specifics (names, sizes, colours), and the JSON would ride on every turn.
+    """
     req = ctx.requirement
     if req is None:
         return ""
     text = f"The whole model (brief): {req.refined or req.original}"
-    if req.details:
+    if req.details and details:
         text += f"\nDetails: {json.dumps(req.details, ensure_ascii=False, default=str)}"
     return text
 

@@ -10,10 +10,28 @@ from langchain_core.messages import BaseMessage, ToolMessage
 
 from prompt2mesh.roles.interface import RoleContext, ToolInfo, ToolResult
 from prompt2mesh.roles.llm._base import LLMRole, scene_text
+from prompt2mesh.roles.llm._disclosure import FIND_TOOLS, find_tools, find_tools_info
 from prompt2mesh.roles.prompts import tool_schemas
 
 MAX_RESULT_CHARS = 4000
 """Tool results are cut to this length before going back to the model (token budget)."""
+
+
+_DEFAULTS: dict[str, Any] = {"rotation": [0.0, 0.0, 0.0], "scale": [1.0, 1.0, 1.0], "visible": True}
+
+
+def _lean(value: Any) -> Any:
+    """A tool result without what says nothing: empty lists, nulls and default transforms
+    (every object summary carries ``rotation: [0, 0, 0]``, ``modifiers: []``, ``visible: true``)."""
+    if isinstance(value, list):
+        return [_lean(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: _lean(v)
+        for k, v in value.items()
+        if v is not None and v != [] and v != {} and not (k in _DEFAULTS and v == _DEFAULTS[k])
+    }
 
 
 def result_text(result: ToolResult) -> str:
@@ -21,7 +39,7 @@ def result_text(result: ToolResult) -> str:
     if not result.ok:
         return f"ERROR: {result.error or 'the tool failed'}"
     try:
-        text = json.dumps(result.result, ensure_ascii=False, default=str)
+        text = json.dumps(_lean(result.result), ensure_ascii=False, default=str, separators=(",", ":"))
     except (TypeError, ValueError):
         text = str(result.result)
     if len(text) > MAX_RESULT_CHARS:
@@ -84,12 +102,17 @@ async def run_tool_loop(
         RetriesExhaustedError: A model call outlasted the backoff.
         WorkerUnavailable: The worker died (raised by ``ctx.runner``).
     """
-    offered = {t.name for t in tools}
-    runnable = (
-        role.model.bind_tools(tool_schemas(tools, cache=role.cache, gemini=role.gemini_schemas))
-        if tools
-        else None
-    )
+    bound = list(tools)
+    extra = [t for t in ctx.loadable if t.name not in {b.name for b in bound}]
+    if extra:
+        # The meta tool goes first: the stable head of the list stays a cacheable prefix.
+        bound.insert(0, find_tools_info(ctx.loadable))
+    offered = {t.name for t in bound}
+
+    def bind(infos: list[ToolInfo]) -> Any:
+        return role.model.bind_tools(tool_schemas(infos, cache=role.cache, gemini=role.gemini_schemas))
+
+    runnable = bind(bound) if bound else None
     results: list[ToolResult] = []
     for _round in range(max_rounds):
         reply = await role.invoke(messages, ctx, runnable=runnable)
@@ -116,8 +139,24 @@ async def run_tool_loop(
                     status="error",
                 )
             )
+        loaded: list[ToolInfo] = []
         for n, call in enumerate(reply.tool_calls):
             name, args = call["name"], dict(call.get("args") or {})
+            if name == FIND_TOOLS and FIND_TOOLS in offered:
+                new, text = find_tools(args, ctx.loadable, offered)
+                loaded += new
+                offered |= {t.name for t in new}
+                ctx.emit("tools_loaded", {"role": role.role, "query": args, "loaded": [t.name for t in new]})
+                messages.append(
+                    ToolMessage(content=text, tool_call_id=call.get("id") or f"{name}_{n}", name=name)
+                )
+                continue
+            known = next((t for t in ctx.loadable if t.name == name), None)
+            if name not in offered and known is not None:
+                # A loadable tool called by name (the planner's catalogue lists them all):
+                # run it, and bind its schema from now on.
+                loaded.append(known)
+                offered.add(name)
             if name in offered:
                 result = await ctx.runner.call(name, args)
             else:
@@ -137,6 +176,9 @@ async def run_tool_loop(
                     status="success" if result.ok else "error",
                 )
             )
+        if loaded:
+            bound += loaded
+            runnable = bind(bound)
     ctx.emit(
         "warning",
         {"message": f"{role.role} stopped after {max_rounds} model rounds with tool calls still coming"},

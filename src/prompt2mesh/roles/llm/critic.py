@@ -50,20 +50,45 @@ def image_block(png: bytes) -> dict[str, Any]:
     return {"type": "image", "base64": base64.b64encode(png).decode("ascii"), "mime_type": "image/png"}
 
 
-def measured_text(problems: dict[str, Any]) -> str:
-    """The worker's measured scene problems in words, to ground what the model sees."""
+MAX_MEASURED_LINES = 20
+
+
+def measured_text(problems: dict[str, Any], focus: str = "") -> str:
+    """The worker's measured scene problems in words, to ground what the model sees.
+
+    Lines about objects ``focus`` (the step's text) names come first, the rest by size; a
+    list cut at :data:`MAX_MEASURED_LINES` says how many were left out.
+    """
     if problems.get("empty_scene"):
         return "Measured: the scene is empty."
-    lines = [f"{p['name']} floats {p['gap']:.2f} m above the ground" for p in problems.get("floating", [])]
-    lines += [f"{p['name']} sinks {p['depth']:.2f} m into the ground" for p in problems.get("sunk", [])]
-    lines += [
-        f"{p['a']} and {p['b']} intersect by {p['depth']:.2f} m (fine if intended)"
+    rows: list[tuple[float, list[str], str]] = []
+    rows += [
+        (p["gap"], [p["name"]], f"{p['name']} floats {p['gap']:.2f} m above the ground")
+        for p in problems.get("floating", [])
+    ]
+    rows += [
+        (p["depth"], [p["name"]], f"{p['name']} sinks {p['depth']:.2f} m into the ground")
+        for p in problems.get("sunk", [])
+    ]
+    rows += [
+        (
+            p["depth"],
+            [p["a"], p["b"]],
+            f"{p['a']} and {p['b']}: surfaces interpenetrate up to {p['depth']:.2f} m (fine if intended)",
+        )
         for p in problems.get("intersecting", [])
     ]
-    lines += [f"{name} is partly outside the camera frame" for name in problems.get("off_frame", [])]
-    if not lines:
+    rows += [
+        (0.0, [name], f"{name} is partly outside the camera frame") for name in problems.get("off_frame", [])
+    ]
+    if not rows:
         return "Measured: nothing floats, sinks, intersects or leaves the frame."
-    return "Measured in the scene:\n- " + "\n- ".join(lines[:20])
+    text = focus.lower()
+    rows.sort(key=lambda r: (not any(n.lower() in text for n in r[1]), -r[0]))
+    lines = [r[2] for r in rows[:MAX_MEASURED_LINES]]
+    if len(rows) > MAX_MEASURED_LINES:
+        lines.append(f"... and {len(rows) - MAX_MEASURED_LINES} more")
+    return "Measured in the scene:\n- " + "\n- ".join(lines)
 
 
 CAP_NO_SUBJECT = 3
@@ -124,14 +149,14 @@ class LLMCritic(LLMRole):
     role: str = "critic"
     measure: bool = True
 
-    async def _measured(self, ctx: RoleContext) -> str:
+    async def _measured(self, ctx: RoleContext, focus: str = "") -> str:
         if not self.measure:
             return ""
         result = await ctx.runner.call("analyze_scene_problems", {})
         if not result.ok or not isinstance(result.result, dict):
             return ""
         try:
-            return measured_text(result.result)
+            return measured_text(result.result, focus)
         except (KeyError, TypeError, ValueError):
             # A newer worker may shape this differently; the screenshot alone still works.
             return ""
@@ -152,7 +177,7 @@ class LLMCritic(LLMRole):
             RetriesExhaustedError: Rate limits or transient errors outlasted the backoff.
             WorkerUnavailable: The worker died while measuring.
         """
-        measured = await self._measured(ctx)
+        measured = await self._measured(ctx, f"{step.action} {step.description} {' '.join(step.objects)}")
         whole = not step.objects and any(c.tool == "analyze_scene_problems" for c in step.calls)
         ground = await grounding(ctx, whole)
         task = step_text(step, ctx) + (f"\n\n{measured}" if measured else "")

@@ -12,7 +12,7 @@ from prompt2mesh.roles.llm._base import LLMRole, brief_text
 from prompt2mesh.roles.llm._toolloop import run_tool_loop, scene_summary
 
 
-def step_text(step: PlanStep, ctx: RoleContext) -> str:
+def step_text(step: PlanStep, ctx: RoleContext, *, details: bool = True) -> str:
     """The step as the modeller reads it (with its place in the plan and the brief)."""
     of = f" of {ctx.total_steps}" if ctx.total_steps else ""
     lines = [f"Step {step.number}{of}: {step.action}"]
@@ -20,7 +20,7 @@ def step_text(step: PlanStep, ctx: RoleContext) -> str:
         lines.append(step.description)
     if step.expected_outcome:
         lines.append(f"Expected outcome: {step.expected_outcome}")
-    brief = brief_text(ctx)
+    brief = brief_text(ctx, details=details)
     if brief:
         lines.append(brief)
     return "\n".join(lines)
@@ -53,7 +53,7 @@ class LLMExecutor(LLMRole):
             WorkerUnavailable: The worker died.
         """
         scene = await scene_summary(ctx) if self.scene_context else ""
-        task = step_text(step, ctx) + (f"\n\n{scene}" if scene else "")
+        task = step_text(step, ctx, details=False) + (f"\n\n{scene}" if scene else "")
         messages: list[BaseMessage] = [
             prompts.system_message(prompts.EXECUTOR, cache=self.cache),
             HumanMessage(content=task + "\n\nCarry out this step now."),

@@ -131,6 +131,7 @@ def max_detail(p: Placement) -> int:
 def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
     """Everything that makes ``p`` at detail level 0, parented to its ``host`` if it has one."""
     calls = p.info.recipe.build(p.context()) if p.info.recipe is not None else proxy_build(p)
+    calls = [*calls, *pattern_calls(p, calls)]
     if p.parent and host is not None and calls and calls[0].tool == "create_empty":
         # Created under the host directly (one call less per ornament than set_parent).
         args = dict(calls[0].args)
@@ -146,6 +147,153 @@ def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
             ToolCall(tool="set_parent", args={"child": p.name, "parent": p.parent, "keep_transform": True})
         )
     return calls
+
+
+STRIPE_BANDS = 7
+"""Bands a striped cylinder or cone is cut into; the second colour covers the 4 odd ones
+(0, 2, 4, 6 from the bottom), so it shows on well over a third of the surface."""
+
+
+def pattern_calls(p: Placement, calls: list[ToolCall]) -> list[ToolCall]:
+    """'A blue and white striped umbrella': the second colour of a two-colour pattern.
+
+    The primary part, when it is one cylinder or cone, gets bands of the second colour
+    wrapped around it (slightly larger, so they sit on its surface); several primary parts
+    alternate between the two colours instead.
+    """
+    color2 = p.options.get("color2")
+    if not color2:
+        return []
+    primary = next(
+        (
+            str(c.args["name"])
+            for c in calls
+            if c.tool == "create_material"
+            and p.color
+            and str(c.args.get("color", "")).lower() == p.color.lower()
+        ),
+        None,
+    )
+    prims = [
+        c for c in calls if c.tool == "create_primitive" and primary and c.args.get("material") == primary
+    ]
+    if not prims:
+        return []
+    mat = f"{p.name}_Second_Color"
+    out = [_material_call(mat, str(color2), p.material)]
+    upright = [c for c in prims if not c.args.get("rotation")]
+    bandable = [c for c in upright if c.args.get("kind") in ("cylinder", "cone", "uv_sphere")]
+    boxes = [c for c in upright if c.args.get("kind") == "cube"]
+    if bandable:
+        # The biggest round part (a mug's body, an umbrella's canopy, a vase's belly) gets the bands.
+        a = max(bandable, key=_round_area).args
+        if a.get("kind") == "uv_sphere":
+            return out + _sphere_bands(p, a, mat)
+        return out + _round_bands(p, a, mat)
+    if boxes:
+        a = max(boxes, key=lambda c: math.prod(float(v) for v in c.args.get("scale", [1, 1, 1]))).args
+        return out + _box_bands(p, a, mat)
+    second = [str(c.args["name"]) for c in prims[1::2]]
+    if not second:
+        return []
+    out.append(ToolCall(tool="assign_material", args={"objects": second, "material": mat}))
+    return out
+
+
+def _round_area(call: ToolCall) -> float:
+    a = call.args
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    r = float(a.get("radius", 0.5)) * max(sx, sy)
+    if a.get("kind") == "uv_sphere":
+        return 4 * math.pi * r * r * max(sz, 0.3)
+    return 2 * math.pi * r * float(a.get("depth", 1.0)) * sz
+
+
+def _sphere_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    """Bands around a (scaled) sphere: frustums that follow its curve between latitudes."""
+    radius = float(a.get("radius", 0.5))
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    half = radius * sz
+    band = 2 * half / STRIPE_BANDS
+
+    def ring(t: float) -> float:  # the sphere's radius (before x/y scale) at height t from its centre
+        return radius * math.sqrt(max(0.0, 1 - (t / half) ** 2))
+
+    out: list[ToolCall] = []
+    for k in range(0, STRIPE_BANDS, 2):
+        t0, t1 = -half + band * k, -half + band * (k + 1)
+        args: dict[str, Any] = {
+            "kind": "cone",
+            "name": f"{p.name}_Stripe_{k // 2 + 1}",
+            "parent": a.get("parent", p.name),
+            "material": mat,
+            "radius": _r(max(ring(t0), ring(t1) * 0.5) * 1.04 + 0.002),
+            "radius_top": _r(max(ring(t1), ring(t0) * 0.5) * 1.04 + 0.002),
+            "depth": _r(band),
+            "location": [_r(x), _r(y), _r(z + (t0 + t1) / 2)],
+            "segments": int(a.get("segments", 24)),
+            "fill": False,
+            "scale": [_r(sx), _r(sy), 1.0],
+        }
+        out.append(ToolCall(tool="create_primitive", args=args))
+    return out
+
+
+def _round_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    bottom = float(a.get("radius", 0.5))
+    top = float(a.get("radius_top", 0.0 if a.get("kind") == "cone" else bottom))
+    depth = float(a.get("depth", 1.0))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    band = depth / STRIPE_BANDS
+    out: list[ToolCall] = []
+    args: dict[str, Any] = {}
+    for k in range(0, STRIPE_BANDS, 2):
+        r0 = bottom + (top - bottom) * k / STRIPE_BANDS
+        r1 = bottom + (top - bottom) * (k + 1) / STRIPE_BANDS
+        args = {
+            "kind": "cone",
+            "name": f"{p.name}_Stripe_{k // 2 + 1}",
+            "parent": a.get("parent", p.name),
+            "material": mat,
+            "radius": _r(r0 * 1.03 + 0.002),
+            "radius_top": _r(r1 * 1.03 + 0.002),
+            "depth": _r(band),
+            "location": [_r(x), _r(y), _r(z - depth / 2 + band * (k + 0.5))],
+            "segments": int(a.get("segments", 24)),
+            "fill": False,
+        }
+        if a.get("scale"):
+            args["scale"] = a["scale"]
+        out.append(ToolCall(tool="create_primitive", args=args))
+    if a.get("fill", True):
+        # The closed bottom (an umbrella's underside) is lined with the second colour too.
+        base = {**args, "kind": "cylinder", "name": f"{p.name}_Stripe_Base", "radius": _r(bottom * 1.03 + 0.002),
+                "depth": 0.004, "location": [_r(x), _r(y), _r(z - depth / 2 - 0.003)], "fill": True}  # fmt: skip
+        base.pop("radius_top", None)
+        out.append(ToolCall(tool="create_primitive", args=base))
+    return out
+
+
+def _box_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
+    sx, sy, sz = (float(v) for v in a.get("scale", [1, 1, 1]))
+    x, y, z = (float(v) for v in a.get("location", [0, 0, 0]))
+    band = sz / STRIPE_BANDS
+    return [
+        ToolCall(
+            tool="create_primitive",
+            args={
+                "kind": "cube",
+                "name": f"{p.name}_Stripe_{k // 2 + 1}",
+                "parent": a.get("parent", p.name),
+                "material": mat,
+                "size": 1.0,
+                "scale": [_r(sx * 1.02 + 0.004), _r(sy * 1.02 + 0.004), _r(band)],
+                "location": [_r(x), _r(y), _r(z - sz / 2 + band * (k + 0.5))],
+            },
+        )
+        for k in range(0, STRIPE_BANDS, 2)
+    ]
 
 
 def detail_calls(p: Placement, level: int) -> list[ToolCall]:

@@ -8,8 +8,10 @@ size) and the plan says so.
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from prompt2mesh.roles.offline.recipes.base import RECIPES, Recipe, Vec3
 
@@ -145,6 +147,30 @@ PROXIES: dict[str, Proxy] = {
     "lantern": Proxy((0.2, 0.2, 0.35), "cylinder", "#d4a820"),
     "fireplace": Proxy((1.5, 0.5, 1.2), "cube", "#a8452e"),
     "rug": Proxy((2.0, 1.4, 0.01), "cube", "#a83a3a", synonyms=("carpet", "mat")),
+    # Stand-ins for the classes of the WordNet-derived noun table (data/nouns.tsv.gz): the
+    # nearest thing we can build for a noun with no recipe of its own.
+    "insect": Proxy((0.04, 0.03, 0.02), "uv_sphere", "#2a2a2a"),
+    "post": Proxy((0.25, 0.25, 1.2), "cylinder", "#5a6068", synonyms=("bollard",)),
+    "ground_surface": Proxy((3.0, 6.0, 0.05), "cube", "#55575a"),
+    "cushion": Proxy((0.45, 0.45, 0.14), "cube", "#b04a4a", synonyms=("pillow",)),
+    "paper": Proxy(
+        (0.21, 0.297, 0.004), "cube", "#f2efe6", synonyms=("document", "newspaper", "sheet of paper")
+    ),
+    "straw": Proxy((0.007, 0.007, 0.21), "cylinder", "#e84a4a", synonyms=("drinking straw",)),
+    "cutlery": Proxy((0.02, 0.18, 0.01), "cube", "#c0c0c8"),
+    "gadget": Proxy((0.3, 0.2, 0.2), "cube", "#505460"),
+    "tool": Proxy((0.3, 0.05, 0.04), "cube", "#7a6a5a"),
+    "appliance": Proxy((0.6, 0.6, 0.9), "cube", "#e8e8e8"),
+    "toy": Proxy((0.25, 0.2, 0.25), "cube", "#e05a3a"),
+    "board": Proxy((0.8, 0.22, 0.03), "cube", "#8b5a2b"),
+    "clothing": Proxy((0.5, 0.1, 0.7), "cube", "#4a5a8a"),
+    "shoe": Proxy((0.28, 0.1, 0.1), "cube", "#3a2a1a", synonyms=("boot", "sneaker")),
+    "leaf": Proxy((0.12, 0.08, 0.005), "uv_sphere", "#3a8a3a"),
+    "cart": Proxy((1.4, 0.8, 0.8), "cube", "#8b5a2b", synonyms=("wagon", "wheelbarrow")),
+    "spot": Proxy(
+        (0.03, 0.03, 0.006), "uv_sphere", "#f4f4f4", synonyms=("dot", "polka dot", "speck", "patch")
+    ),
+    "flag": Proxy((0.6, 0.02, 0.4), "cube", "#cc2222"),
 }
 
 DECORATION_KINDS: frozenset[str] = frozenset({"ornament", "star", "light", "candy_cane", "bow", "snowflake"})
@@ -190,6 +216,31 @@ def lexicon() -> dict[str, str]:
         for syn in recipe.synonyms:
             out[syn.replace("_", " ").replace("-", " ").lower()] = kind
     return out
+
+
+def _table(name: str) -> dict[str, str]:
+    text = resources.files("prompt2mesh.roles.offline").joinpath("data", name).read_bytes()
+    rows = gzip.decompress(text).decode("utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in rows if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def derived_nouns() -> dict[str, str]:
+    """Noun phrase -> nearest buildable kind, derived from WordNet's hypernyms at development
+    time (``scripts/derive_offline_lexicon.py``): a frog is a ``small_animal``, a workbench a
+    ``table``, a lane a ``ground_surface``. An approximation, used only for nouns that neither
+    a recipe nor the proxy table knows."""
+    _loaded()
+    known = {*RECIPES, *PROXIES}
+    return {word: kind for word, kind in _table("nouns.tsv.gz").items() if kind in known}
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """Word -> part-of-speech tags for words that are not concrete nouns: ``v`` (a verb form:
+    swimming, parked, sits), ``a`` (an adjective: fluffy, striped). From WordNet, like
+    :func:`derived_nouns`."""
+    return _table("words.tsv.gz")
 
 
 def kind_info(kind: str) -> KindInfo:

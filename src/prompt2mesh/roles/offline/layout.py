@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, KindInfo, kind_info
-from prompt2mesh.roles.offline.layout_packing import pack, separate, share_supports
-from prompt2mesh.roles.offline.layout_rules import TREE_KINDS, decoration_points, place_relative
+from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, PROXIES, KindInfo, kind_info
+from prompt2mesh.roles.offline.layout_packing import keep_on_supports, pack, separate, share_supports
+from prompt2mesh.roles.offline.layout_rules import TREE_KINDS, decoration_points, heap, place_relative
 from prompt2mesh.roles.offline.parser import ObjectSpec, RelationSpec, SceneSpec
-from prompt2mesh.roles.offline.recipes.base import BuildContext, Surface, Vec3
+from prompt2mesh.roles.offline.recipes.base import RECIPES, BuildContext, Surface, Vec3
 
 PART_WORDS: dict[str, tuple[str, ...]] = {
     "door": ("entrance", "front door"),
@@ -35,6 +35,10 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
     "wheel": ("tyre", "tire"),
     "shade": ("lampshade",),
     "lid": ("cap",),
+    "spot": ("dot", "spot"),
+    "dot": ("spot", "dot"),
+    "leg": ("leg", "foot"),
+    "chimney": ("chimney",),
 }
 """Other names recipes give the parts a prompt may mention ('a house with a red door')."""
 
@@ -189,12 +193,23 @@ def _options(obj: ObjectSpec) -> dict[str, Any]:
         opts["shape"] = shape
     if obj.detail:
         opts["detail"] = obj.detail
+    if obj.color2:
+        opts["color2"] = obj.color2
+        opts["pattern"] = obj.pattern or "stripes"
     return opts
 
 
 def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: Layout) -> list[RelationSpec]:
-    """Turn the vague 'with'/'wearing' into decoration, part colour, 'on' or 'next_to'."""
+    """Turn the vague 'with'/'wearing' into decoration, the host's own part, 'on' or 'next_to'.
+
+    'A chair with four legs', 'a house with a chimney', 'a mushroom with white spots': when the
+    host's recipe builds such a part, that part is used (renamed to the prompt's word and
+    recoloured when a colour was given) instead of a separate object; markings (spots, dots)
+    go on the host's surface; small things go on its top; a part the host lacks is never a
+    separate object on the ground.
+    """
     out: list[RelationSpec] = []
+    absorbed: dict[int, int] = {}
     for rel in spec.relations:
         if rel.relation not in ("with", "wearing"):
             out.append(rel)
@@ -207,41 +222,100 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
             )
             continue
         parts = _host_parts(host, a)
-        if parts and a.count == 1 and a.color:
-            word = base_name(a.word)
+        if not parts and _host_parts(host, a, detail=True):
+            groups[rel.a] = []  # the host grows that part with detail ('a house with a door knob')
+            absorbed[rel.a] = rel.b
+            continue
+        if parts:
+            word = base_name(_singular(a.word))
             for i, part in enumerate(parts):
                 if f"_{word}" not in part:
                     host.renames[part] = f"{host.name}_{word}" + (f"_{i + 1}" if len(parts) > 1 else "")
             parts = [host.renames.get(n, n) for n in parts]
-            layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
+            if a.color:
+                layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
             groups[rel.a] = []
+            absorbed[rel.a] = rel.b
             continue
         if rel.relation == "wearing":
             out.append(RelationSpec(rel.a, "worn", rel.b))
             continue
+        if a.kind in MARKING_KINDS:
+            _size_to_host(groups[rel.a], host, 0.14, grow=True)
+            out.append(RelationSpec(rel.a, "marking", rel.b))
+            continue
+        if _singular(a.word.split()[-1]) in BODY_PARTS:
+            layout.warnings.append(
+                f"'{a.word}' is part of the {host.name}: built as the {host.name}'s own shape"
+            )
+            groups[rel.a] = []
+            continue
+        if a.kind not in PROXIES and a.kind not in RECIPES:
+            # A noun nobody knows, named as a part of its host: a small part on the host, not a 1 m box.
+            _size_to_host(groups[rel.a], host, 0.3)
         out.append(RelationSpec(rel.a, "on" if _goes_on(a, host) else "next_to", rel.b))
-    return out
+    # 'A cake with candles on a table': a part the host absorbed hands its relations to the host.
+    return [
+        RelationSpec(absorbed.get(r.a, r.a), r.relation, absorbed.get(r.b, r.b))
+        if r.a in absorbed or r.b in absorbed
+        else r
+        for r in out
+    ]
+
+
+MARKING_KINDS = frozenset({"spot"})
+"""Kinds that are markings on the host's surface ('a mushroom with white spots')."""
+BODY_PARTS = frozenset(
+    {"leg", "wheel", "door", "window", "roof", "handle", "arm", "back", "backrest", "seat", "lid", "wing",
+     "tail", "head", "ear", "eye", "nose", "mouth", "hand", "foot", "feet", "tyre", "tire", "blade", "string",
+     "strap", "drawer", "petal", "stem", "trunk", "branch", "horn", "antler", "fin", "beak", "paw", "mane",
+     "whisker", "shade", "base", "top", "spout", "knob", "cushion", "sail", "mast", "propeller", "engine",
+     "screen", "keyboard", "pedal", "frame", "cap", "brim", "rim", "leaf", "needle", "wall", "floor"}
+)  # fmt: skip
+"""Parts of a thing that never stand alone ('a chair with four legs'): the host's own shape
+stands for them when its recipe has no part of that name."""
+
+
+def _singular(word: str) -> str:
+    from prompt2mesh.roles.offline.parser import singular
+
+    return singular(word)
+
+
+def _size_to_host(group: list[Placement], host: Placement, fraction: float, *, grow: bool = False) -> None:
+    """Scale a part so its largest side is (at most, or with ``grow`` exactly) ``fraction`` of
+    the host's smallest side."""
+    for p in group:
+        biggest = max(p.size)
+        want = fraction * min(host.size)
+        if want > 0 and (biggest > want or grow):
+            p.scale *= want / biggest
 
 
 def _goes_on(a: ObjectSpec, host: Placement) -> bool:
-    """'a desk with a computer': on it if it fits on the top, is lower than the host and the
-    top is within reach (nothing goes on a roof but tiny things)."""
+    """'a desk with a computer', 'a cake with candles': on it if it fits on the top, is not
+    much taller than the host and the top is within reach (only tiny things go on a roof)."""
     w, d, h = (v * a.scale for v in kind_info(a.kind).size)
     surf = host.surface()
     hx, hy = surf.top_half_extent
     fits = w <= 2.1 * hx and d <= 2.1 * hy
     reachable = surf.top_z <= 2.0 or h < 0.2 * host.size[2]
-    return fits and h <= 0.8 * host.size[2] and reachable
+    return fits and h <= 1.2 * host.size[2] and reachable
 
 
-def _host_parts(host: Placement, obj: ObjectSpec) -> list[str]:
-    """The host's own parts called like ``obj`` ('Snowman_Scarf_Wrap'), if its recipe builds them."""
+def _host_parts(host: Placement, obj: ObjectSpec, *, detail: bool = False) -> list[str]:
+    """The host's own parts called like ``obj`` ('Chair_Leg_1', 'House_Chimney'), if its
+    recipe builds them (with ``detail``, also the parts that only appear at higher detail)."""
     if host.info.recipe is None:
         return []
-    calls = host.info.recipe.build(host.context())
-    needles = ["_" + base_name(w) for w in (obj.word, *PART_WORDS.get(obj.kind, ()))]
+    calls = list(host.info.recipe.build(host.context()))
+    for level in range(1, host.info.recipe.max_detail + 1 if detail else 1):
+        calls.extend(host.info.recipe.detail(host.context(), level))
+    head = _singular(obj.word.split()[-1])
+    words = {obj.word, head, *PART_WORDS.get(obj.kind, ()), *PART_WORDS.get(head, ())}
+    needles = ["_" + base_name(w) for w in words]
     names = [str(c.args.get("name", "")) for c in calls if c.tool == "create_primitive"]
-    return [n for n in names if any(needle in n for needle in needles)]
+    return list(dict.fromkeys(n for n in names if any(n.endswith(x) or x + "_" in n for x in needles)))
 
 
 def solve(spec: SceneSpec) -> Layout:
@@ -278,11 +352,19 @@ def solve(spec: SceneSpec) -> Layout:
             clusters[sid] = list(group)
         else:
             targets = groups[anchor.b]
+            if anchor.relation in ("on", "top_of") and spec.get(anchor.b).arrangement in (
+                "stack",
+                "pile",
+                "pyramid",
+            ):
+                # On a stack or a pile: on its topmost member, not on the bottom one.
+                targets = [max(targets, key=lambda q: q.location[2] + q.size[2])]
             place_relative(group, anchor.relation, targets, spec.get(sid).arrangement, layout)
             root = _root(anchors, sid)
             clusters.setdefault(root, []).extend(group)
         layout.placements.extend(group)
     share_supports(layout.placements)
+    keep_on_supports(layout.placements)
     pack(list(clusters.values()))
     separate(layout.placements)
     return layout
@@ -338,6 +420,12 @@ def _arrange(group: list[Placement], arrangement: str | None) -> None:
         return
     w, d, h = group[0].size
     gap = max(0.1, 0.35 * max(w, d))
+    if arrangement in ("pile", "pyramid"):
+        heap(group, arrangement, group[0].location)
+        for below, p in zip(group, group[1:], strict=False):
+            if p.location[2] > group[0].location[2]:
+                p.relation, p.target = "on", below.name
+        return
     if arrangement == "stack":
         z = group[0].location[2]
         for p in group:

@@ -3,6 +3,7 @@ ground footprints pushed apart."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,6 +45,28 @@ def share_supports(placements: list[Placement]) -> None:
                 p.location = (round(x + hw, 4), round(y + d / 2, 4), p.location[2])
                 x += 2 * hw + gap
             y += d + gap
+
+
+def keep_on_supports(placements: list[Placement]) -> None:
+    """Whatever stands 'on' a support keeps its footprint on the support's top (a mug on a desk
+    stays within the desk top); something wider than the top stays centred on it."""
+    names = {p.name: p for p in placements}
+    for p in placements:
+        t = names.get(p.target or "")
+        if p.relation != "on" or t is None:
+            continue
+        surf = t.surface()
+        a = math.radians(t.rotation_z)
+        cx, cy = surf.top_center
+        wx = t.location[0] + cx * math.cos(a) - cy * math.sin(a)
+        wy = t.location[1] + cx * math.sin(a) + cy * math.cos(a)
+        c, s = abs(math.cos(a)), abs(math.sin(a))
+        hx0, hy0 = surf.top_half_extent
+        hx, hy = hx0 * c + hy0 * s, hx0 * s + hy0 * c
+        phx, phy = p.footprint()
+        x = wx if phx >= hx else min(max(p.location[0], wx - hx + phx), wx + hx - phx)
+        y = wy if phy >= hy else min(max(p.location[1], wy - hy + phy), wy + hy - phy)
+        p.location = (round(x, 4), round(y, 4), p.location[2])
 
 
 def pack(clusters: list[list[Placement]]) -> None:

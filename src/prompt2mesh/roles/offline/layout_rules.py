@@ -36,6 +36,8 @@ def _fit(group: list[Placement], half_x: float, half_y: float, limit: float = 0.
     rows = math.ceil(n / cols)
     w, d, _ = group[0].size
     factor = min(1.0, (2 * half_x * 0.9) / (cols * w * 1.15), (2 * half_y * 0.9) / (rows * d * 1.15))
+    if n == 1 and w * d > 4 * half_x * half_y:
+        return cols, rows  # bigger than its support (a cat on a book): it overhangs
     if factor < 1.0:
         for p in group:
             p.scale *= max(limit, factor)
@@ -72,18 +74,26 @@ def place_relative(
     surf = t.surface()
     if relation in ("on", "stacked"):
         top = surf.top_z
-        spot = _highest(t)
+        cx, cy = _rot(*surf.top_center, t.rotation_z)
+        tx, ty = tx + cx, ty + cy
+        declared = t.info.recipe is not None and t.info.recipe.publishes_support
+        spot = None if declared else _highest(t)
         if spot is not None and spot[2] > top + 0.02 + 0.05 * max(t.size[2], group[0].size[2]):
             # Something stands higher than the declared top (a sofa's back, a fence's posts):
             # 'on' means on the highest part; cats do lie on sofa backs.
             top = spot[2]
             bx, by = _rot(spot[0], spot[1], t.rotation_z)
-            tx, ty = tx + bx, ty + by
+            tx, ty = t.location[0] + bx, t.location[1] + by
         if arrangement == "stack":
             z = tz + top
             for p in group:
                 _set(p, tx, ty, z, "on", t)
                 z += p.surface().top_z
+            return
+        if arrangement in ("pile", "pyramid"):
+            heap(group, arrangement, (tx, ty, tz + top))
+            for p in group:
+                p.relation, p.target = "on", t.name
             return
         _grid(group, tx, ty, tz + top, "on", t)
     elif relation == "in":
@@ -124,8 +134,50 @@ def place_relative(
         _ring(group, t)
     elif relation == "decoration":
         _decorate(group, t)
+    elif relation == "marking":
+        _decorate(group, t, marking_points(t, len(group)))
     else:  # next_to, in_front_of, behind
         _beside(group, t, relation, layout)
+
+
+ROUND_KINDS = frozenset(
+    {"ball", "sphere", "orange", "apple", "fruit", "lemon", "pear", "egg", "pumpkin", "ornament", "watermelon",
+     "rock", "planet", "small_animal", "snowball", "coin", "donut", "cookie", "strawberry"}
+)  # fmt: skip
+"""Kinds that settle into the gaps of the layer below when heaped (spheres, not boxes)."""
+
+
+def heap(group: list[Placement], arrangement: str, base: Vec3) -> None:
+    """'stacked in a pyramid', 'a pile of': layers of n, n-1, ... 1 in a triangle seen from
+    the front (round things sink into the gaps below them); flat things in a pile are a stack."""
+    x0, y0, z0 = base
+    w, d, h = group[0].size
+    if arrangement == "pile" and h < 0.35 * min(w, d):
+        z = z0
+        for i, p in enumerate(group):
+            # A pile of papers is a slightly untidy stack.
+            p.location = (
+                round(x0 + 0.04 * w * ((i * 7) % 3 - 1), 4),
+                round(y0 + 0.04 * d * ((i * 5) % 3 - 1), 4),
+                round(z, 4),
+            )
+            p.rotation_z = float((i * 23) % 17 - 8)
+            z += h
+        return
+    base_n = 1
+    while base_n * (base_n + 1) // 2 < len(group):
+        base_n += 1
+    rise = h * (0.87 if group[0].kind in ROUND_KINDS else 1.0)
+    step = w * 1.02
+    i = 0
+    for layer in range(base_n):
+        n = base_n - layer
+        for k in range(n):
+            if i >= len(group):
+                return
+            x = x0 + (k - (n - 1) / 2) * step
+            group[i].location = (round(x, 4), round(y0, 4), round(z0 + layer * rise, 4))
+            i += 1
 
 
 def _highest(t: Placement) -> tuple[float, float, float] | None:
@@ -266,9 +318,25 @@ def decoration_points(t: Placement, n: int) -> list[tuple[Vec3, Vec3]]:
     return out
 
 
-def _decorate(group: list[Placement], t: Placement) -> None:
+def marking_points(t: Placement, n: int) -> list[tuple[Vec3, Vec3]]:
+    """``n`` points spread over the upper part of the host (spots on a cap, dots on a back):
+    the host's own decoration points when its recipe has them, else its bounding ellipsoid."""
+    if t.info.recipe is not None and t.info.recipe.decorations is not None:
+        return t.info.recipe.decorations(t.context(), n)
+    w, d, h = t.size
+    golden = math.pi * (3 - math.sqrt(5))
+    out: list[tuple[Vec3, Vec3]] = []
+    for i in range(n):
+        elevation = math.radians(15 + 60 * (i + 0.5) / n)
+        a = i * golden
+        nx, ny, nz = math.cos(elevation) * math.cos(a), math.cos(elevation) * math.sin(a), math.sin(elevation)
+        out.append(((w / 2 * nx, d / 2 * ny, h / 2 + h / 2 * nz), (nx, ny, nz)))
+    return out
+
+
+def _decorate(group: list[Placement], t: Placement, points: list[tuple[Vec3, Vec3]] | None = None) -> None:
     """Spread the decorations over the host's surface, sitting on it (not sunk into it)."""
-    points = decoration_points(t, len(group))
+    points = points if points is not None else decoration_points(t, len(group))
     for p, (point, normal) in zip(group, points, strict=False):
         r = p.size[2] / 2
         norm = math.sqrt(sum(c * c for c in normal)) or 1.0

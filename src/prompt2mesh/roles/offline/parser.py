@@ -13,32 +13,12 @@ import re
 from typing import Any
 
 from prompt2mesh.roles.offline import vocabulary as V
-from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, lexicon
+from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, lexicon, word_tags
 from prompt2mesh.roles.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
 RAINBOW_WORDS = frozenset({"rainbow", "multicolored", "multicoloured", "colorful", "colourful"})
-_IRREGULAR = {
-    "people": "person",
-    "men": "man",
-    "women": "woman",
-    "mice": "mouse",
-    "geese": "goose",
-    "children": "child",
-    "snowmen": "snowman",
-    "cacti": "cactus",
-    "leaves": "leaf",
-    "knives": "knife",
-    "shelves": "shelf",
-    "wolves": "wolf",
-    "fish": "fish",
-    "sheep": "sheep",
-    "deer": "deer",
-    "glasses": "glass",
-    "boxes": "box",
-    "benches": "bench",
-    "bushes": "bush",
-}
+_IRREGULAR = V.IRREGULAR_PLURALS
 
 
 SETTINGS = frozenset(
@@ -51,8 +31,9 @@ _SPECIES = frozenset({"oak", "pine", "walnut", "cherry", "maple", "birch", "ebon
 """Material or colour words that name a species in front of a plant ('oak tree', 'pine tree')."""
 _GROUP_WORDS = {
     "stack": "stack",
-    "pile": "stack",
-    "pyramid": "stack",
+    "pile": "pile",
+    "heap": "pile",
+    "pyramid": "pyramid",
     "tower": "stack",
     "row": "row",
     "line": "row",
@@ -65,6 +46,17 @@ _IGNORED_PHRASES = tuple(
         "each other", "one another", "in the background", "in the foreground",
     )
 )  # fmt: skip
+
+
+_NOT_DERIVED = frozenset(
+    {*V.STOP_WORDS, *V.COUNT_WORDS, *_GROUP_WORDS, *V.SIZE_WORDS, *SHAPE_WORDS, *V.DETAIL_WORDS, *SETTINGS,
+     *V.DECORATION_WORDS, *RAINBOW_WORDS, "pair", "couple", "set", "group", "lot", "bunch", "piece", "bit",
+     "kind", "type", "style", "shape", "color", "colour", "side", "top", "bottom", "front", "back", "middle",
+     "end", "edge", "corner", "view", "background", "foreground", "sky", "air", "water", "ground", "floor"}
+)  # fmt: skip
+"""Words never looked up in the WordNet-derived noun table (they are counts, sizes, places, or
+parts of a phrase), so 'a pair of' never becomes an object."""
+_PATTERN_WORDS = V.PATTERN_WORDS
 
 
 def singular(word: str) -> str:
@@ -113,6 +105,7 @@ class _Reader:
         self.fronted: tuple[str, int] | None = None
         self.with_host: int | None = None
         self.noun_end = -1
+        self._relation_starts = frozenset(p.split()[0] for p, _ in V.RELATION_PHRASES)
 
     # --- lookups ---------------------------------------------------------------------------
     def _phrase(self, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
@@ -131,9 +124,26 @@ class _Reader:
                 continue
             head = singular(chunk[-1])
             phrase = " ".join([*chunk[:-1], head])
+            plural = head != chunk[-1] and head not in ("fish", "sheep")
             if phrase in self.lex:
-                return self.lex[phrase], phrase, n, head != chunk[-1] and head not in ("fish", "sheep")
+                return self.lex[phrase], phrase, n, plural
+            if self._derived_ok(chunk):
+                table = derived_nouns()
+                for form in (phrase, " ".join(chunk)):
+                    if form in table:
+                        return table[form], form, n, plural and form == phrase
         return None
+
+    def _derived_ok(self, chunk: list[str]) -> bool:
+        """May ``chunk`` be looked up in the WordNet-derived table? Not counts, places, colours
+        or verb forms: 'a duck swimming', 'a parked car' never build a 'swimming' or 'parked'."""
+        if any(w in _NOT_DERIVED or w in V.COLORS or w.isdigit() for w in chunk):
+            return False
+        first = self._relation_starts
+        if chunk[0] in first:
+            return False
+        tags = word_tags().get(chunk[-1], "")
+        return "v" not in tags or not chunk[-1].endswith(("ing", "ed"))
 
     def _modifier_then_noun(self) -> bool:
         """Is the current word an adjective (followed by more modifiers and a noun)?"""
@@ -178,6 +188,9 @@ class _Reader:
             self.mods["definite"] = True
             self.i += 1
             return
+        if word in SETTINGS and not self._noun_at(self.i) and self._noun_at(self.i + 1):
+            self.i += 1  # 'a kitchen counter', 'an office chair': the place only qualifies the noun
+            return
         if word in SETTINGS and not self._noun_at(self.i):
             # "a living room with a sofa": the setting is where things are, not a thing
             self.stray = [w for w in self.stray if w not in _SETTING_ADJECTIVES]
@@ -208,6 +221,14 @@ class _Reader:
                 self.spec.objects[-1].decorated = True
             self.i += 1
             return
+        if word in V.COLORS and self.w[self.i + 1 : self.i + 2] == ["and"] and self._colour_pair_follows():
+            self._modifier(word)  # 'an orange and black striped vase': orange is a colour here
+            self.i += 1
+            return
+        if self._verb_here(word):
+            self.stray.append(word)
+            self.i += 1
+            return
         noun = self._noun_at(self.i)
         is_adj = self._modifier_then_noun()
         if (
@@ -215,6 +236,8 @@ class _Reader:
             and not (is_adj and noun[2] == 1 and self._is_modifier(word))
             and not self._modifier_inside(noun)
         ):
+            if self._compound_modifier(noun):
+                return
             self._object(*noun)
             return
         relation = self._phrase(V.RELATION_PHRASES)
@@ -234,6 +257,11 @@ class _Reader:
                 self.i += 1
                 return
         if word in ("and", "plus", "also", "then"):
+            nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else ""
+            if word == "and" and self.mods.get("color_word") and (nxt in V.COLORS or V.is_shade_word(nxt)):
+                self.mods["second_color"] = True  # 'blue and white striped'
+                self.i += 1
+                return
             self.saw_and = True
             self.i += 1
             return
@@ -244,6 +272,53 @@ class _Reader:
                 self._object(word, word, 1, False)
                 return
         self.i += 1
+
+    def _colour_pair_follows(self) -> bool:
+        """After 'X and': another colour, then modifiers or a pattern word, then a noun."""
+        j = self.i + 2
+        if j >= len(self.w) or self.w[j] not in V.COLORS:
+            return False
+        j += 1
+        while j < len(self.w) and (
+            self.w[j] in _PATTERN_WORDS or self.w[j] in V.SIZE_WORDS or self.w[j] in V.MATERIAL_WORDS
+        ):
+            j += 1
+        return j < len(self.w) and self._noun_at(j) is not None
+
+    def _verb_here(self, word: str) -> bool:
+        """A verb form right after a noun phrase ('a duck swimming', 'a man painting a wall'),
+        or any verb form the lexicon does not know as a noun ('parked', 'sits')."""
+        tags = word_tags().get(word, "")
+        if "v" not in tags or word in _NOT_DERIVED or word in V.COLORS or word in V.MATERIAL_WORDS:
+            return False
+        if word in _PATTERN_WORDS or self._phrase(V.RELATION_PHRASES) or self._phrase(V.ARRANGEMENT_PHRASES):
+            return False  # 'hanging on', 'filled with', 'stacked', 'striped' mean something here
+        if word in self.lex or singular(word) in self.lex:
+            return word.endswith(("ing", "ed")) and self.noun_end == self.i
+        if word.endswith(("ing", "ed")) and self._noun_at(self.i + 1) and self.noun_end != self.i:
+            return False  # 'a sleeping bag', 'a frying pan': part of a compound noun
+        return self._noun_at(self.i) is None or self.noun_end == self.i
+
+    def _compound_modifier(self, noun: tuple[str, str, int, bool]) -> bool:
+        """'a strawberry cake', 'a lily pad', 'an apple tree': a noun right before another noun
+        names what the second is made of, tastes of or belongs to; the head is the object."""
+        after = self.i + noun[2]
+        nxt = self._noun_at(after)
+        if (
+            after < len(self.w)
+            and self.w[after].endswith("ing")
+            and "v" in word_tags().get(self.w[after], "")
+        ):
+            return False  # 'a man painting a wall'
+        if nxt is None or noun[3] or self.w[self.i + noun[2] - 1] != noun[1].split()[-1]:
+            return False
+        flavour = V.FOOD_COLORS.get(noun[1])
+        if flavour and "color_word" not in self.mods:
+            self.mods["color_word"] = noun[1]
+            self.mods["flavour"] = flavour
+        self.mods.setdefault("compound", []).append(noun[1])
+        self.i += noun[2]
+        return True
 
     def _modifier_inside(self, noun: tuple[str, str, int, bool]) -> bool:
         """'gold ring', 'round table': a synonym that starts with an adjective of the same kind."""
@@ -316,6 +391,10 @@ class _Reader:
             self.mods["material"] = V.MATERIAL_WORDS[word]
             if word in ("gold", "golden", "silver", "silvery", "copper", "bronze", "brass"):
                 self.mods.setdefault("color_word", word)
+        elif word in _PATTERN_WORDS and not self._noun_at(self.i):
+            self.mods["pattern"] = _PATTERN_WORDS[word]
+        elif word in V.COLORS and self.mods.get("second_color") and "color2" not in self.mods:
+            self.mods["color2"] = V.COLORS[word]
         elif word in V.COLORS:
             self.mods["color_word"] = word
         elif word in V.SIZE_WORDS:
@@ -339,9 +418,13 @@ class _Reader:
             self._attach(same[-1].id)
             return
         default = (20 if kind in DECORATION_KINDS and kind != "star" else 3) if plural else 1
+        if plural and m.get("arrangement") in ("pile", "pyramid"):
+            default = 6  # 'a pile of oranges': enough for a heap (3 + 2 + 1)
         count = m.get("count", default)
         color = None
-        if m.get("color_word"):
+        if m.get("flavour"):
+            color = m["flavour"]
+        elif m.get("color_word"):
             color = V.COLORS[m["color_word"]]
             if m.get("shade"):
                 color = V.shade(color, m["shade"])
@@ -350,10 +433,13 @@ class _Reader:
         scale = 1.0
         for s in m.get("size_words", []):
             scale *= V.SIZE_WORDS[s]
+        word = " ".join([*m.get("compound", []), phrase])
+        if m.get("color2") and not m.get("pattern"):
+            m["pattern"] = "stripes"
         obj = ObjectSpec(
             id=len(self.spec.objects),
             kind=kind,
-            word=phrase,
+            word=word,
             count=count,
             color=color,
             color_word=m.get("color_word"),
@@ -366,11 +452,13 @@ class _Reader:
             decorated=bool(m.get("decorated")),
             arrangement=m.get("arrangement"),
             plural=plural or count > 1,
+            color2=m.get("color2"),
+            pattern=m.get("pattern"),
         )
         self.spec.objects.append(obj)
         self.mods = {}
         self.i += used
-        self.stray = [w for w in self.stray if w not in phrase.split()]
+        self.stray = [w for w in self.stray if w not in word.split()]
         self.noun_end = self.i
         self._attach(obj.id)
 

@@ -27,6 +27,10 @@ class ObjectSpec:
     palette: str | None = None
     """'festive' for ornaments the prompt only implied ('decorated'); else colours as asked."""
     plural: bool = False
+    color2: str | None = None
+    """The second colour of a two-colour pattern ('blue and white striped')."""
+    pattern: str | None = None
+    """'stripes', 'checks' or 'spots' when the prompt names a two-colour pattern."""
 
 
 @dataclass

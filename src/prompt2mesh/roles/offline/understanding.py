@@ -29,6 +29,18 @@ _NUMBERS = {
 }
 
 
+def _plural_noun(noun: str) -> bool:
+    """'spots', 'stripes' (not 'glass', 'bus', 'cactus'): takes no 'a'."""
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+
+
+def _article(adjective: str, noun: str) -> str:
+    """'a ', 'an ' or nothing before '<adjective> <noun>' (a plural noun takes none: 'white spots')."""
+    if _plural_noun(noun):
+        return ""
+    return "an " if adjective[:1] in "aeiou" else "a "
+
+
 @dataclass
 class Understanding:
     prompt: str
@@ -59,20 +71,22 @@ class Understanding:
             words.append({"wood": "wooden"}.get(obj.material, obj.material))
         noun = obj.word if obj.count == 1 else _plural(obj.word)
         count = _NUMBERS.get(obj.count, str(obj.count))
-        if count == "a" and (words or [noun])[0][0] in "aeiou":
+        if count == "a" and _plural_noun(noun):
+            count = ""  # "white spots", not "a white spots": the word names several already
+        elif count == "a" and (words or [noun])[0][0] in "aeiou":
             count = "an"
-        text = " ".join([count, *words, noun])
+        text = " ".join(w for w in [count, *words, noun] if w)
         if obj.palette == "festive":
             text += " in red, gold, silver and blue"
         return text
 
     def overrides_of(self, host: str) -> str:
-        """' with a red scarf' for the parts of ``host`` the prompt recoloured."""
+        """' with a red scarf', ' with white spots' for the parts of ``host`` the prompt recoloured."""
         return "".join(
-            f" with {'an' if main_class(o.color)[0] in 'aeiou' else 'a'} {main_class(o.color)} "
-            f"{o.parts[0].removeprefix(o.host + '_').split('_')[0].lower()}"
+            f" with {_article(main_class(o.color), part)}{main_class(o.color)} {part}"
             for o in self.layout.overrides
             if o.host == host
+            for part in [o.parts[0].removeprefix(o.host + "_").split("_")[0].lower()]
         )
 
     def describe_group(self, members: list[Placement]) -> str:

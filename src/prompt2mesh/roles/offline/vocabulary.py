@@ -64,6 +64,7 @@ _COMMON_COLORS: dict[str, str] = {
     "sky": "#7ab8ec",
     "snowy": "#f6f6f8",
     "wooden": "#8b5a2b",
+    "chocolate": "#5a3220",
 }
 
 _SHADE_WORDS: dict[str, float] = {"dark": 0.55, "deep": 0.65, "light": 1.45, "pale": 1.6, "bright": 1.2}
@@ -228,6 +229,11 @@ DETAIL_WORDS: dict[str, str] = {
 
 RELATION_PHRASES: tuple[tuple[str, str], ...] = (
     ("on top of", "on"),
+    ("atop", "on"),
+    ("riding on", "on"),
+    ("riding", "on"),
+    ("perched on", "on"),
+    ("perched atop", "on"),
     ("sitting on", "on"),
     ("standing on", "on"),
     ("resting on", "on"),
@@ -295,13 +301,80 @@ ARRANGEMENT_PHRASES: tuple[tuple[str, str], ...] = (
     ("lined up", "row"),
     ("side by side", "row"),
     ("in a circle", "ring"),
+    ("in a pyramid", "pyramid"),
+    ("into a pyramid", "pyramid"),
+    ("as a pyramid", "pyramid"),
+    ("in a heap", "pile"),
+    ("piled up", "pile"),
     ("in a ring", "ring"),
     ("stacked", "stack"),
     ("in a stack", "stack"),
-    ("in a pile", "stack"),
-    ("piled", "stack"),
+    ("in a pile", "pile"),
+    ("piled", "pile"),
     ("scattered", "scatter"),
 )
+
+FOOD_COLORS: dict[str, str] = {
+    "strawberry": "#e8506e",
+    "raspberry": "#d23a64",
+    "cherry": "#b01830",
+    "chocolate": "#5a3220",
+    "cocoa": "#5a3220",
+    "coffee": "#6f4a2e",
+    "caramel": "#c07a32",
+    "vanilla": "#f3e5c0",
+    "lemon": "#f2d93a",
+    "banana": "#f2dc6a",
+    "lime": "#8cc63f",
+    "mint": "#8ee0b0",
+    "pistachio": "#9cc46a",
+    "blueberry": "#4a4aa8",
+    "grape": "#6a2e7a",
+    "orange": "#f08a12",
+    "peach": "#f6b68a",
+    "watermelon": "#e8505a",
+    "apple": "#c82020",
+    "tomato": "#d0302a",
+    "pumpkin": "#e07a1a",
+    "honey": "#e0a020",
+    "cream": "#f3e9cf",
+    "cheese": "#f2c94c",
+    "matcha": "#8bb04a",
+    "carrot": "#e8731a",
+    "red velvet": "#a01c2c",
+}
+"""Foods and flavours that colour what they flavour or fill ('a strawberry cake' is pink,
+'a chocolate cake' brown)."""
+
+IRREGULAR_PLURALS: dict[str, str] = {
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+    "children": "child",
+    "snowmen": "snowman",
+    "cacti": "cactus",
+    "leaves": "leaf",
+    "knives": "knife",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "fish": "fish",
+    "sheep": "sheep",
+    "deer": "deer",
+    "glasses": "glass",
+    "boxes": "box",
+    "benches": "bench",
+    "bushes": "bush",
+}
+"""Plurals that do not end in a plain -s."""
+
+PATTERN_WORDS: dict[str, str] = {
+    "striped": "stripes", "stripy": "stripes", "stripey": "stripes", "banded": "stripes",
+    "checkered": "checks", "chequered": "checks", "checked": "checks", "plaid": "checks",
+    "spotted": "spots", "dotted": "spots", "polka": "spots", "speckled": "spots",
+}  # fmt: skip
+"""Two-colour patterns ('a blue and white striped umbrella')."""
 
 DECORATION_WORDS: frozenset[str] = frozenset({"decorated", "decorations", "ornamented", "festive"})
 

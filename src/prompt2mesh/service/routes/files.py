@@ -6,16 +6,22 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import InvalidPath, NotFound
+from prompt2mesh.service.naming import download_name
+from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.routes.runs import owned_run
 from prompt2mesh.service.schemas import ErrorOut, FileOut
 
 router = APIRouter(
     prefix="/runs", tags=["files"], responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}}
 )
+
+# Text artifacts the agent writes (report, trace) mention server paths: served scrubbed.
+_SCRUBBED = (".json", ".jsonl")
+_SCRUB_MAX_BYTES = 64 * 1024 * 1024
 
 MEDIA_TYPES = {
     ".glb": "model/gltf-binary",
@@ -27,6 +33,9 @@ MEDIA_TYPES = {
     ".blend": "application/octet-stream",
     ".obj": "text/plain",
     ".stl": "model/stl",
+    ".fbx": "application/octet-stream",
+    ".usdz": "model/vnd.usdz+zip",
+    ".zip": "application/zip",
 }
 
 
@@ -69,19 +78,30 @@ def list_files(run_id: str, user: CurrentUser, db: SessionDep, services: Service
     response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
 )
-def get_file(
-    run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep
-) -> FileResponse:
+def get_file(run_id: str, name: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Response:
     """Download one artifact, e.g. ``scene.glb`` or ``screenshots/step_1_screenshot_1.png``."""
-    owned_run(db, user, run_id)
-    path = confined(services.workers.workspace_for(user.id) / "runs" / run_id, name)
+    run = owned_run(db, user, run_id)
+    workspace = services.workers.workspace_for(user.id)
+    path = confined(workspace / "runs" / run_id, name)
     if not path.is_file():
         raise NotFound(f"run {run_id!r} has no file {name!r}")
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
-        filename=path.name,
-        content_disposition_type="inline"
-        if path.suffix.lower() in (".png", ".jpg", ".json")
-        else "attachment",
-    )
+    return file_response(path, download_name(run, name), scrub_under=workspace.parent)
+
+
+def file_response(path: Path, filename: str, *, scrub_under: Path) -> Response:
+    """The file, named ``filename`` for the user's disk (pictures and JSON open in the browser).
+
+    JSON and JSONL (reports, traces) go out with server paths under ``scrub_under`` made
+    workspace-relative: a user never sees where the server keeps their files.
+    """
+    suffix = path.suffix.lower()
+    media_type = MEDIA_TYPES.get(suffix, "application/octet-stream")
+    disposition = "inline" if suffix in (".png", ".jpg", ".json") else "attachment"
+    if suffix in _SCRUBBED and path.stat().st_size <= _SCRUB_MAX_BYTES:
+        text = relative_paths(path.read_text(errors="replace"), [scrub_under])
+        return Response(
+            text,
+            media_type=media_type,
+            headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+        )
+    return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type=disposition)

@@ -10,11 +10,13 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
+from prompt2mesh.service.deps import ClientAddress, CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import NotFound, RunNotActive, RunNotResumable
 from prompt2mesh.service.events import event_stream, summarize_steps
 from prompt2mesh.service.models import Run, User
+from prompt2mesh.service.quotas import check_run_quota
 from prompt2mesh.service.routes.sessions import owned_session
+from prompt2mesh.service.runs import PARTIAL_GLB
 from prompt2mesh.service.schemas import ErrorOut, RunCreate, RunOut, RunSummary, StepOut
 from prompt2mesh.service.store import RESUMABLE
 from prompt2mesh.workers.base import WorkerState
@@ -36,16 +38,26 @@ def owned_run(db: Session, user: User, run_id: str) -> Run:
 
 
 @router.post(
-    "", status_code=status.HTTP_202_ACCEPTED, response_model=RunSummary, responses={503: {"model": ErrorOut}}
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunSummary,
+    responses={429: {"model": ErrorOut}, 503: {"model": ErrorOut}},
 )
-async def start_run(body: RunCreate, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Run:
-    """Start the Artisan agent on the user's worker in the background; returns at once."""
+async def start_run(
+    body: RunCreate, user: CurrentUser, db: SessionDep, services: ServicesDep, address: ClientAddress
+) -> Run:
+    """Start the Artisan agent on the user's worker in the background; returns at once.
+
+    Per-user and per-address limits (runs per hour, runs queued or running) answer 429.
+    """
     if body.session_id is not None:
         owned_session(db, user, body.session_id)
+    check_run_quota(db, services.settings, user.id, address, body.prompt)
     workers = services.workers
-    if workers.info(user.id).state is WorkerState.STOPPED and workers.active_count() >= workers.max_workers:
+    if workers.info(user.id).state is WorkerState.STOPPED and not workers.has_free_slot():
         raise WorkersBusy(workers.max_workers)
     run = Run(
+        client_address=address,
         user_id=user.id,
         session_id=body.session_id,
         prompt=body.prompt,
@@ -82,7 +94,12 @@ async def get_run(run_id: str, user: CurrentUser, db: SessionDep, services: Serv
         steps = [StepOut.model_validate(s) for s in report["steps"]]
     else:
         steps = summarize_steps(await services.runs.events(run.id), run.plan)
-    artifacts = (report or {}).get("artifacts") or {}
+    artifacts = dict((report or {}).get("artifacts") or {})
+    if run.status == "cancelled" and not artifacts.get("glb"):
+        # What the run had built when it was cancelled (service/runs.py saves it).
+        partial = services.workers.workspace_for(user.id) / "runs" / run.id / PARTIAL_GLB
+        if partial.is_file():
+            artifacts["glb"] = PARTIAL_GLB
     return RunOut(
         **RunSummary.model_validate(run).model_dump(),
         options=run.options or {},

@@ -490,6 +490,7 @@ def make_recipe(
             flies=flies,
             decorations=decorations,
             apex=apex,
+            publishes_support=surface is not None,
         )
     )
 

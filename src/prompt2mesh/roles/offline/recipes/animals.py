@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from prompt2mesh.roles.offline.recipes._parts import Builder, make_recipe
+from prompt2mesh.roles.offline.recipes.base import Surface
 
 CAT = "animal"
 DARK = "#151515"
@@ -94,6 +95,33 @@ def _teddy_bear(b: Builder) -> None:
         b.sphere(f"Eye_{i}", 0.009, (0.06, sy * 0.028, 0.31), mat=dark, segments=8, rings=4, finish="none")
 
 
+def _small_animal(b: Builder) -> None:
+    """Any small creature with no recipe of its own (frog, lizard, mouse, hedgehog): a low
+    body, a head, four short legs and a tail; an approximation named after the prompt's word."""
+    skin = b.mat("Skin", "#6f7f3a", primary=True, roughness=0.7)
+    dark = b.mat("Eye", DARK, roughness=0.3)
+    _four_legs(b, skin, 0.055, 0.04, 0.03, 0.012)
+    b.sphere("Body", 0.07, (0, 0, 0.055), mat=skin, scale=(1.2, 0.75, 0.5), segments=18, rings=9)
+    b.sphere("Head", 0.035, (0.09, 0, 0.07), mat=skin, scale=(1.2, 1.0, 0.8), segments=14, rings=7)
+    b.tube("Tail", (-0.08, 0, 0.05), (-0.13, 0, 0.04), 0.008, mat=skin, segments=8)
+    for i, sy in enumerate((-1, 1), start=1):
+        b.sphere(f"Eye_{i}", 0.007, (0.115, sy * 0.018, 0.085), mat=dark, segments=8, rings=4, finish="none")
+
+
+def _large_animal(b: Builder) -> None:
+    """Any big four-legged animal with no recipe of its own (horse, cow, deer, camel): body,
+    neck, head, four long legs and a tail; an approximation named after the prompt's word."""
+    hide = b.mat("Hide", "#7a5a3a", primary=True, roughness=0.85)
+    dark = b.mat("Eye", DARK, roughness=0.3)
+    _four_legs(b, hide, 0.6, 0.18, 0.85, 0.06)
+    b.sphere("Body", 0.35, (0, 0, 1.05), mat=hide, scale=(2.3, 0.9, 1.0), segments=20, rings=10)
+    b.tube("Neck", (0.65, 0, 1.2), (0.85, 0, 1.55), 0.14, mat=hide, segments=12)
+    b.sphere("Head", 0.14, (0.95, 0, 1.6), mat=hide, scale=(1.6, 0.8, 0.9), segments=16, rings=8)
+    b.tube("Tail", (-0.78, 0, 1.15), (-0.9, 0, 0.7), 0.03, mat=hide, segments=8)
+    for i, sy in enumerate((-1, 1), start=1):
+        b.sphere(f"Eye_{i}", 0.02, (1.02, sy * 0.1, 1.66), mat=dark, segments=8, rings=4, finish="none")
+
+
 make_recipe("dog", _dog, synonyms=("puppy", "hound", "doggy"), category=CAT, size=(0.95, 0.3, 0.63),
             default_color="#8d5524")  # fmt: skip
 make_recipe(
@@ -104,3 +132,7 @@ make_recipe("duck", _duck, synonyms=("duckling", "rubber_duck", "goose"), catego
 make_recipe("penguin", _penguin, synonyms=(), category=CAT, size=(0.32, 0.38, 0.68), default_color="#1b1b1f")
 make_recipe("teddy_bear", _teddy_bear, synonyms=("teddy", "bear", "stuffed_animal", "plush_bear"), category=CAT,
             size=(0.2, 0.26, 0.38), default_color="#a0703c")  # fmt: skip
+make_recipe("small_animal", _small_animal, category=CAT, size=(0.264, 0.105, 0.098), default_color="#6f7f3a")
+make_recipe("large_animal", _large_animal, category=CAT, size=(2.1, 0.63, 1.73), default_color="#7a5a3a",
+            # Its back, where a rider or a bird sits (not the top of its head).
+            surface=lambda ctx: Surface(top_z=1.4 * ctx.scale, top_half_extent=(0.45 * ctx.scale, 0.2 * ctx.scale)))  # fmt: skip

@@ -48,6 +48,8 @@ class Surface:
     """Height of the supporting top surface (things placed *on* it stand here)."""
     top_half_extent: tuple[float, float]
     """Half sizes in x, y of the usable top surface."""
+    top_center: tuple[float, float] = (0.0, 0.0)
+    """Centre (x, y) of the usable top surface: a sofa's seat sits forward of its back."""
     inner_floor_z: float | None = None
     """For containers (vase, pot, mug, basket): the floor height inside."""
     opening_radius: float | None = None
@@ -75,6 +77,9 @@ class Recipe:
     """For decoration hosts (trees): ``n`` local (point, outward normal) pairs on the surface."""
     apex: Callable[[BuildContext], Vec3] | None = None
     """Local top point where a topper (star) goes."""
+    publishes_support: bool = False
+    """True when ``surface`` names the part that supports things (a seat, a mattress, a desk
+    top) rather than the default top of the bounding box: 'on' then means on that part."""
 
 
 RECIPES: dict[str, Recipe] = {}

@@ -160,7 +160,11 @@ make_recipe(
     category=CAT,
     size=(0.45, 0.45, 0.92),
     default_color=WOOD,
-    surface=lambda ctx: Surface(top_z=0.45 * ctx.scale, top_half_extent=(0.22 * ctx.scale, 0.2 * ctx.scale)),
+    surface=lambda ctx: Surface(
+        top_z=0.45 * ctx.scale,
+        top_half_extent=(0.22 * ctx.scale, 0.17 * ctx.scale),
+        top_center=(0.0, -0.02 * ctx.scale),
+    ),
 )
 make_recipe(
     "stool",
@@ -178,7 +182,9 @@ make_recipe(
     size=(1.5, 0.44, 0.81),
     default_color=WOOD,
     surface=lambda ctx: Surface(
-        top_z=0.4625 * ctx.scale, top_half_extent=(0.75 * ctx.scale, 0.18 * ctx.scale)
+        top_z=0.4625 * ctx.scale,
+        top_half_extent=(0.75 * ctx.scale, 0.18 * ctx.scale),
+        top_center=(0.0, -0.02 * ctx.scale),
     ),
 )
 make_recipe(
@@ -188,7 +194,12 @@ make_recipe(
     category=CAT,
     size=(1.6, 2.22, 1.0),
     default_color=WOOD,
-    surface=lambda ctx: Surface(top_z=0.6 * ctx.scale, top_half_extent=(0.75 * ctx.scale, 1.0 * ctx.scale)),
+    # The mattress under the blanket, short of the pillows and the headboard.
+    surface=lambda ctx: Surface(
+        top_z=0.63 * ctx.scale,
+        top_half_extent=(0.74 * ctx.scale, 0.75 * ctx.scale),
+        top_center=(0.0, -0.2 * ctx.scale),
+    ),
 )
 make_recipe(
     "sofa",
@@ -197,7 +208,12 @@ make_recipe(
     category=CAT,
     size=(2.1, 0.9, 0.81),
     default_color="#5b6f8f",
-    surface=lambda ctx: Surface(top_z=0.52 * ctx.scale, top_half_extent=(0.85 * ctx.scale, 0.3 * ctx.scale)),
+    # The seat cushions (not the back): x within the arms, y from the front edge to the back cushions.
+    surface=lambda ctx: Surface(
+        top_z=0.52 * ctx.scale,
+        top_half_extent=(0.84 * ctx.scale, 0.3 * ctx.scale),
+        top_center=(0.0, -0.1 * ctx.scale),
+    ),
 )
 make_recipe(
     "shelf",

@@ -69,7 +69,7 @@ def _flower_pot(b: Builder) -> None:
     soil = b.mat("Soil", "#3d2817", roughness=1.0)
     b.cone("Body", 0.085, 0.17, (0, 0, 0.085), radius_top=0.115, mat=clay, segments=32)
     b.cyl("Rim", 0.13, 0.035, (0, 0, 0.1825), mat=clay, segments=32)
-    b.cyl("Soil", 0.112, 0.01, (0, 0, 0.195), mat=soil, segments=32, finish="none")
+    b.cyl("Soil", 0.112, 0.01, (0, 0, 0.175), mat=soil, segments=32, finish="none")
 
 
 def _bottle(b: Builder) -> None:
@@ -229,7 +229,7 @@ make_recipe(
     category=CAT,
     size=(0.26, 0.26, 0.2),
     default_color="#c2673a",
-    surface=_container(0.2, 0.2, 0.112, 0.11),
+    surface=_container(0.2, 0.18, 0.112, 0.11),
 )
 make_recipe(
     "bottle",

@@ -262,7 +262,10 @@ make_recipe("tree", _tree, synonyms=("oak", "oak_tree", "apple_tree", "maple", "
 make_recipe("bush", _bush, synonyms=("shrub", "hedge", "shrubbery"), category=CAT, size=(1.6, 1.0, 0.85),
             default_color="#3d7a34")  # fmt: skip
 make_recipe("rock", _rock, synonyms=("stone", "boulder", "pebble"), category=CAT, size=(1.0, 0.76, 0.48),
-            default_color="#7d7d78")  # fmt: skip
+            default_color="#7d7d78",
+            # The boulder's crown once smoothing has rounded its top vertex down (0.48 -> ~0.43).
+            surface=lambda ctx: Surface(top_z=0.43 * ctx.scale, top_half_extent=(0.2 * ctx.scale, 0.15 * ctx.scale),
+                                        top_center=(-0.1 * ctx.scale, 0.0)))  # fmt: skip
 make_recipe("flower", _flower, synonyms=("daisy", "tulip", "blossom", "bloom"), category=CAT,
             size=(0.19, 0.16, 0.42), default_color="#e53935")  # fmt: skip
 make_recipe(

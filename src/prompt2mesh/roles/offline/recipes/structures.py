@@ -20,7 +20,7 @@ def _house(b: Builder) -> None:
     trim = b.mat("Trim", "#f5f5f5", roughness=0.6)
     b.box("Body", (6.0, 5.0, 3.0), (0, 0, 1.5), mat=walls, bevel=0.03)
     b.prism("Roof", 5.6, 2.0, 6.6, 3.0, mat=roof)
-    b.box("Chimney", (0.6, 0.6, 1.6), (1.8, 0.8, 4.5), mat=roof)
+    b.box("Chimney", (0.6, 0.6, 1.3), (1.8, 0.8, 4.65), mat=roof)  # rises from the roof's upper part
     b.box("Entrance", (1.0, 0.08, 2.1), (0, -2.52, 1.05), mat=door)
     b.box("Front_Step", (1.4, 0.5, 0.15), (0, -2.75, 0.075), mat=trim)
     for i, x in enumerate((-1.8, 1.8), start=1):

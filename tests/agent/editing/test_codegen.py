@@ -1,0 +1,191 @@
+"""The code generator on a real worker: add_object honours what was said, recolouring keeps materials."""
+
+from __future__ import annotations
+
+import pytest
+
+from async_worker import AsyncWorker
+from prompt2mesh.agent.editing.codegen import CodeGenerator
+from prompt2mesh.agent.editing.scene_state import SceneState, read_scene
+from prompt2mesh.agent.editing.taskspec import Operation, TaskSpec
+from prompt2mesh.workers.blocking import BlockingWorker
+
+
+def build_tree(worker: BlockingWorker) -> None:
+    """A 2.2 m tree (an empty with a cone and a trunk), a gold glowing star and gold baubles."""
+    calls = [
+        ("create_empty", {"name": "Tree"}),
+        (
+            "create_primitive",
+            {
+                "kind": "cylinder",
+                "name": "Trunk",
+                "radius": 0.1,
+                "depth": 0.3,
+                "location": [0, 0, 0.15],
+                "parent": "Tree",
+            },
+        ),
+        (
+            "create_primitive",
+            {
+                "kind": "cone",
+                "name": "Foliage",
+                "radius": 0.8,
+                "depth": 1.8,
+                "location": [0, 0, 1.2],
+                "parent": "Tree",
+            },
+        ),
+        (
+            "create_material",
+            {
+                "name": "Gold",
+                "color": "#ffcc33",
+                "metallic": 1.0,
+                "roughness": 0.2,
+                "emission_color": "#ffdd55",
+                "emission_strength": 2.0,
+            },
+        ),
+        (
+            "create_primitive",
+            {
+                "kind": "ico_sphere",
+                "name": "Star",
+                "radius": 0.1,
+                "location": [0, 0, 2.15],
+                "material": "Gold",
+            },
+        ),
+        (
+            "create_primitive",
+            {
+                "kind": "uv_sphere",
+                "name": "Bauble",
+                "radius": 0.05,
+                "location": [0.5, 0, 0.8],
+                "material": "Gold",
+            },
+        ),
+    ]
+    for tool, args in calls:
+        result = worker.call(tool, **args)
+        assert result.ok, result.error
+
+
+async def apply(runner: AsyncWorker, spec: TaskSpec) -> SceneState:
+    before = await read_scene(runner)
+    out = CodeGenerator().generate(spec, before)
+    for call in out.calls:
+        result = await runner.call(call.tool, call.args)
+        assert result.ok, (call, result.error)
+    return await read_scene(runner)
+
+
+def spec(*operations: Operation) -> TaskSpec:
+    return TaskSpec(task_type="modify", intent="edit", operations=list(operations), confidence=0.9)
+
+
+async def test_a_gift_box_under_the_tree_keeps_its_name_size_and_stands_under_the_canopy(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    after = await apply(
+        runner,
+        spec(
+            Operation(
+                action="add_object",
+                target="Gift_Box",
+                parameters={
+                    "shape": "cube",
+                    "name": "Gift_Box",
+                    "size": [0.3, 0.3, 0.25],
+                    "color": "#cc2222",
+                    "relation": "under",
+                    "anchor": "Tree",
+                },
+            )
+        ),
+    )
+    box, tree = after.objects["Gift_Box"], after.objects["Tree"]
+    assert (
+        box.bbox_min is not None
+        and box.bbox_max is not None
+        and tree.bbox_min is not None
+        and tree.bbox_max is not None
+    )
+    assert box.size == pytest.approx([0.3, 0.3, 0.25], abs=0.03)
+    assert abs(box.bbox_min[2] - tree.bbox_min[2]) < 1e-3  # on the floor the tree stands on
+    assert all(tree.bbox_min[i] <= box.center[i] <= tree.bbox_max[i] for i in (0, 1))  # inside its footprint
+    trunk = after.objects["Trunk"]
+    assert trunk.bbox_min is not None and box.bbox_max[1] <= trunk.bbox_min[1]  # clear of the trunk
+    colours = {after.materials[m]["color"] for part in after.meshes_of("Gift_Box") for m in part.materials}
+    assert "#cc2222" in colours
+
+
+async def test_an_explicit_location_wins_over_the_relation(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    after = await apply(
+        runner,
+        spec(
+            Operation(
+                action="add_object",
+                target="",
+                parameters={"kind": "sphere", "name": "Ball", "size": 0.2, "location": [2, 1, 0]},
+            )
+        ),
+    )
+    ball = after.objects["Ball"]
+    assert [round(v, 3) for v in ball.center] == [2.0, 1.0, 0.1]
+
+
+async def test_recolouring_a_shared_metal_copies_it_and_keeps_metal_and_glow(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    after = await apply(
+        runner,
+        spec(
+            Operation(
+                action="set_color", target="Star", parameters={"color": "#e0b030", "color_name": "gold"}
+            )
+        ),
+    )
+    star_material = after.objects["Star"].materials[0]
+    assert star_material != "Gold"  # the baubles wear Gold too: the star got its own copy
+    assert after.objects["Bauble"].materials == ["Gold"] and after.materials["Gold"]["color"] == "#ffcc33"
+    new = after.materials[star_material]
+    assert new["color"] == "#e0b030" and new["metallic"] == 1.0 and new["emission_color"] == "#ffdd55"
+
+
+async def test_recolouring_an_unshared_material_changes_it_in_place(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    worker.call("delete_objects", names=["Bauble"])
+    after = await apply(
+        runner, spec(Operation(action="set_material", target="Star", parameters={"material": "silver"}))
+    )
+    assert after.objects["Star"].materials == ["Gold"]
+    gold = after.materials["Gold"]
+    assert gold["metallic"] == 1.0 and gold["color"] != "#ffcc33" and gold["emission_color"] == "#ffdd55"
+    assert "Star_Silver" not in after.materials
+
+
+async def test_restyling_every_part_that_shares_a_material_changes_it_once_in_place(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    build_tree(worker)
+    after = await apply(
+        runner,
+        spec(
+            Operation(action="set_material", target="Star", parameters={"material": "gold"}),
+            Operation(action="set_material", target="Bauble", parameters={"material": "gold"}),
+        ),
+    )
+    assert after.objects["Star"].materials == ["Gold"] and after.objects["Bauble"].materials == ["Gold"]
+    assert [m for m in after.materials if m.startswith("Gold")] == ["Gold"]
+    assert after.materials["Gold"]["emission_color"] == "#ffdd55"
