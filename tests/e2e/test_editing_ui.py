@@ -101,6 +101,8 @@ def test_a_different_subject_in_edit_mode_offers_a_new_model_instead_of_editing(
         page.wait_for_selector("[data-testid=outcome]", timeout=RUN_TIMEOUT_MS)
         assert "understands English" in page.inner_text("#composer-hint")
         assert errors == []
+    finally:
+        context.close()
 
 
 def test_commands_typed_while_one_runs_are_queued_and_all_applied(live_server: Any, chromium: Any) -> None:
