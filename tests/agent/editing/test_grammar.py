@@ -136,7 +136,6 @@ def test_adding_an_object_on_another_uses_a_recipe_kind(translator, scene) -> No
         "relation": "on",
         "anchor": "Table",
         "color": "#cc2222",
-        "relation_word": "on",
     }
 
 

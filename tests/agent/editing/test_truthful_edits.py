@@ -65,7 +65,7 @@ def test_add_a_star_on_top_targets_the_focus_and_is_checked_as_top_of(translator
     spec = add_spec(translator, tree_scene, "add a star on top")
     op = spec.operations[0]
     assert op.action == "add_object" and op.parameters["anchor"] == "Tree"
-    assert op.parameters["relation_word"] == "on top"
+    assert spec.target_properties.position == "on top Tree"
     on_top = with_star(tree_scene, [-0.1, -0.1, 2.0], [0.1, 0.1, 2.2])
     on_ground = with_star(tree_scene, [1.0, -0.1, 0.0], [1.2, 0.1, 0.2])
     good = OfflineEvaluator().evaluate(spec, tree_scene, on_top, ["Star"])

@@ -130,6 +130,12 @@ def _close_color(a: str, b: str, tolerance: float = 0.08) -> bool:
     return max(abs(x - y) for x, y in zip(_hex_rgb(a), _hex_rgb(b), strict=True)) <= tolerance
 
 
+def _relation_word(position: str, anchor: str) -> str:
+    """'on top' from the TaskSpec's position 'on top Christmas_Tree' (the command's own word)."""
+    text = position.removesuffix(anchor).strip() if anchor else position.strip()
+    return text if text in RELATION_WORDS else ""
+
+
 def _recoloured_others(target: str, before: SceneState, after: SceneState) -> list[str]:
     """Root objects other than ``target`` whose colours changed (a shared material, say)."""
     mine = {o.name for o in after.meshes_of(target)} | {target} if target in after.objects else {target}
@@ -146,6 +152,8 @@ def _recoloured_others(target: str, before: SceneState, after: SceneState) -> li
 
 class OfflineEvaluator:
     """Measurable checks per operation, comparing the scene before and after the edit."""
+
+    _position = ""
 
     needs_screenshot = False
 
@@ -165,6 +173,7 @@ class OfflineEvaluator:
     ) -> Evaluation:
         checks: list[Check] = []
         fixes: list[Operation] = []
+        self._position = spec.target_properties.position or ""
         for op in spec.operations:
             check_fn = getattr(self, f"_check_{op.action}", None)
             if check_fn is None:
@@ -337,7 +346,9 @@ class OfflineEvaluator:
     ) -> tuple[Check, Operation | None]:
         kind = str(op.parameters.get("kind") or "object").replace("_", " ")
         present = [n for n in created if n in after.objects]
-        word = str(op.parameters.get("relation_word") or op.parameters.get("relation") or "")
+        word = _relation_word(self._position, str(op.parameters.get("anchor") or "")) or str(
+            op.parameters.get("relation") or ""
+        )
         relation = RELATION_WORDS.get(word.replace("_", " ").strip(), RELATION_WORDS.get(word))
         anchor = after.objects.get(str(op.parameters.get("anchor") or ""))
         where = f" {_READ[relation]} {anchor.name}" if relation and anchor is not None else ""

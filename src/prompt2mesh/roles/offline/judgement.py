@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from prompt2mesh.roles.interface import ToolCall
-from prompt2mesh.roles.offline.accounting import WordAccount
+from prompt2mesh.roles.offline.accounting import WordAccount, words_of
 from prompt2mesh.roles.offline.findings import (
     CAP_NO_SUBJECT,
     CAP_NOTHING_UNDERSTOOD,
@@ -29,7 +29,7 @@ from prompt2mesh.roles.offline.layout import Placement
 from prompt2mesh.roles.offline.parser import singular
 from prompt2mesh.roles.offline.scene_facts import color_classes
 from prompt2mesh.roles.offline.understanding import ENGLISH_NOTE, Understanding, relation_words
-from prompt2mesh.roles.offline.vocabulary import COLORS
+from prompt2mesh.roles.offline.vocabulary import COLORS, COUNT_WORDS
 
 _PART_RELATIONS = ("with", "wearing")
 _HEADWEAR = frozenset(
@@ -126,14 +126,28 @@ def _judge_subject_color(acc: WordAccount, u: Understanding, facts: Facts, f: Fi
 def judge_counts(u: Understanding, facts: Facts, f: Findings) -> None:
     """A number in the prompt ('five books') against the top-level objects whose names contain
     that word (exactly how the suite checker counts: a 'Bookshelf' holding five books is a sixth)."""
+    words = words_of(u.prompt)
     for obj in u.spec.objects:
-        if obj.count <= 1 or obj.palette == "festive":
+        if obj.count <= 1 or obj.palette == "festive" or not _stated_count(obj.word.split()[-1], words):
             continue
         word = obj.word.split()[-1]
         hits = {n for n in facts.objects if singular(word) in _norm(n)}
         top = [n for n in hits if not any(a in hits for a in _ancestors(n, facts))]
         if top and len(top) != obj.count:
             f.add("count", f"{len(top)} objects are named '{word}' but the prompt asks for {obj.count}")
+
+
+_VAGUE = frozenset({"a", "an", "some", "several", "many", "lots", "few", "bunch", "couple"})
+
+
+def _stated_count(word: str, words: list[str]) -> bool:
+    """Does a number stand right before ``word`` in the prompt ('five books', '3 red balls')?"""
+    for i, w in enumerate(words):
+        if singular(w) == singular(word):
+            before = words[max(0, i - 3) : i]
+            if any(b.isdigit() or b in COUNT_WORDS and b not in _VAGUE for b in before):
+                return True
+    return False
 
 
 def _norm(name: str) -> str:
