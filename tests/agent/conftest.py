@@ -84,7 +84,13 @@ def script(
             "executor": executor
             if executor is not None
             else [t for i in range(1, steps + 1) for t in executor_turns(block(i))],
-            "critic": [*extra_critic, *(critique(s, issues=["edges too sharp"]) for s in scores)],
+            "critic": [
+                *extra_critic,
+                *(
+                    critique(s, issues=["edges too sharp"], suggestions=["bevel and smooth the edges"])
+                    for s in scores
+                ),
+            ],
             "improver": improver if improver is not None else [],
         },
         default=critique(8),

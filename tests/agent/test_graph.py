@@ -50,9 +50,12 @@ async def test_steps_that_pass_first_time_are_accepted_without_refinement(
     assert [s["scores"] for s in report["steps"]] == [[8], [7], [9], [7], [8]]
     assert report["totals"]["refinements"] == 0
     assert report["totals"]["average_score"] == 7.8
+    # The final score is the critic's one verdict on the finished scene (8 here), not the average.
     assert report["final_message"] == (
-        "5 steps executed, 0 refinements, average quality 7.8/10; 2 steps with open critic notes (report: open_issues)"
+        "5 steps executed, 0 refinements, average quality 7.8/10; 2 steps with open critic notes "
+        "(report: open_issues); final score 8/10"
     )
+    assert report["totals"]["final_score"] == 8
     # Scores of 7 pass, but what the critic still named is kept for people to see.
     assert [(n["step"], n["score"]) for n in report["open_issues"]] == [(2, 7), (4, 7)]
     assert report["refined_prompt"].startswith("A row of five")

@@ -42,3 +42,22 @@ def test_a_crashed_run_is_reported_failed_with_its_error() -> None:
         state_with([[8]], [0]), provider="x", status="failed", error="WorkerUnavailable: gone"
     )
     assert report["status"] == "failed" and report["error"] == "WorkerUnavailable: gone"
+
+
+def test_the_final_score_is_the_judgement_of_the_finished_scene_not_the_average() -> None:
+    state = state_with([[9], [10], [9]], [0, 0, 0])
+    state["final_judgement"] = {
+        "score": 3,
+        "analysis": "the subject is missing",
+        "issues": ["the prompt's subject 'frog' is not in the scene (not understood)"],
+    }
+    report = build_report(state, provider="offline")
+    assert report["totals"]["final_score"] == 3 and report["totals"]["average_score"] > 9
+    assert report["not_honoured"] == ["the prompt's subject 'frog' is not in the scene (not understood)"]
+    message = final_message(state, state["final_judgement"])
+    assert "final score 3/10 (NOT what was asked: the prompt's subject 'frog'" in message
+
+
+def test_an_unjudged_run_has_no_final_score() -> None:
+    report = build_report(state_with([[8]], [0]), provider="offline")
+    assert report["totals"]["final_score"] is None and report["not_honoured"] == []

@@ -77,6 +77,34 @@ def test_a_typed_command_edits_the_finished_model_and_undo_reverts_it(
         context.close()
 
 
+def test_a_different_subject_in_edit_mode_offers_a_new_model_instead_of_editing(
+    live_server: Any, chromium: Any
+) -> None:
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        _build_a_cube(page, live_server.url)
+        outcome = page.locator("[data-testid=outcome]")
+        assert outcome.locator("[data-testid=final-score]").inner_text().startswith("10")
+        assert "Editing the model on screen" in page.inner_text("#composer-hint")
+        page.fill("#prompt", "A red sports car")
+        page.keyboard.press("Enter")
+        card = page.locator("[data-testid=command]").first
+        card.locator(".status[data-status=new_request]").wait_for(timeout=COMMAND_TIMEOUT_MS)
+        assert "not a change to the open scene" in page.locator("[data-testid=reply]").first.inner_text()
+        assert page.locator("#viewer").get_attribute("data-loads") == "1"  # the cube was not touched
+        page.locator("[data-testid=start-new-model]").click()
+        # A new model is started from the same words, in "new model" mode.
+        page.wait_for_selector(".mode[data-mode=new].active")
+        page.wait_for_selector("[data-testid=outcome]", timeout=RUN_TIMEOUT_MS)
+        assert "understands English" in page.inner_text("#composer-hint")
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_commands_typed_while_one_runs_are_queued_and_all_applied(live_server: Any, chromium: Any) -> None:
     context = chromium.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()

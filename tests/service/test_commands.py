@@ -184,3 +184,23 @@ def test_a_spoken_command_is_transcribed(alice: User, scene: dict[str, str], tmp
     assert heard.status_code == 200, heard.text
     text = heard.json()["text"].lower()
     assert "cube" in text and "red" in text and heard.json()["duration_s"] > 0.5
+
+
+def test_a_different_subject_is_answered_as_a_new_request_and_changes_nothing(
+    alice: User, scene: dict[str, str], taller: dict[str, Any]
+) -> None:
+    before = scene_height(alice, scene["run_id"])
+    _, events = command(alice, scene["session_id"], "A red sports car")
+    assert events[-1] == {"type": "end", "status": "new_request"}
+    finished = next(e for e in events if e.get("type") == "command_finished")["outcome"]
+    assert finished["status"] == "new_request" and "new model" in finished["message"]
+    assert not finished["tool_calls"]
+    assert scene_height(alice, scene["run_id"]) == pytest.approx(before)
+
+
+def test_the_run_detail_carries_the_final_score_and_what_was_not_honoured(
+    alice: User, scene: dict[str, str]
+) -> None:
+    run = alice.client.get(f"/runs/{scene['run_id']}").json()
+    assert 1 <= run["totals"]["final_score"] <= 10
+    assert isinstance(run["report"]["not_honoured"], list)

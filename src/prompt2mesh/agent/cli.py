@@ -29,8 +29,23 @@ def _settings(ns: argparse.Namespace) -> Settings:
     return settings
 
 
+def _print_judgement(report: dict[str, Any]) -> None:
+    """The final score next to what was not honoured and the run's warnings."""
+    score = (report.get("totals") or {}).get("final_score")
+    if score is not None:
+        print(f"  final score: {score}/10 (the finished scene judged against the prompt)")
+    for item in report.get("not_honoured") or []:
+        print(f"  not honoured: {item}")
+    warnings = list(report.get("warnings") or [])
+    for item in warnings[:8]:
+        print(f"  warning: {item}")
+    if len(warnings) > 8:
+        print(f"  ... and {len(warnings) - 8} more warnings in report.json")
+
+
 def _print_outcome(report: dict[str, Any], out_dir: Path, settings: Settings) -> int:
     print(report["final_message"])
+    _print_judgement(report)
     artifacts = report.get("artifacts") or {}
     for label in ("blend", "glb"):
         if artifacts.get(label):

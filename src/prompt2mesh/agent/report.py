@@ -21,8 +21,14 @@ def build_report(
     models: dict[str, str] | None = None,
     status: str | None = None,
     error: str | None = None,
+    judgement: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The report for ``state``; ``status``/``error`` override the state's (a run that crashed)."""
+    """The report for ``state``; ``status``/``error`` override the state's (a run that crashed).
+
+    ``judgement`` is the critic's verdict on the finished scene against the prompt: its score is
+    ``totals.final_score`` and its issues are ``not_honoured`` (None: the run was not judged).
+    """
+    judgement = judgement or state.get("final_judgement")
     steps = state.get("steps", [])
     worked = [s for s in steps if s["status"] != "skipped_resumed"]
     finals = [s["scores"][-1] for s in worked if s["scores"]]
@@ -58,6 +64,7 @@ def build_report(
             "steps": len(worked),
             "steps_done": sum(1 for s in worked if s["status"].startswith("accepted")),
             "refinements": sum(s["refinements"] for s in steps),
+            "final_score": judgement["score"] if judgement else None,
             "average_score": _mean(finals),
             "initial_average_score": _mean(firsts),
             "duration_s": round(float(state.get("elapsed_s", 0.0)), 3),
@@ -72,12 +79,15 @@ def build_report(
         "error": error if error is not None else state.get("critical_error"),
         "warnings": list(state.get("warnings", [])),
         "open_issues": open_issues(steps),  # type: ignore[arg-type]
-        "final_message": state.get("final_message") or final_message(state),
+        "not_honoured": list(judgement.get("issues", [])) if judgement else [],
+        "final_judgement": judgement.get("analysis") if judgement else None,
+        "final_message": state.get("final_message") or final_message(state, judgement),
     }
 
 
-def final_message(state: ArtisanState) -> str:
-    """``"8 steps executed, 3 refinements, average quality 7.8/10"``."""
+def final_message(state: ArtisanState, judgement: dict[str, Any] | None = None) -> str:
+    """``"8 steps executed, 3 refinements, average quality 7.8/10; final score 8/10"``, plus what
+    the finished scene does not honour when the final score is below the pass mark."""
     steps = [s for s in state.get("steps", []) if s["status"] != "skipped_resumed"]
     executed = sum(1 for s in steps if s["status"] != "pending")
     refinements = sum(s["refinements"] for s in steps)
@@ -88,6 +98,13 @@ def final_message(state: ArtisanState) -> str:
     notes = open_issues(steps)  # type: ignore[arg-type]
     if notes:
         message += f"; {len(notes)} steps with open critic notes (report: open_issues)"
+    if judgement:
+        score = judgement["score"]
+        message += f"; final score {score}/10"
+        issues = [str(i) for i in judgement.get("issues", [])]
+        if issues:
+            verdict = "NOT what was asked" if score <= 5 else "with faults"
+            message += f" ({verdict}: {'; '.join(issues[:3])}{' ...' if len(issues) > 3 else ''})"
     if state.get("critical_error"):
         message += f"; halted: {state['critical_error']}"
     return message

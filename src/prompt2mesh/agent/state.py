@@ -54,6 +54,8 @@ class ArtisanState(TypedDict, total=False):
     elapsed_s: float
     artifacts: dict[str, str | None]
     final_message: str
+    final_judgement: dict[str, Any] | None
+    """The critic's verdict on the finished scene against the prompt (report totals.final_score)."""
 
 
 def new_step_record(step: dict[str, Any]) -> StepRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from prompt2mesh.evaluation.calibration import Calibration, calibrate, calibration_auc
 from prompt2mesh.evaluation.check import check_scene
 from prompt2mesh.evaluation.suite import (
     PromptOutcome,
@@ -13,6 +14,9 @@ from prompt2mesh.evaluation.suite import (
 )
 
 __all__ = [
+    "Calibration",
+    "calibrate",
+    "calibration_auc",
     "PromptOutcome",
     "SuiteItem",
     "check_scene",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from prompt2mesh.config import Settings
+from prompt2mesh.evaluation.calibration import calibrate
 from prompt2mesh.evaluation.check import check_scene
 from prompt2mesh.evaluation.errors import SuiteFormatError
 
@@ -57,6 +58,9 @@ class PromptOutcome:
     seconds: float = 0.0
     status: str = "not run"
     average_score: float | None = None
+    final_score: float | None = None
+    """The run's own judgement of the finished scene against the prompt (report totals)."""
+    not_honoured: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -125,7 +129,10 @@ async def run_suite(
                 report = await run_make(request, settings, worker, roles=make_roles(settings))
                 outcome.status = str(report.get("status"))
                 outcome.error = report.get("error")
-                outcome.average_score = (report.get("totals") or {}).get("average_score")
+                totals = report.get("totals") or {}
+                outcome.average_score = totals.get("average_score")
+                outcome.final_score = totals.get("final_score")
+                outcome.not_honoured = [str(i) for i in report.get("not_honoured") or []]
                 glb = (report.get("artifacts") or {}).get("glb")
                 if glb:
                     judge = checker or check_scene
@@ -147,10 +154,16 @@ def outcome_line(o: PromptOutcome) -> str:
     failed = "; ".join(text for ok, text in o.checks if not ok)
     if o.error:
         failed = f"{o.status}: {o.error}; {failed}"
-    score = f"{o.average_score:4.1f}" if isinstance(o.average_score, int | float) else "   -"
+    score = f"{o.final_score:4.1f}" if isinstance(o.final_score, int | float) else "   -"
     return (
         f"{'PASS' if o.passed else 'FAIL'}  {o.item.id:<8} {o.seconds:6.1f}s  {passed:>2}/{len(o.checks):<2} "
-        f"score {score}  {o.item.prompt!r}" + (f"\n      {failed[:400]}" if failed and not o.passed else "")
+        f"final score {score}  {o.item.prompt!r}"
+        + (f"\n      {failed[:400]}" if failed and not o.passed else "")
+        + (
+            f"\n      not honoured (own judgement): {'; '.join(o.not_honoured)[:400]}"
+            if o.not_honoured
+            else ""
+        )
     )
 
 
@@ -162,7 +175,8 @@ def summary_table(outcomes: list[PromptOutcome]) -> str:
     checks = sum(len(o.checks) for o in outcomes)
     ok = sum(sum(c for c, _ in o.checks) for o in outcomes)
     times = [o.seconds for o in outcomes]
+    calibration = calibrate([(o.passed, o.final_score) for o in outcomes if o.status == "completed"])
     return (
         f"pass rate {passed / len(outcomes):.0%} ({passed}/{len(outcomes)} prompts), checks {ok}/{checks}, "
-        f"median {statistics.median(times):.1f}s, slowest {max(times):.1f}s"
+        f"median {statistics.median(times):.1f}s, slowest {max(times):.1f}s\n{calibration.text()}"
     )

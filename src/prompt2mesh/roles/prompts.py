@@ -97,6 +97,12 @@ intersecting by accident), colours, level of detail, composition.
 Measurements from the scene, when given, are exact (a small screenshot can hide a 5 cm gap);
 weigh them with what you see. Intersections are often intended (legs into a table top).
 
+Judge against the person's own words, not against the plan: the prompt's subject must be
+there and recognisable, every noun of the prompt built, every colour and relation honoured.
+Words the scene does not account for, when listed, are things the person asked for that no
+object shows: each one is a real fault. A hard measured failure (the subject missing, an empty
+scene) caps the score as stated, however good the picture looks.
+
 Score from 1 to 10: 1-3 the step's result is missing or wrong; 4-5 recognisable but with clear
 problems; 6-7 good with small issues; 8-9 very good; 10 flawless. Name objects and say in
 metres or colours what to change.

@@ -296,6 +296,13 @@ async function openRun(id, { push = true } = {}) {
   state.edits = new EditLog({
     loadImage: view.actions.loadImage,
     onOpenImage: openLightbox,
+    onNewModel: (text) => {
+      // The command described another model: build it as a new one (nothing was edited).
+      setMode("new");
+      $("#prompt").value = text;
+      autosize();
+      $("#composer").requestSubmit();
+    },
   });
   $("#run").append(state.edits.el);
   setEditable(false);
@@ -504,12 +511,12 @@ const COMPOSER = {
   new: {
     placeholder: "Describe the object you want, e.g. “a decorated Christmas tree”",
     send: "Generate",
-    hint: "Enter to send · Shift+Enter for a new line",
+    hint: "New model · Enter to send · Shift+Enter for a new line · the offline modeller understands English object names",
   },
   edit: {
     placeholder: "Change the model, e.g. “make it taller”, “make the roof red”, “undo”",
     send: "Apply",
-    hint: "Enter to send · the microphone listens to a spoken command · Undo reverts the last change",
+    hint: "Editing the model on screen · a different subject starts a new model · Enter to send · the microphone listens to a spoken command · Undo reverts the last change",
   },
 };
 

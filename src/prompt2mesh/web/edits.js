@@ -5,7 +5,7 @@
 
 import { h, statusPill } from "./ui.js";
 
-const DONE = new Set(["applied", "partial", "clarify", "answered", "undone", "failed"]);
+const DONE = new Set(["applied", "partial", "not_done", "new_request", "clarify", "answered", "undone", "failed"]);
 const CHANGED = new Set(["applied", "partial", "undone"]);
 
 const STATUS_TEXT = {
@@ -13,6 +13,8 @@ const STATUS_TEXT = {
   running: "Working on it…",
   applied: "Applied",
   partial: "Partly applied",
+  not_done: "Not carried out",
+  new_request: "A new model?",
   clarify: "Needs a clarification",
   answered: "Answered",
   undone: "Undone",
@@ -215,8 +217,15 @@ class CommandCard {
       .filter(Boolean).join(" · ");
     if (outcome.message) {
       this.reply.textContent = outcome.message;
-      this.reply.className = `bubble-assistant${status === "failed" ? " error" : status === "clarify" ? " ask" : ""}`;
+      const ask = status === "clarify" || status === "new_request";
+      this.reply.className = `bubble-assistant${["failed", "partial", "not_done"].includes(status) ? " error" : ask ? " ask" : ""}`;
       this.reply.hidden = false;
+    }
+    if (status === "new_request" && this.actions.onNewModel && !this.offer) {
+      // A different subject in edit mode: offer a new model instead of editing this one.
+      this.offer = h("button", { type: "button", class: "btn", "data-testid": "start-new-model" }, "Start a new model with this");
+      this.offer.addEventListener("click", () => this.actions.onNewModel(this.text));
+      this.reply.after(this.offer);
     }
   }
 

@@ -272,14 +272,25 @@ export class RunView {
     const t = report?.totals;
     if (!t) return;
     const avg = t.average_score ?? null;
+    const final = t.final_score ?? null;
+    const shown = final ?? avg;
     const status = report.status ?? this.status;
-    const title = { completed: "Your model is ready", halted: "Stopped early", failed: "The run failed" }[status] ?? `Run ${status}`;
+    const missed = report.not_honoured ?? [];
+    // Never "ready" with a high number when the judge says the prompt was not honoured.
+    const honoured = final === null || final >= 6;
+    const title = status === "completed" && !honoured ? "Built, but not what was asked"
+      : { completed: "Your model is ready", halted: "Stopped early", failed: "The run failed" }[status] ?? `Run ${status}`;
     const img = this.finalShot ? h("img", { class: "final-shot", alt: "The finished model" }) : null;
     this.outcome.replaceChildren(h("section", { class: "card done-card", "data-testid": "outcome" },
       img,
-      h("div", { class: "big" }, avg !== null ? `${Number(avg).toFixed(1)}` : "—", h("small", {}, "/10")),
+      h("div", { class: "big", "data-testid": "final-score", title: final !== null ? "Final score: the finished scene judged against your prompt" : "Average step score" },
+        shown !== null ? (final !== null ? `${final}` : `${Number(shown).toFixed(1)}`) : "—", h("small", {}, "/10")),
       h("div", {},
         h("strong", {}, title),
+        missed.length ? h("ul", { class: "notes", "data-testid": "not-honoured" },
+          missed.map((m) => h("li", {}, `Not honoured: ${m}`))) : null,
+        (report.warnings ?? []).length ? h("ul", { class: "notes muted small", "data-testid": "run-warnings" },
+          report.warnings.slice(0, 6).map((w) => h("li", {}, w))) : null,
         h("div", { class: "muted small", "data-testid": "outcome-totals" }, totalsLine(t, this.steps.size)),
         h("div", { class: "muted small" }, `Took ${formatDuration(t.duration_s)}`))));
     if (img) {

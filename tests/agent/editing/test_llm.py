@@ -100,6 +100,6 @@ async def test_the_llm_evaluator_sees_the_screenshot_and_questions_and_keeps_the
     assert worker.call("get_bounding_boxes", names=["Crate"]).result["boxes"]["Crate"]["dimensions"][2] > 1.4
     assert model.images_sent(), "the evaluator must send the screenshot"
     judged = [t for t in model.turns if t.role == "edit_evaluator"][0]
-    assert "Is Crate taller" in str(judged.messages[-1].content)
+    assert "Is Crate 1.5 times as tall as before?" in str(judged.messages[-1].content)
     assert outcome.evaluation["match_score"] == 0.6
     assert "looks squashed" in " ".join(outcome.evaluation["issues"])

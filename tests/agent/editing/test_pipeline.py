@@ -138,7 +138,7 @@ async def test_the_evaluator_scores_a_correct_edit_high_and_a_wrong_one_low(work
     wrong = OfflineEvaluator().evaluate(spec, before, await read_scene(runner), [])
     assert right.score == 1.0 and not right.retry
     assert wrong.score == 0.0 and wrong.retry
-    assert "taller" in wrong.issues[0]
+    assert "as tall as before" in wrong.issues[0]
     assert wrong.refinements[0].parameters["factor"][2] == pytest.approx(2.0, rel=0.05)
 
 

@@ -21,18 +21,16 @@ async def repair(built: Built, step: PlanStep, critique: Critique) -> Critique:
     return await judge(built, step)
 
 
-async def test_a_first_build_lacking_detail_scores_low_and_its_refinement_higher(
+async def test_a_first_build_is_made_at_the_prompts_detail_and_has_nothing_to_refine(
     runner: AsyncWorker,
 ) -> None:
     built = await build(runner, "A black umbrella", upto=2)
     step = built.step("Build")
+    assert any(c.tool in ("add_modifier", "set_shading") for c in step.calls)
     first = await judge(built, step)
-    assert first.score < 6
-    assert any("detail level 0" in i for i in first.issues)
-    assert any(c.tool in ("add_modifier", "set_shading") for c in first.fix_calls)
-    second = await repair(built, step, first)
-    assert second.score >= 8 > first.score
-    assert not second.issues
+    assert first.score >= 9 and not first.issues and not first.fix_calls
+    # A refinement answers a measured fault only: with none named, nothing runs.
+    assert await built.roles.improver.improve(step, first, built.ctx) == []
 
 
 async def test_a_floating_object_is_named_with_its_gap_and_put_back(runner: AsyncWorker) -> None:
@@ -99,18 +97,6 @@ async def test_a_missing_object_scores_lowest_and_is_rebuilt(runner: AsyncWorker
     assert (await runner.call("get_object_info", {"name": "Ball_2"})).ok
 
 
-async def test_a_second_run_with_the_same_roles_does_not_trust_old_detail_levels(
-    runner: AsyncWorker,
-) -> None:
-    built = await build(runner, "A black umbrella", upto=2, refine=True)
-    step = built.step("Build")
-    assert (await judge(built, step)).score >= 8
-    await runner.call("new_scene", {})
-    for s in built.plan.steps[:2]:
-        await built.roles.executor.execute(s, built.ctx)
-    assert (await judge(built, step)).score < 6
-
-
 async def test_a_sunk_ornament_and_a_floating_star_are_described_on_their_tree(
     runner: AsyncWorker,
 ) -> None:
@@ -123,6 +109,8 @@ async def test_a_sunk_ornament_and_a_floating_star_are_described_on_their_tree(
         for i in ornaments.issues
     )
     star = await judge(built, built.step("Put"))
-    assert any(i.startswith("Star floats 0.40 m above the apex of the Christmas_Tree") for i in star.issues)
+    assert any(i.startswith("Star floats 0.4") and "apex of the Christmas_Tree" in i for i in star.issues), (
+        star.issues
+    )
     fixed = await repair(built, built.step("Put"), star)
     assert fixed.score > star.score

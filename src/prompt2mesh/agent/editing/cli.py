@@ -64,11 +64,21 @@ def _show(outcome: CommandOutcome, out: Callable[[str], None] = print) -> None:
         )
     if outcome.evaluation:
         ev = outcome.evaluation
+        done = "carried out" if ev.get("carried_out") else "NOT carried out"
         out(
-            f"evaluation: match {ev['match_score']:.0%} after {outcome.attempts} attempt(s)"
+            f"evaluation: {done}, match {ev['match_score']:.0%} after {outcome.attempts} attempt(s)"
             + (f" · issues: {'; '.join(ev['issues'])}" if ev["issues"] else "")
         )
     out(f"{outcome.status}: {outcome.message}")
+
+
+EXIT_BY_STATUS = {"applied": 0, "answered": 0, "undone": 0, "clarify": 3, "new_request": 4}
+"""``prompt2mesh edit``'s exit status: 0 carried out; 1 not carried out (partial, not_done,
+failed); 3 needs clarifying; 4 describes a new model (nothing was changed)."""
+
+
+def exit_code(status: str) -> int:
+    return EXIT_BY_STATUS.get(status, 1)
 
 
 def _command_text(ns: argparse.Namespace) -> str:
@@ -92,9 +102,7 @@ async def _edit(ns: argparse.Namespace) -> int:
         outcome = await session.handle(text)
     _append_to_report(scene_dir, outcome)
     _show(outcome)
-    return (
-        0 if outcome.status in {"applied", "answered", "undone"} else 3 if outcome.status == "clarify" else 1
-    )
+    return exit_code(outcome.status)
 
 
 async def _chat(ns: argparse.Namespace) -> int:

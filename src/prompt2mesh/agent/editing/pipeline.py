@@ -20,7 +20,7 @@ from prompt2mesh.agent.editing.errors import EditToolFailed
 from prompt2mesh.agent.editing.evaluator import MAX_ATTEMPTS, Evaluation, OfflineEvaluator
 from prompt2mesh.agent.editing.focus import FocusStack
 from prompt2mesh.agent.editing.scene_state import SceneState, read_scene
-from prompt2mesh.agent.editing.taskspec import TaskSpec
+from prompt2mesh.agent.editing.taskspec import Operation, TaskSpec
 from prompt2mesh.roles.interface import ToolCall, ToolResult, ToolRunner
 
 
@@ -46,7 +46,7 @@ class CommandOutcome:
     """What happened to one command (shown to the user, stored in the history)."""
 
     command: str
-    status: str  # applied | partial | clarify | answered | undone | failed
+    status: str  # applied | partial | not_done | new_request | clarify | answered | undone | failed
     taskspec: TaskSpec | None = None
     message: str = ""
     evaluation: dict[str, Any] | None = None
@@ -146,8 +146,20 @@ class EditSession:
         if before.selected:
             self.focus.set_selection(before.selected, before.active)
         spec = await self.translator.translate(text, before, self.focus)
+        spec = spec.model_copy(update={"command": text})
         self.emit({"type": "taskspec", "command": text, "taskspec": spec.model_dump()})
-        if any(op.action == "undo" for op in spec.operations):
+        if spec.new_request:
+            outcome = CommandOutcome(
+                text,
+                "new_request",
+                spec,
+                message=(
+                    f"This describes a new model ({spec.target_concept or text}), not a change to the open "
+                    "scene; nothing was changed. Start a new model with it (prompt2mesh make, or "
+                    "'+ New model' in the web app)."
+                ),
+            )
+        elif any(op.action == "undo" for op in spec.operations):
             outcome = await self._undo(text, spec)
         elif spec.needs_clarification:
             question = "; ".join(spec.ambiguities) or "what should change?"
@@ -216,15 +228,33 @@ class EditSession:
                 outcome.message = " ".join(gen.notes)
             if not evaluation.retry or failed and attempt == MAX_ATTEMPTS:
                 break
-            pending = spec.model_copy(update={"operations": evaluation.refinements})
+            operations = evaluation.refinements or await self._suggested(evaluation, state)
+            if not operations:
+                break
+            pending = spec.model_copy(update={"operations": operations})
         outcome.evaluation = evaluation.to_dict()
-        outcome.status = "applied" if evaluation.score >= 0.999 else "partial"
+        passed = sum(c.passed for c in evaluation.checks)
+        outcome.status = "applied" if evaluation.carried_out else "partial" if passed else "not_done"
         self._update_focus(spec, created, state)
         # The evaluator's look at the final state is the published screenshot too.
         outcome.screenshot = await self._publish(n, shot)
-        if not outcome.message:
+        if not evaluation.carried_out:
+            why = "; ".join(evaluation.issues) or "the judge found it not done"
+            outcome.message = f"Not done as asked: {why}." + (
+                f" {outcome.message}" if outcome.message else ""
+            )
+        elif not outcome.message:
             outcome.message = f"Done: {spec.intent} (match {evaluation.score:.0%})."
         return outcome
+
+    async def _suggested(self, evaluation: Evaluation, state: SceneState) -> list[Operation]:
+        """A judge's suggested refinements (words) as operations: each read like a command."""
+        ops: list[Operation] = []
+        for text in evaluation.suggestions[:3]:
+            spec = await self.translator.translate(text, state, self.focus)
+            if not spec.needs_clarification and not spec.new_request:
+                ops.extend(op for op in spec.operations if op.action != "undo")
+        return ops
 
     def _update_focus(self, spec: TaskSpec, created: list[str], state: SceneState) -> None:
         if created:

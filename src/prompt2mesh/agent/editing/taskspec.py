@@ -62,6 +62,11 @@ class TaskSpec(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     ambiguities: list[str] = Field(default_factory=list)
     resolution_source: str | None = None
+    new_request: bool = False
+    """The command describes a different model ("A red sports car" while a teapot is open):
+    start a new model with it instead of editing this one."""
+    command: str = ""
+    """The person's own words (a judge reads these, not a paraphrase)."""
 
     @property
     def needs_clarification(self) -> bool:

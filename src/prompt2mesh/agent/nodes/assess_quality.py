@@ -46,6 +46,14 @@ async def assess_quality(state: ArtisanState, runtime: Runtime[ArtisanContext]) 
     if score >= threshold:
         return accept("accepted")
     if record["refinements"] < limit:
+        last = record["critiques"][-1] if record["critiques"] else {}
+        if not last.get("fix_calls") and not last.get("suggestions"):
+            # A refinement answers a measured problem; with no repair named there is nothing to run.
+            return accept(
+                "accepted",
+                f"step {step.number}: score {score} < {threshold} and the critic names no repair; "
+                "accepted as it is",
+            )
         return {"decision": "refine_step"}
     note = (
         f"step {step.number}: score {score} < {threshold} after {record['refinements']} refinements; "

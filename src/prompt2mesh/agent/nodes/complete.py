@@ -1,4 +1,5 @@
-"""complete: light and frame the scene if the plan did not, save .blend and .glb, report."""
+"""complete: light and frame the scene if the plan did not, judge the finished scene against the
+prompt (the run's one final score), save .blend and .glb, report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,36 @@ from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.nodes._shared import save_png, warn
 from prompt2mesh.agent.report import build_report, final_message, write_report
 from prompt2mesh.agent.state import ArtisanState
+from prompt2mesh.roles.interface import PlanStep, ToolCall
+
+FINAL_ACTION = "Judge the finished scene against the prompt"
+
+
+async def _final_judgement(
+    ctx: ArtisanContext, state: ArtisanState, png: bytes | None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The critic's verdict on the whole scene against the prompt (not an average of steps)."""
+    warnings = list(state.get("warnings", []))
+    if png is None:
+        return None, warn(ctx, {"warnings": warnings}, "no final screenshot: the scene was not judged")
+    plan = state.get("plan", [])
+    step = PlanStep(
+        number=len(plan) + 1,
+        action=FINAL_ACTION,
+        description=f"The whole finished scene against the request: {state.get('prompt', '')}",
+        tools=["analyze_scene_problems"],
+        calls=[ToolCall(tool="analyze_scene_problems", args={"ground_z": 0.0, "tolerance": 0.02})],
+        expected_outcome="Everything the prompt asks for is there, where and as the prompt says.",
+    )
+    rc = ctx.role_context(step=step.number, total_steps=len(plan), requirement=state.get("refined_prompt"))
+    try:
+        critique = await ctx.roles.critic.critique(step, png, rc)
+    except Exception as exc:  # noqa: BLE001 - a failed verdict must not lose the saved scene
+        return None, warn(ctx, {"warnings": warnings}, f"the final judgement failed: {exc}")
+    ctx.trace.event(
+        "final_judgement", score=critique.score, analysis=critique.analysis, issues=critique.issues
+    )
+    return critique.model_dump(exclude={"fix_calls"}), warnings
 
 
 async def _ensure_light_and_camera(ctx: ArtisanContext, state: ArtisanState) -> list[str]:
@@ -41,6 +72,11 @@ async def complete(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dic
     final_shot = save_png(ctx, "screenshots/final.png", shot)
     if final_shot:
         ctx.trace.event("screenshot", step=None, file=final_shot)
+    judgement, warnings = await _final_judgement(
+        ctx,
+        {**state, "warnings": warnings},
+        shot.images[0] if final_shot and shot.images else None,  # type: ignore[typeddict-item]
+    )
     artifacts: dict[str, str | None] = {"blend": None, "glb": None, "screenshot": final_shot}
     saved = await ctx.call("save_blend", {"filename": ctx.artifact("scene.blend")})
     if saved.ok:
@@ -54,8 +90,16 @@ async def complete(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dic
         warnings = warn(ctx, {"warnings": warnings}, f"glb export failed: {exported.error}")
     status = "halted" if state.get("critical_error") else "completed"
     done: ArtisanState = {**state, "warnings": warnings, "artifacts": artifacts, "status": status}  # type: ignore[typeddict-item]
-    message = final_message(done)
+    message = final_message(done, judgement)
     done["final_message"] = message
-    report = build_report(done, provider=ctx.roles.provider, models=ctx.roles.model_names)
+    report = build_report(
+        done, provider=ctx.roles.provider, models=ctx.roles.model_names, judgement=judgement
+    )
     write_report(report, ctx.out_dir)
-    return {"warnings": warnings, "artifacts": artifacts, "status": status, "final_message": message}
+    return {
+        "warnings": warnings,
+        "artifacts": artifacts,
+        "status": status,
+        "final_message": message,
+        "final_judgement": judgement,
+    }

@@ -91,6 +91,53 @@ def measured_text(problems: dict[str, Any], focus: str = "") -> str:
     return "Measured in the scene:\n- " + "\n- ".join(lines)
 
 
+CAP_NO_SUBJECT = 3
+CAP_EMPTY = 1
+
+
+@dataclass
+class Grounding:
+    """What the prompt asks, measured against the scene: the words no object accounts for, and
+    the cap a hard failure puts on the score of a whole-scene judgement."""
+
+    text: str = ""
+    cap: int = 10
+    reason: str = ""
+
+
+async def grounding(ctx: RoleContext, whole_scene: bool) -> Grounding:
+    """The prompt's words against the scene's object names (as the suite checker finds objects)."""
+    from prompt2mesh.roles.offline.accounting import account_names
+    from prompt2mesh.roles.offline.errors import SceneReadError
+    from prompt2mesh.roles.offline.scene_facts import scene_objects
+
+    if ctx.requirement is None:
+        return Grounding()
+    try:
+        objects = await scene_objects(ctx.runner)
+    except SceneReadError:
+        return Grounding()
+    names = [str(o["name"]) for o in objects if o.get("type") not in ("light", "camera")]
+    acc = account_names(ctx.requirement.original, names)
+    lines = [f"The person's words: {ctx.requirement.original!r}."]
+    if acc.subject:
+        shown = (
+            f"shown by {acc.subject_kind}" if acc.subject_kind else "NO object in the scene is named after it"
+        )
+        lines.append(f"The prompt's subject: '{acc.subject}' ({shown}).")
+    if acc.not_understood:
+        lines.append(
+            "Prompt words no object, colour, material, size or relation accounts for: "
+            + ", ".join(acc.not_understood)
+        )
+    g = Grounding(text="\n".join(lines))
+    if whole_scene and not names:
+        g.cap, g.reason = CAP_EMPTY, "the scene is empty"
+    elif whole_scene and acc.subject and not acc.subject_kind:
+        g.cap, g.reason = CAP_NO_SUBJECT, f"the prompt's subject '{acc.subject}' is not in the scene"
+    return g
+
+
 @dataclass
 class LLMCritic(LLMRole):
     """Sends the step and its screenshot (an image content block); parses score, issues, suggestions.
@@ -131,7 +178,13 @@ class LLMCritic(LLMRole):
             WorkerUnavailable: The worker died while measuring.
         """
         measured = await self._measured(ctx, f"{step.action} {step.description} {' '.join(step.objects)}")
+        whole = not step.objects and any(c.tool == "analyze_scene_problems" for c in step.calls)
+        ground = await grounding(ctx, whole)
         task = step_text(step, ctx) + (f"\n\n{measured}" if measured else "")
+        if ground.text:
+            task += f"\n\n{ground.text}"
+        if ground.reason:
+            task += f"\nHard measured failure (your score cannot exceed {ground.cap}): {ground.reason}."
         messages = [
             prompts.system_message(prompts.CRITIC, cache=self.cache),
             HumanMessage(
@@ -142,6 +195,14 @@ class LLMCritic(LLMRole):
             ),
         ]
         reply = await self.ask_json(messages, ctx, _Reply.model_validate)
+        if reply.score > ground.cap:
+            # A missing subject is not a 7 because the picture looks nice.
+            return Critique(
+                score=ground.cap,
+                analysis=f"{reply.analysis} (Capped at {ground.cap}: {ground.reason}.)",
+                issues=[ground.reason, *reply.issues],
+                suggestions=reply.suggestions,
+            )
         return Critique(
             score=reply.score, analysis=reply.analysis, issues=reply.issues, suggestions=reply.suggestions
         )

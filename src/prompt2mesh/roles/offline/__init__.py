@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from prompt2mesh.roles.interface import Roles
-from prompt2mesh.roles.offline.critic import DetailState, OfflineCritic
+from prompt2mesh.roles.offline.critic import OfflineCritic
 from prompt2mesh.roles.offline.executor import OfflineExecutor
 from prompt2mesh.roles.offline.improver import OfflineImprover
 from prompt2mesh.roles.offline.planner import OfflinePlanner, OfflineRefiner
@@ -22,14 +22,13 @@ __all__ = [
 
 
 def make_offline_roles() -> Roles:
-    """The offline roles; the critic and the improver share what detail each object reached."""
-    state = DetailState()
+    """The offline roles (no model, no network)."""
     return Roles(
         provider="offline",
         refiner=OfflineRefiner(),
         planner=OfflinePlanner(),
         executor=OfflineExecutor(),
-        critic=OfflineCritic(state),
-        improver=OfflineImprover(state),
+        critic=OfflineCritic(),
+        improver=OfflineImprover(),
         model_names={"planner": "offline", "critic": "offline"},
     )

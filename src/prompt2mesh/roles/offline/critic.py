@@ -1,28 +1,25 @@
 """The offline critic: scores a step 1-10 from measured facts and proposes fix calls.
 
-Score formula (documented, deterministic):
-
-    score = clamp(cap - sum(penalties), 1, 10)
-
-``cap`` is 10 when every object of the step reached its recipe's highest detail level, else 9.
-Each *kind* of fault costs its full penalty once, plus 1 for every further object with the
-same fault: missing object 6, detail below what the prompt asks for 5, floating or sunk 4,
-off its support 4, unintended intersection 4, wrong colour 4, blank image 3, requested colour
-not visible in the image 2, outside the camera frame 2, no lights 5, no camera 4. So a first
-build at detail level 0 scores 5 (below every pass mark) and the same build raised to level 1
-scores 9; a misplaced object scores at most 6.
+A build step is judged on what it made: presence, support, contact, intersections, colours and
+visibility. The review step and the run's final judgement also judge the whole scene against the
+prompt (``judgement.py``): every content word accounted for, the subject shown, the stated
+relations holding on the measured boxes, 'with' parts attached to their host. The score formula
+is in ``findings.py``. There is no detail level to raise: objects are built at the detail the
+prompt asks for, and a refinement only ever answers a measured fault.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
 
 from prompt2mesh.roles.interface import Critique, PlanStep, RoleContext, ToolCall
-from prompt2mesh.roles.offline.build import detail_calls, detail_footprint, max_detail, root_names
+from prompt2mesh.roles.offline.accounting import WordAccount, account
+from prompt2mesh.roles.offline.build import root_names
 from prompt2mesh.roles.offline.critic_image import image_color_fractions
 from prompt2mesh.roles.offline.errors import SceneReadError
+from prompt2mesh.roles.offline.findings import Facts as _Facts
+from prompt2mesh.roles.offline.findings import Findings as _Findings
+from prompt2mesh.roles.offline.judgement import judge_counts, judge_relations, judge_visibility, judge_words
 from prompt2mesh.roles.offline.layout import Placement
 from prompt2mesh.roles.offline.planner import FRAME_MARGIN, GROUND_NAME
 from prompt2mesh.roles.offline.scene_facts import (
@@ -35,65 +32,18 @@ from prompt2mesh.roles.offline.scene_facts import (
 )
 from prompt2mesh.roles.offline.understanding import Understanding, understand
 
-PENALTY = {
-    "missing": 6,
-    "detail": 5,
-    "lights": 5,
-    "camera": 4,
-    "support": 4,
-    "footprint": 4,
-    "intersection": 4,
-    "color": 4,
-    "blank": 3,
-    "invisible": 2,
-    "frame": 2,
-}
 _CONTACT = {"on", "in", "top_of", "decoration", "worn", "hanging_on", "leaning_against", "under"}
-
-
-@dataclass
-class DetailState:
-    """Detail levels the improver reached, shared by the critic and the improver."""
-
-    levels: dict[str, int] = field(default_factory=dict)
-    pending: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class _Facts:
-    objects: dict[str, dict[str, Any]]
-    boxes: dict[str, dict[str, list[float]]]
-    materials: dict[str, str]
-    problems: dict[str, Any]
-
-
-@dataclass
-class _Findings:
-    issues: list[tuple[str, str]] = field(default_factory=list)
-    fixes: list[ToolCall] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
-
-    def add(self, kind: str, text: str, fixes: list[ToolCall] | None = None, suggestion: str = "") -> None:
-        self.issues.append((kind, text))
-        self.fixes.extend(fixes or [])
-        if suggestion:
-            self.suggestions.append(suggestion)
-
-    def penalty(self) -> int:
-        counts: dict[str, int] = {}
-        for kind, _ in self.issues:
-            counts[kind] = counts.get(kind, 0) + 1
-        return sum(PENALTY[k] + (n - 1) for k, n in counts.items())
 
 
 class OfflineCritic:
     """Judges a step with the worker's analysis tools and the screenshot's pixels."""
 
-    def __init__(self, state: DetailState | None = None) -> None:
-        self.state = state or DetailState()
-
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique:
-        """Score ``step`` 1-10 with feedback naming objects and metres, and fix calls."""
+        """Score ``step`` 1-10 with feedback naming objects and metres, and fix calls.
+
+        A step without objects that reviews the scene (``analyze_scene_problems``) is judged as
+        the whole scene against the prompt: that is also the run's final judgement.
+        """
         req = ctx.requirement
         u = understand(req.original, req.details.get("spec")) if req is not None else None
         try:
@@ -107,7 +57,8 @@ class OfflineCritic:
             return Critique(score=3, analysis=f"Could not measure the scene: {exc}", issues=[str(exc)])
         f = _Findings()
         placements = _placements(step, u)
-        review = not step.objects and any(c.tool == "analyze_scene_problems" for c in step.calls)
+        review = is_review(step)
+        acc: WordAccount | None = None
         if review and u is not None:
             placements = list(u.layout.placements)
         self._check_image(screenshot_png, f, placements, facts)
@@ -117,59 +68,28 @@ class OfflineCritic:
             _check_support(present, facts, f, u)
             _check_intersections(present, facts, f, u, scope_all=review)
             _check_colors(present, facts, f, u)
-            if not review:
-                self._check_detail(present, facts, f, u)
+            if review:
+                built = {p.kind for p in u.layout.placements if p.name in facts.objects}
+                # 'a snowman wearing a red scarf': the scarf is the snowman's own part, recoloured
+                built |= {
+                    o.kind
+                    for o in u.spec.objects
+                    for ov in u.layout.overrides
+                    if any(o.word.split()[-1] in part.lower() and part in facts.objects for part in ov.parts)
+                }
+                acc = account(u.prompt, u.spec, built)
+                judge_words(acc, u, facts, f)
+                judge_relations(u, facts, f)
+                judge_counts(u, facts, f)
+                judge_visibility(u, facts, f)
         _check_stage(step, facts, f, u)
-        cap = 9
-        if placements and all(self._level(p, facts) >= max_detail(p) for p in placements):
-            cap = 10
-        score = max(1, min(10, cap - f.penalty()))
+        score = f.score()
         return Critique(
             score=score,
-            analysis=_analysis(step, score, f, placements),
+            analysis=_analysis(step, score, f, placements, acc),
             issues=[text for _, text in f.issues],
             suggestions=f.suggestions,
             fix_calls=f.fixes,
-        )
-
-    # --- detail --------------------------------------------------------------------------------
-    def _level(self, p: Placement, facts: _Facts) -> int:
-        """Level 1 is read from the scene (its modifiers exist); higher levels from what the
-        improver reached, trusted only while the scene still shows level 1."""
-        marks = detail_footprint(p)
-        seen = bool(marks) and all(
-            any(m.get("name") == mod for m in facts.objects.get(obj, {}).get("modifiers", []))
-            for obj, mod in marks
-        )
-        remembered = self.state.levels.get(p.name, 0)
-        if not marks:
-            return remembered
-        return max(1, remembered) if seen else 0
-
-    def _check_detail(self, present: list[Placement], facts: _Facts, f: _Findings, u: Understanding) -> None:
-        target = u.target_detail()
-        # Decorations are small and already round enough; raising 20 ornaments costs seconds.
-        low = [
-            (p, self._level(p, facts))
-            for p in present
-            if p.relation != "decoration" and self._level(p, facts) < min(target, max_detail(p))
-        ]
-        if not low:
-            return
-        fixes: list[ToolCall] = []
-        for p, level in low:
-            fixes.extend(detail_calls(p, level + 1))
-            self.state.pending[p.name] = level + 1
-        names = ", ".join(p.name for p, _ in low[:5])
-        want = {1: "bevelled edges and smooth shading", 2: "smooth, finely subdivided surfaces"}.get(
-            target, ""
-        )
-        f.add(
-            "detail",
-            f"{names} {'is' if len(low) == 1 else 'are'} still at detail level {low[0][1]} "
-            f"(hard edges, coarse facets); the prompt calls for level {target} ({want})",
-            fixes,
-            f"raise the detail of {names} by one level (bevels, subdivision, smooth shading)",
         )
 
     # --- image ---------------------------------------------------------------------------------
@@ -320,6 +240,10 @@ def _intended(a: str, b: str, u: Understanding) -> bool:
         return True
     if pa.target == pb.target and pa.relation == pb.relation == "in":
         return True  # a bunch of flowers in one vase touch each other
+    if any(
+        {r.a, r.b} == {pa.spec_id, pb.spec_id} and r.relation in ("with", "wearing") for r in u.spec.relations
+    ):
+        return True  # 'a house with a chimney': a part belongs in its host
     return pa.target == b and pa.relation in _CONTACT or pb.target == a and pb.relation in _CONTACT
 
 
@@ -357,16 +281,7 @@ def _check_intersections(
 
 
 def _descendant_meshes(root: str, facts: _Facts, skip: set[str]) -> list[str]:
-    out, todo = [], [root]
-    while todo:
-        name = todo.pop()
-        obj = facts.objects.get(name)
-        if obj is None:
-            continue
-        if obj.get("type") == "mesh":
-            out.append(name)
-        todo.extend(c for c in obj.get("children", []) if c not in skip)
-    return out
+    return facts.meshes_under(root, skip)
 
 
 def _check_colors(present: list[Placement], facts: _Facts, f: _Findings, u: Understanding) -> None:
@@ -434,10 +349,23 @@ def _check_stage(step: PlanStep, facts: _Facts, f: _Findings, u: Understanding |
             )
 
 
-def _analysis(step: PlanStep, score: int, f: _Findings, placements: list[Placement]) -> str:
+def is_review(step: PlanStep) -> bool:
+    """A step that judges the whole scene (the plan's review step, the final judgement)."""
+    return not step.objects and any(c.tool == "analyze_scene_problems" for c in step.calls)
+
+
+def _analysis(
+    step: PlanStep, score: int, f: _Findings, placements: list[Placement], acc: WordAccount | None
+) -> str:
+    words = f" Prompt words: {acc.summary()}." if acc is not None else ""
     if not f.issues:
         what = ", ".join(p.name for p in placements[:6]) or "the scene"
-        return f"Step {step.number} ({step.action}): {what} present, resting where planned, in the requested colours; score {score}/10."
+        return (
+            f"Step {step.number} ({step.action}): {what} present, resting where planned, in the requested "
+            f"colours; score {score}/10.{words}"
+        )
     return (
-        f"Step {step.number} ({step.action}): " + "; ".join(t for _, t in f.issues) + f". Score {score}/10."
+        f"Step {step.number} ({step.action}): "
+        + "; ".join(t for _, t in f.issues)
+        + f". Score {score}/10.{words}"
     )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from prompt2mesh.roles.interface import Plan, PlanStep, RefinedPrompt, RoleContext, ToolCall
-from prompt2mesh.roles.offline.build import build_calls, override_calls, root_names
+from prompt2mesh.roles.offline.build import build_calls, detail_calls, max_detail, override_calls, root_names
 from prompt2mesh.roles.offline.layout import Layout, Placement
 from prompt2mesh.roles.offline.scene_facts import scene_objects
 from prompt2mesh.roles.offline.understanding import Understanding, relation_words, understand
@@ -91,6 +91,16 @@ def _ground_step(layout: Layout) -> list[ToolCall]:
     ]
 
 
+def _detail(p: Placement, u: Understanding) -> list[ToolCall]:
+    """Bevels, subdivision and smooth shading up to the level the prompt asks for, in the first
+    build (decorations are small and round enough as they are)."""
+    if p.relation == "decoration":
+        return []
+    return [
+        c for level in range(1, min(u.target_detail(), max_detail(p)) + 1) for c in detail_calls(p, level)
+    ]
+
+
 def make_plan(u: Understanding) -> Plan:
     """The whole build as steps; deterministic for a given understanding."""
     steps: list[PlanStep] = []
@@ -133,6 +143,8 @@ def make_plan(u: Understanding) -> Plan:
             for o in u.layout.overrides:
                 if o.host == p.name:
                     calls.extend(override_calls(o, u.layout))
+            # after the overrides: detail calls address parts by the prompt's names ('House_Door')
+            calls.extend(_detail(p, u))
         names = [p.name for p in members]
         add(
             title,
@@ -145,7 +157,10 @@ def make_plan(u: Understanding) -> Plan:
     light = [ToolCall(tool="setup_lighting", args={"preset": "three_point", "strength": 1.0})]
     camera = [
         ToolCall(tool="set_camera", args={"lens": 50.0}),
-        ToolCall(tool="frame_camera", args={"objects": roots, "margin": FRAME_MARGIN}),
+        ToolCall(
+            tool="frame_camera",
+            args={"objects": roots, "margin": FRAME_MARGIN} if roots else {"margin": FRAME_MARGIN},
+        ),
     ]
     light_text = "Automatic three-point lighting around the scene bounds"
     camera_text = "a camera that frames every object from the front-right, slightly above"

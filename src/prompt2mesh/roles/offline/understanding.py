@@ -8,9 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 from prompt2mesh.roles.offline.layout import Layout, Placement, solve
-from prompt2mesh.roles.offline.parser import ObjectSpec, SceneSpec, parse
+from prompt2mesh.roles.offline.parser import SceneSpec, parse
 from prompt2mesh.roles.offline.scene_facts import main_class
 from prompt2mesh.roles.offline.vocabulary import COLORS
+
+ENGLISH_NOTE = "the offline modeller understands English object names (no model, no network)"
+"""Said wherever the offline modeller reports what it did not understand."""
 
 _HEX_TO_WORD = {v: k for k, v in reversed(list(COLORS.items()))}
 _NUMBERS = {
@@ -108,7 +111,9 @@ class Understanding:
             if first.relation and first.target:
                 text += f" {relation_words(first.relation)} the {first.target.replace('_', ' ')}"
             parts.append(text + self.overrides_of(first.name))
-        body = "; ".join(parts) if parts else "nothing recognisable"
+        if not parts:
+            return "Nothing I can build: no object in the prompt is one I know. Only the ground, lights and camera are set up."
+        body = "; ".join(parts)
         return f"{body[0].upper()}{body[1:]}. Everything stands on a ground plane, lit by three lights and framed by the camera."
 
     def summary(self) -> list[dict[str, Any]]:
@@ -157,10 +162,12 @@ def _cached(prompt: str) -> Understanding:
     spec = parse(prompt)
     warnings: list[str] = []
     if not spec.objects:
-        word = spec.unknown[-1] if spec.unknown else "cube"
-        spec.objects.append(ObjectSpec(id=0, kind=word, word=word))
-        spec.unknown = [w for w in spec.unknown if w != word]
-        warnings.append(f"found no known object in the prompt; building {word!r} as a proxy")
+        # No silent cube: nothing is built in place of what was not understood.
+        heard = f" (not understood: {', '.join(dict.fromkeys(spec.unknown))})" if spec.unknown else ""
+        warnings.append(
+            f"found no object I know in the prompt{heard}; nothing was built. "
+            f"{ENGLISH_NOTE[0].upper()}{ENGLISH_NOTE[1:]}: try e.g. 'a red chair next to a wooden table'"
+        )
     return _finish(prompt, spec, warnings)
 
 
