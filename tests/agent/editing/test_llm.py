@@ -103,3 +103,37 @@ async def test_the_llm_evaluator_sees_the_screenshot_and_questions_and_keeps_the
     assert "Is Crate 1.5 times as tall as before?" in str(judged.messages[-1].content)
     assert outcome.evaluation["match_score"] == 0.6
     assert "looks squashed" in " ".join(outcome.evaluation["issues"])
+
+
+async def test_the_judges_retry_and_suggestions_are_used_and_it_sees_the_persons_words(
+    worker, make_session
+) -> None:
+    worker.call("create_primitive", kind="cube", name="Crate", size=1.0, location=[0, 0, 0.5])
+    scale = TALLER | {
+        "target_objects": ["Crate"],
+        "operations": [{"action": "scale", "target": "Crate", "parameters": {"factor": [1, 1, 1.5]}}],
+    }
+    model = ScriptedChatModel(
+        roles={
+            "translator": [json_reply(scale) for _ in range(4)],
+            "edit_evaluator": [
+                json_reply(
+                    {
+                        "match_score": 0.5,
+                        "issues": ["still short"],
+                        "suggested_refinements": ["make the crate taller"],
+                        "retry": True,
+                    }
+                ),
+                *[json_reply({"match_score": 0.95, "issues": [], "retry": False}) for _ in range(3)],
+            ],
+        }
+    )
+    session = make_session()
+    session.translator = make_translator(Settings(), session.runner, chat_model=model)
+    session.evaluator = make_evaluator(Settings(), session.runner, chat_model=model)
+    await session.handle("please make the crate a good deal taller")
+
+    judged = model.turns_of("edit_evaluator")
+    assert '"command": "please make the crate a good deal taller"' in str(judged[0].messages[-1].content)
+    assert len(judged) >= 2, "the judge asked for a retry: a second attempt must be judged"

@@ -161,9 +161,11 @@ class LLMEvaluator:
         screenshot: bytes | None,
     ) -> Evaluation:
         measured = self.measure.evaluate(spec, before, after, created)
-        questions = [c.question for c in measured.checks] or [f"Does the scene now show: {spec.intent}?"]
+        asked = spec.command or spec.intent
+        questions = [c.question for c in measured.checks] or [f"Does the scene now show: {asked}?"]
         brief = {
-            "command": spec.intent,
+            # The person's own words: a paraphrase could hide what was really asked.
+            "command": asked,
             "target_properties": spec.target_properties.model_dump(exclude_none=True),
             "questions": questions,
             "measured": [
@@ -179,4 +181,12 @@ class LLMEvaluator:
             "Does the result look like what was asked?", verdict.match_score >= 0.7, "; ".join(verdict.issues)
         )
         score = min(measured.score, verdict.match_score) if measured.checks else verdict.match_score
-        return Evaluation(score=score, checks=[*measured.checks, looks], refinements=measured.refinements)
+        # The judge's verdict counts: its retry and suggestions drive the next attempt.
+        return Evaluation(
+            score=score,
+            checks=[*measured.checks, looks],
+            refinements=measured.refinements,
+            judge_retry=verdict.retry,
+            suggestions=list(verdict.suggested_refinements),
+            judge_issues=list(verdict.issues),
+        )
