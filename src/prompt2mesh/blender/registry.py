@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Category = Literal[
     "inspection",
@@ -28,22 +28,7 @@ Category = Literal[
     "editing",
     "animation",
 ]
-CATEGORIES: tuple[Category, ...] = (
-    "inspection",
-    "creation",
-    "modification",
-    "materials",
-    "camera",
-    "lighting",
-    "rendering",
-    "advanced",
-    "constraints",
-    "shading",
-    "studio",
-    "organisation",
-    "editing",
-    "animation",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 
 @dataclass(frozen=True)

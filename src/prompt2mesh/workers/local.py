@@ -26,7 +26,7 @@ from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.base import WorkerHandle, WorkerInfo, WorkerManager, WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerStartFailed, WorkerUnavailable
-from prompt2mesh.workers.session import ToolTimedOut, WorkerSession, open_local_worker
+from prompt2mesh.workers.session import ToolTimedOut, WorkerSession, find_child_pid, open_local_worker
 
 log = logging.getLogger(__name__)
 
@@ -124,24 +124,6 @@ class _ManagedRunner:
     async def list_tools(self) -> list[ToolInfo]:
         session = await self._manager._ensure(self._user_id)
         return await session.list_tools()
-
-
-def _find_child_pid(workspace: Path) -> int | None:
-    """The pid of our child started with ``--workspace <workspace>`` (Linux /proc)."""
-    me = os.getpid()
-    needle = f"--workspace\0{workspace}\0".encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle not in (entry / "cmdline").read_bytes() + b"\0":
-                continue
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == me:
-            return int(entry.name)
-    return None
 
 
 def pid_alive(pid: int) -> bool:
@@ -392,7 +374,7 @@ class LocalWorkerManager(WorkerManager):
             )
         w.state = WorkerState.READY
         w.started_at = datetime.now(UTC)
-        w.pid = _find_child_pid(w.workspace)
+        w.pid = find_child_pid(w.workspace)
         w.touch()
         log.info("worker of %s ready (pid %s)", w.user_id, w.pid)
 
