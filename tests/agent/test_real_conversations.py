@@ -79,8 +79,11 @@ async def test_a_recorded_christmas_tree_make_and_two_edits_replay_green(
     assert "Christmas_Tree" in glb_node_names(glb)
     # Four steps and two refinements were judged, the lighting step from a render (its picture is
     # larger than the solid-shaded screenshots: lights, world and glow are in it).
+    # and the finished scene was judged once more against the person's words (the final score).
     critic = [r for r in make.requests if r["role"] == "critic"]
-    assert len(critic) == 6 and all(r["images"] == 1 for r in critic)
+    assert len(critic) == 7 and all(r["images"] == 1 for r in critic)
+    assert "The person's words: 'Create a decorated Christmas tree'" in critic[-1]["last"]
+    assert report["totals"]["final_score"] == 8
 
     session = EditSession(
         runner,
