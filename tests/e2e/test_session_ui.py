@@ -4,6 +4,7 @@ and a session that really ended returns to the log-in form saying so."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def page(live_server: Any, chromium: Any) -> Iterator[Any]:
-    username = f"sess_{id(object()) % 10**8}"
+    username = f"sess_{uuid.uuid4().hex[:12]}"
     created = httpx.post(f"{live_server.url}/auth/signup", json={"username": username, "password": PASSWORD})
     assert created.status_code == 201, created.text
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
