@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
@@ -16,6 +17,8 @@ import uvicorn
 from prompt2mesh.config import Settings
 from prompt2mesh.service.app import create_app
 from prompt2mesh.service.deps import Services
+
+T = TypeVar("T")
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery"
@@ -44,8 +47,10 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self.ready = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
         await super().startup(sockets=sockets)
         self.ready.set()
 
@@ -79,6 +84,11 @@ class LiveServer:
         """The running app's services (worker manager, run manager): for assertions only."""
         services: Services = self.app.state.services
         return services
+
+    def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = 120) -> T:
+        """Run ``coroutine`` on the server's event loop (where its services live) and wait."""
+        assert self.server.loop is not None, "the server is not running"
+        return asyncio.run_coroutine_threadsafe(coroutine, self.server.loop).result(timeout)
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True

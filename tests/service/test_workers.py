@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.live import LiveServer, iter_sse, make_settings, signup_and_login, stream_events
+from service.live import LiveServer, make_settings, signup_and_login, stream_events
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -35,13 +35,13 @@ def test_an_idle_warm_worker_gives_its_slot_to_a_user_who_runs_something(server:
 
 def test_a_worker_in_use_is_never_taken_and_others_get_503(server: LiveServer) -> None:
     busy = signup_and_login(server.url, "busy")
-    run_id = busy.client.post("/runs", json={"prompt": "a decorated christmas tree"}).json()["id"]
     other = signup_and_login(server.url, "other")
-    with busy.client.stream("GET", f"/runs/{run_id}/events") as response:
-        for _name, event in iter_sse(response):
-            if event["type"] == "tool_call":
-                break
-        # Mid-run: busy's worker holds a lease, so nothing can be pre-empted.
+    workers = server.app_services().workers
+    # Busy's worker is in use: it holds a lease, exactly as a run or an edit holds one while it
+    # works. Taken here rather than through a run, which an offline build may finish before
+    # the other user's requests arrive.
+    handle = server.call(workers.acquire(busy.id))
+    try:
         for refused in (
             other.client.post("/workers/me"),
             other.client.post("/runs", json={"prompt": "a cube"}),
@@ -50,8 +50,16 @@ def test_a_worker_in_use_is_never_taken_and_others_get_503(server: LiveServer) -
             body = refused.json()["error"]
             assert body["code"] == "workers_busy" and "busy, try again" in body["message"]
             assert int(refused.headers["Retry-After"]) >= 1
-    assert other.client.get("/workers/me").json()["state"] == "stopped"
-    assert other.client.get("/runs").json() == []
-    assert stream_events(busy, run_id)[-1] == {"type": "end", "status": "completed"}
-    health = other.client.get("/health").json()
-    assert health["workers"] == {"active": 1, "max": 1}
+        assert other.client.get("/workers/me").json()["state"] == "stopped"
+        assert other.client.get("/runs").json() == []
+        # The lease holder itself still gets its work done.
+        run_id = busy.client.post("/runs", json={"prompt": "a decorated christmas tree"}).json()["id"]
+        assert stream_events(busy, run_id)[-1] == {"type": "end", "status": "completed"}
+        health = other.client.get("/health").json()
+        assert health["workers"] == {"active": 1, "max": 1}
+    finally:
+        server.call(workers.release(handle))
+    # Once the lease is given back, the idle worker yields its slot.
+    started = other.client.post("/runs", json={"prompt": "a cube"})
+    assert started.status_code == 202, started.text
+    assert stream_events(other, started.json()["id"])[-1] == {"type": "end", "status": "completed"}

@@ -83,6 +83,24 @@ async def test_a_new_user_beyond_the_cap_is_told_the_workers_are_busy(manager: L
             await manager.release(handle)
 
 
+async def test_starts_racing_for_idle_slots_never_overshoot_the_cap(manager: LocalWorkerManager) -> None:
+    for user in ("alice", "bob"):  # both slots held by idle workers
+        await manager.release(await manager.acquire(user))
+    results = await asyncio.gather(
+        *(manager.acquire(user) for user in ("carol", "dave", "erin")), return_exceptions=True
+    )
+    handles = [r for r in results if not isinstance(r, BaseException)]
+    try:
+        # Each racing start takes a different idle worker's slot; the third finds none left.
+        assert len(handles) == 2, results
+        assert [type(r) for r in results if isinstance(r, BaseException)] == [WorkersBusy]
+        assert manager.active_count() == 2
+        assert {manager.info(u).state for u in ("alice", "bob")} == {WorkerState.STOPPED}
+    finally:
+        for handle in handles:
+            await manager.release(handle)
+
+
 async def test_a_killed_worker_is_unhealthy_and_the_next_call_restarts_it(
     manager: LocalWorkerManager,
 ) -> None:

@@ -59,6 +59,8 @@ class _Worker:
         """Start the next process with ``--restore`` (after a call was stopped by a kill)."""
         self.launches = 0
         self.pid: int | None = None
+        self.evicting = False
+        """Chosen to give its slot to another user's start; no second start may choose it."""
 
     def touch(self) -> None:
         self.last_used_at = datetime.now(UTC)
@@ -327,16 +329,30 @@ class LocalWorkerManager(WorkerManager):
                     for o in self._workers.values()
                     if o is not w
                 )
+                victim = None
                 if others >= self.max_workers:
                     # A worker nobody holds (warmed at log-in, or done with its run) gives
                     # way: idle sign-ups must never keep a real run from starting.
                     victim = self._idle_victim(w)
                     if victim is None:
                         raise WorkersBusy(self.max_workers)
-                    log.info("pre-empting the idle worker of %s for %s", victim.user_id, user_id)
-                    async with victim.lock:
-                        await self._stop(victim)
-                await self._launch(w)
+                    victim.evicting = True
+                # Claimed before the first await: several starts run at once (one per start
+                # slot), and each must count this one and never pick the same victim.
+                w.state = WorkerState.STARTING
+                try:
+                    if victim is not None:
+                        log.info("pre-empting the idle worker of %s for %s", victim.user_id, user_id)
+                        try:
+                            async with victim.lock:
+                                await self._stop(victim)
+                        finally:
+                            victim.evicting = False
+                    await self._launch(w)
+                except BaseException:
+                    if w.state is WorkerState.STARTING:
+                        w.state = WorkerState.STOPPED
+                    raise
             assert w.session is not None
             return w.session
 
@@ -349,6 +365,7 @@ class LocalWorkerManager(WorkerManager):
             and o.state in (WorkerState.STARTING, WorkerState.READY)
             and o.leases == 0
             and o.in_flight == 0
+            and not o.evicting
             and not o.lock.locked()
         ]
         return min(idle, key=lambda o: o.last_used_mono, default=None)
