@@ -148,6 +148,8 @@ class LLMCritic(LLMRole):
 
     role: str = "critic"
     measure: bool = True
+    judges_renders: bool = True
+    """A vision model sees light, world and materials only in a render."""
 
     async def _measured(self, ctx: RoleContext, focus: str = "") -> str:
         if not self.measure:

@@ -38,6 +38,10 @@ _CONTACT = {"on", "in", "top_of", "decoration", "worn", "hanging_on", "leaning_a
 class OfflineCritic:
     """Judges a step with the worker's analysis tools and the screenshot's pixels."""
 
+    # It reads colour fractions of the picture: the solid-shaded screenshot shows the
+    # materials' own colours, a lit render shifts them with the lights.
+    judges_renders = False
+
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique:
         """Score ``step`` 1-10 with feedback naming objects and metres, and fix calls.
 
