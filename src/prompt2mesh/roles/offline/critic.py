@@ -74,12 +74,12 @@ class OfflineCritic:
             _check_colors(present, facts, f, u)
             if review:
                 built = {p.kind for p in u.layout.placements if p.name in facts.objects}
-                # 'a snowman wearing a red scarf': the scarf is the snowman's own part, recoloured
+                # 'a table with four legs', 'a snowman wearing a red scarf': the host's own
+                # parts stand for the object, and count as built when they are in the scene
                 built |= {
-                    o.kind
-                    for o in u.spec.objects
-                    for ov in u.layout.overrides
-                    if any(o.word.split()[-1] in part.lower() and part in facts.objects for part in ov.parts)
+                    u.spec.get(spec_id).kind
+                    for spec_id, parts in u.layout.parts.items()
+                    if any(part in facts.objects for part in parts)
                 }
                 acc = account(u.prompt, u.spec, built)
                 judge_words(acc, u, facts, f)
