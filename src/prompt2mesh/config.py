@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     recursion_limit: int = Field(default=100, ge=10)
     retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     screenshot_size: int = Field(default=512, ge=64, le=2048)
+    live_preview: bool = Field(
+        default=True,
+        description="Export preview.glb after each accepted step, so the web viewer shows the model "
+        "while it is built (a small scene's glb export costs tens of ms; bench/preview_export.py).",
+    )
 
     # --- storage ----------------------------------------------------------------------------
     data_dir: Path = Path("data")

@@ -29,6 +29,8 @@ from prompt2mesh.service.middleware import (
 )
 from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
 from prompt2mesh.service.routes import exports as export_routes
+from prompt2mesh.service.routes import config as config_routes
+from prompt2mesh.service.routes import versions as version_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.security import with_signing_secret
@@ -114,6 +116,8 @@ def create_app(
         app.include_router(module.router)
     for module in (gallery, shares, export_routes):
         app.include_router(module.router)
+    app.include_router(version_routes.router)
+    app.include_router(config_routes.router)
     _mount_web(app)
 
     def body_limit(path: str) -> int:

@@ -190,6 +190,7 @@ class CommandManager:
         from prompt2mesh.agent.editing.errors import NoSceneToEdit
         from prompt2mesh.agent.editing.factory import make_evaluator, make_translator
         from prompt2mesh.agent.editing.pipeline import EditSession, SessionFiles
+        from prompt2mesh.service import versions  # imports this module's history helpers
 
         prefix = f"runs/{job.run_id}/"
         async with self.workers.lease(job.user_id) as handle:
@@ -211,11 +212,19 @@ class CommandManager:
                 emit=tagged,
                 screenshot_size=self.settings.screenshot_size,
             )
+            folder = handle.workspace / prefix
+            # The finished build stays a version of its own before the first change (versions.py).
+            await asyncio.to_thread(versions.ensure_original, folder)
             outcome = await session.handle(job.text)
             # The pipeline's history entry gets the command's id, so history and events join.
             session.history[-1]["id"] = job.id
+            result = {"id": job.id, **outcome.to_dict()}
+            version = await asyncio.to_thread(versions.record_command, folder, result)
+            if version is not None:
+                session.history[-1]["version"] = version["number"]
+                emit({"type": "version", "version": version})
             session.save()
-            return {"id": job.id, **outcome.to_dict()}
+            return result
 
 
 async def command_stream(
@@ -253,6 +262,13 @@ async def command_stream(
                     last = item["seq"]
                     final = _status_of(item, final)
                     yield format_sse(item)
+            # A batch the writer stored while it was being cancelled (a command over in a few
+            # ms) reached the database but not the queue: send what is stored after ``last``.
+            for event in await asyncio.to_thread(commands.store.events, run_id, last):
+                if event.get("command_id") == command_id:
+                    last = event["seq"]
+                    final = _status_of(event, final)
+                    yield format_sse(event)
         if final in ("unknown", "running") and after > 0:
             # Resumed past the command's last event: its outcome is earlier in the log.
             for event in await asyncio.to_thread(commands.store.events, run_id, 0):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import time
 from collections import defaultdict
 from typing import Any
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 PARTIAL_GLB = "partial.glb"
+PREVIEW_GLB = "preview.glb"  # agent/nodes/evaluate_progress.py writes it after each accepted step
 PARTIAL_EXPORT_TIMEOUT_S = 30.0
 
 
@@ -181,6 +183,7 @@ class RunManager:
             await self._set_status(job, "failed", error=str(exc), finished_at=utcnow())
         except (WorkerError, Exception) as exc:
             log.exception("run %s failed", job.run_id)
+            await asyncio.to_thread(self._partial_from_preview, job)
             await self._set_status(job, "failed", error=f"{type(exc).__name__}: {exc}", finished_at=utcnow())
         finally:
             self._jobs.pop(job.run_id, None)
@@ -197,8 +200,22 @@ class RunManager:
                     )
             if result.ok:
                 self._publish(job, {"type": "partial_model", "file": PARTIAL_GLB})
+                return
         except Exception:
             log.warning("could not save the partial model of run %s", job.run_id, exc_info=True)
+        await asyncio.to_thread(self._partial_from_preview, job)
+
+    def _partial_from_preview(self, job: _Job) -> None:
+        """The live preview of the last accepted step as ``partial.glb``, when the worker
+        cannot export any more (a failed run, a dead worker)."""
+        folder = self.workers.workspace_for(job.user_id) / "runs" / job.run_id
+        preview, partial = folder / PREVIEW_GLB, folder / PARTIAL_GLB
+        try:
+            if preview.is_file() and not partial.is_file():
+                shutil.copyfile(preview, partial)
+                self._publish(job, {"type": "partial_model", "file": PARTIAL_GLB})
+        except OSError:
+            log.warning("could not keep the preview of run %s", job.run_id, exc_info=True)
 
     async def _finish_quietly(self, job: _Job, status: str) -> None:
         values: dict[str, Any] = {"finished_at": utcnow()} if status == "cancelled" else {}

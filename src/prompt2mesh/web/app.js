@@ -2,12 +2,15 @@
 // download the result, browse history, then keep talking to the model (typed or spoken
 // follow-up edits, undo). Plain ES modules served by the app itself.
 
+import { AccountDialog } from "./account.js";
 import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hooks, SESSION_ENDED, transcribe } from "./api.js";
 import { changedScene, EditLog } from "./edits.js";
 import { Gallery } from "./gallery.js";
+import { showPromptHelp } from "./help.js";
 import { ResultActions } from "./result.js";
 import { RunView } from "./timeline.js";
 import { $, clearToasts, formatDuration, TERMINAL, toast, toastError } from "./ui.js";
+import { VersionPanel } from "./versions.js";
 import { PushToTalk } from "./voice.js";
 
 // docs/API.md: the longest prompt (RunCreate) and command (CommandCreate) the API accepts.
@@ -38,6 +41,8 @@ let viewer = null;
 let voice = null; // PushToTalk
 let gallery = null; // Gallery
 let result = null; // ResultActions
+let versions = null; // VersionPanel
+let account = null; // AccountDialog
 
 /**
  * The 3D viewer, loaded on its own: if three.js is missing (setup not run) or WebGL fails,
@@ -125,6 +130,7 @@ function clearUserState() {
   $("#user-name").textContent = "";
   $("#app-view").classList.remove("drawer-open");
   if ($("#lightbox").open) $("#lightbox").close();
+  account?.close();
   history.replaceState(null, "", location.pathname);
 }
 
@@ -135,6 +141,7 @@ async function enterApp() {
   $("#auth-password").value = "";
   $("#user-name").textContent = state.user.username;
   viewer ??= await makeViewer();
+  showPromptHelp().catch(() => {});
   await refreshHistory();
   pollWorker();
   await route();
@@ -222,6 +229,7 @@ function resetResult() {
   state.imageUrls = [];
   state.files = {};
   result?.reset();
+  versions?.reset();
   for (const id of ["#view-reset", "#view-rotate", "#view-wire"]) $(id).disabled = true;
   $("#view-rotate").setAttribute("aria-pressed", "false");
   $("#view-wire").setAttribute("aria-pressed", "false");
@@ -319,6 +327,8 @@ async function openRun(id, { push = true } = {}) {
     // Follow the newest step only when the reader is already at the bottom.
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     view.apply(ev);
+    // The model so far after each accepted step (agent/nodes/evaluate_progress.py).
+    if (ev.type === "preview" && live && ev.file) livePreview(id, ev.file);
     if (ev.type === "status") {
       if (state.run) state.run.status = ev.status;
       setHistoryStatus(id, ev.status);
@@ -364,6 +374,7 @@ async function finishRun(id) {
     if (run.error && !run.report) state.view.note(run.error, true);
   }
   if (artifacts.glb) await showModel(id, artifacts.glb);
+  if (run.status === "completed") versions.load(id).catch((err) => toastError(err, "Could not list the versions"));
   if (run.status === "completed" && run.session_id) {
     setEditable(true);
     setMode("edit");
@@ -386,6 +397,7 @@ async function showModel(id, name) {
     }
     state.viewerLoads += 1;
     $("#viewer").dataset.loads = String(state.viewerLoads);
+    $("#viewer").dataset.file = name;
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
     const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
     $("#viewer-stats").textContent = `${stats.meshes} meshes · ${tris} triangles`;
@@ -394,6 +406,21 @@ async function showModel(id, name) {
     viewer.show("The model could not be shown. You can still download it.");
     toastError(err, "3D preview failed");
   }
+}
+
+/** Draws the newest preview; previews arriving while one loads collapse into the latest. */
+function livePreview(id, file) {
+  if (state.previewLoading) {
+    state.previewNext = file;
+    return;
+  }
+  state.previewLoading = true;
+  showModel(id, file).finally(() => {
+    state.previewLoading = false;
+    const next = state.previewNext;
+    state.previewNext = null;
+    if (next && state.runId === id && state.run && !TERMINAL.has(state.run.status)) livePreview(id, next);
+  });
 }
 
 async function resumeRun(id) {
@@ -658,6 +685,7 @@ async function follow(run, commandId, card, { text = null, redo = false } = {}) 
   state.editing = false;
   recordOutcome(text, final, { redo });
   if (changedScene(final)) await showModel(run.id, "scene.glb");
+  if (final) versions.load(run.id).catch(() => {});
   drainQueue(run);
 }
 
@@ -769,6 +797,21 @@ async function boot() {
     activeId: () => state.runId,
   });
   result = new ResultActions();
+  account = new AccountDialog({
+    onDeleted: () => {
+      showAuth();
+      toast("Your account and everything in it were deleted.", { kind: "ok", ms: 8000 });
+    },
+  });
+  versions = new VersionPanel({
+    runId: () => state.runId,
+    show: (file) => showModel(state.runId, file),
+    canRestore: () => !state.editing && state.queue.length === 0,
+    onRestored: async () => {
+      await showModel(state.runId, "scene.glb");
+      if (state.run?.session_id) await loadEdits(state.run);
+    },
+  });
   wire();
   updateCounter();
   setAuthMode("login");

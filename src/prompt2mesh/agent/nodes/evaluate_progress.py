@@ -15,6 +15,7 @@ from prompt2mesh.agent.state import ArtisanState, StepRecord
 Route = Literal["execute_step", "complete"]
 
 RECENT_CRITIQUES = 3
+PREVIEW_GLB = "preview.glb"
 
 
 def recurring_issues(steps: list[StepRecord], upto: int) -> list[str]:
@@ -40,6 +41,13 @@ async def evaluate_progress(state: ArtisanState, runtime: Runtime[ArtisanContext
         saved = await ctx.call("save_blend", {"filename": ctx.artifact(filename)}, step=step.number)
         if not saved.ok:
             warnings = warn(ctx, {"warnings": warnings}, f"step {step.number}: save failed: {saved.error}")
+    if ctx.settings.live_preview:
+        # The model so far, for the web viewer's live preview (and a partial download).
+        preview = await ctx.call(
+            "export_scene", {"format": "glb", "filename": ctx.artifact(PREVIEW_GLB)}, step=step.number
+        )
+        if preview.ok:
+            ctx.trace.event("preview", step=step.number, file=PREVIEW_GLB)
     ctx.trace.event(
         "step_accepted",
         step=step.number,

@@ -95,8 +95,8 @@ async def get_run(run_id: str, user: CurrentUser, db: SessionDep, services: Serv
     else:
         steps = summarize_steps(await services.runs.events(run.id), run.plan)
     artifacts = dict((report or {}).get("artifacts") or {})
-    if run.status == "cancelled" and not artifacts.get("glb"):
-        # What the run had built when it was cancelled (service/runs.py saves it).
+    if run.status in ("cancelled", "failed", "halted", "interrupted") and not artifacts.get("glb"):
+        # What the run had built when it was cancelled or failed (service/runs.py saves it).
         partial = services.workers.workspace_for(user.id) / "runs" / run.id / PARTIAL_GLB
         if partial.is_file():
             artifacts["glb"] = PARTIAL_GLB
