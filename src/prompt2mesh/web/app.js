@@ -373,6 +373,10 @@ async function finishRun(id) {
     if (announce) toast(run.error || "The run failed.", { kind: "error", title: "Run failed" });
     if (run.error && !run.report) state.view.note(run.error, true);
   }
+  // A preview still loading must not land over the finished model.
+  state.previewNext = null;
+  await state.previewDone;
+  if (state.runId !== id) return;
   if (artifacts.glb) await showModel(id, artifacts.glb);
   if (run.status === "completed") versions.load(id).catch((err) => toastError(err, "Could not list the versions"));
   if (run.status === "completed" && run.session_id) {
@@ -382,7 +386,7 @@ async function finishRun(id) {
   }
 }
 
-async function showModel(id, name) {
+async function showModel(id, name, { preview = false } = {}) {
   if (!viewer?.supported) return;
   const generation = state.viewerGeneration;
   const stale = () => state.runId !== id || state.viewerGeneration !== generation;
@@ -395,8 +399,14 @@ async function showModel(id, name) {
       viewer.clear();
       return;
     }
-    state.viewerLoads += 1;
-    $("#viewer").dataset.loads = String(state.viewerLoads);
+    // Previews while a run builds are counted apart from loads of a model (tests wait on both).
+    if (preview) {
+      state.previewLoads = (state.previewLoads ?? 0) + 1;
+      $("#viewer").dataset.previews = String(state.previewLoads);
+    } else {
+      state.viewerLoads += 1;
+      $("#viewer").dataset.loads = String(state.viewerLoads);
+    }
     $("#viewer").dataset.file = name;
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
     const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
@@ -415,7 +425,7 @@ function livePreview(id, file) {
     return;
   }
   state.previewLoading = true;
-  showModel(id, file).finally(() => {
+  state.previewDone = showModel(id, file, { preview: true }).finally(() => {
     state.previewLoading = false;
     const next = state.previewNext;
     state.previewNext = null;

@@ -177,6 +177,8 @@ export class Viewer {
     if (box.isEmpty()) return;
     const size = box.getSize(new THREE.Vector3());
     const center = box.getCenter(new THREE.Vector3());
+    // The model's extent (x, y, z in metres), readable by tests and tools without WebGL access.
+    this.host.dataset.size = size.toArray().map((v) => v.toFixed(3)).join(",");
     const radius = Math.max(size.length() / 2, 1e-3);
     const fov = THREE.MathUtils.degToRad(this.camera.fov);
     // The bounding sphere over-estimates a flat or tall scene: 0.8 of it fills the frame well.
