@@ -37,6 +37,8 @@ class ArtisanContext:
     out_dir: Path
     artifact_prefix: str = ""
     clock: Callable[[], float] = time.perf_counter
+    variation: int = 0
+    """Which variation of the prompt this run builds (RunRequest.variation)."""
     _tools: list[ToolInfo] | None = field(default=None, repr=False)
 
     async def tools(self) -> list[ToolInfo]:
@@ -91,6 +93,7 @@ class ArtisanContext:
             step_index=step,
             total_steps=total_steps,
             requirement=RefinedPrompt.model_validate(requirement) if requirement else None,
+            variation=self.variation,
         )
 
 

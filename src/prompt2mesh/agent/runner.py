@@ -52,6 +52,8 @@ class RunRequest:
     max_refinements: int | None = None
     """None = ``settings.max_refinements``."""
     refine: bool = True
+    variation: int = 0
+    """0 for the plain model; 1, 2, ... for variations of the same prompt (roles/offline/variation.py)."""
 
 
 def new_run_id() -> str:
@@ -182,7 +184,9 @@ async def run_make(
         "elapsed_s": 0.0,
         "artifacts": {"blend": None, "glb": None},
     }
-    ctx = ArtisanContext(roles, runner, settings, trace, out_dir, request.artifact_prefix, clock)
+    ctx = ArtisanContext(
+        roles, runner, settings, trace, out_dir, request.artifact_prefix, clock, variation=request.variation
+    )
     async with _checkpointer(settings, checkpointer) as saver:
         graph = build_graph(saver)
         config = _config(run_id, settings, state["max_refinements"])

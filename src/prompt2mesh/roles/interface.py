@@ -112,6 +112,9 @@ class RoleContext:
     step_index: int = 0
     total_steps: int = 0
     requirement: RefinedPrompt | None = None
+    variation: int = 0
+    """Which variation of the prompt this run is (0: the plain one): the refiner and planner
+    choose other proportions, shades and arrangement for each, within what was asked."""
 
 
 class PromptRefinerRole(Protocol):

@@ -96,6 +96,7 @@ class ArtisanAgent:
             run_id=run_id,
             max_refinements=options.get("max_refinements"),
             refine=options.get("refine", True),
+            variation=int(options.get("variation") or 0),
         )
         return await run_make(request, self.settings, runner, emit=emit, checkpointer=self._saver)
 

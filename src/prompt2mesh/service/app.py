@@ -30,6 +30,7 @@ from prompt2mesh.service.middleware import (
 from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
 from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import config as config_routes
+from prompt2mesh.service.routes import variations as variation_routes
 from prompt2mesh.service.routes import versions as version_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
@@ -118,6 +119,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(version_routes.router)
     app.include_router(config_routes.router)
+    app.include_router(variation_routes.router)
     _mount_web(app)
 
     def body_limit(path: str) -> int:

@@ -164,6 +164,9 @@ class RunManager:
             async with self._user_locks[job.user_id]:
                 report = await self._run_on_worker(job, resume)
             status = str(report.get("status") or "completed")
+            if status != "completed" and not (report.get("artifacts") or {}).get("glb"):
+                # Halted or failed before its glb: the last accepted step's preview stands in.
+                await asyncio.to_thread(self._partial_from_preview, job)
             await self._set_status(
                 job,
                 status if status in ("completed", "halted", "failed") else "completed",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from prompt2mesh.roles import prompts
 from prompt2mesh.roles.interface import Plan, PlanStep, RefinedPrompt, RoleContext, ToolInfo
 from prompt2mesh.roles.llm._base import LLMRole, scene_text
+from prompt2mesh.roles.llm._variation import variation_note
 
 
 class _PlanReply(BaseModel):
@@ -81,6 +82,8 @@ class LLMPlanner(LLMRole):
         if requirement.details:
             task.append(f"Details: {json.dumps(requirement.details, ensure_ascii=False, default=str)}")
         task.append(scene_text(scene))
+        if ctx.variation > 0:
+            task.append(variation_note(ctx.variation).strip())
         typical = " (typically 5-12)" if self.min_steps <= 5 and self.max_steps >= 12 else ""
         task.append(f"Plan {self.min_steps} to {self.max_steps} steps{typical}.")
         if errors:

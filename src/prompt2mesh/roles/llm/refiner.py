@@ -12,6 +12,7 @@ from prompt2mesh.roles import prompts
 from prompt2mesh.roles.errors import ModelOutputError
 from prompt2mesh.roles.interface import RefinedPrompt, RoleContext
 from prompt2mesh.roles.llm._base import LLMRole
+from prompt2mesh.roles.llm._variation import variation_note
 
 
 class _Reply(BaseModel):
@@ -42,7 +43,7 @@ class LLMRefiner(LLMRole):
         """
         messages = [
             prompts.system_message(prompts.REFINER, cache=self.cache),
-            HumanMessage(content=f"Request: {prompt}"),
+            HumanMessage(content=f"Request: {prompt}{variation_note(ctx.variation)}"),
         ]
         try:
             reply = await self.ask_json(messages, ctx, _Reply.model_validate)

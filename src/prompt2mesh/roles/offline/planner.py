@@ -23,11 +23,12 @@ class OfflineRefiner:
     """Phase 0 without a model: parse, lay out, and say back what will be built."""
 
     async def refine(self, prompt: str, ctx: RoleContext) -> RefinedPrompt:
-        u = understand(prompt)
+        u = understand(prompt, variation=ctx.variation)
         details: dict[str, Any] = {"spec": u.spec.to_dict(), "objects": u.summary()}
-        return RefinedPrompt(
-            original=prompt, refined=u.describe(), details=details, warnings=list(u.warnings)
-        )
+        refined = u.describe()
+        if ctx.variation > 0:
+            refined += f" (Variation {ctx.variation}: other proportions, shades and arrangement.)"
+        return RefinedPrompt(original=prompt, refined=refined, details=details, warnings=list(u.warnings))
 
 
 def _word(p: Placement) -> str:

@@ -46,6 +46,8 @@ class SceneSpec:
     relations: list[RelationSpec] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     detail: str | None = None
+    variation: int = 0
+    """Which variation of the prompt to lay out (0: the plain one; see variation.py)."""
 
     def get(self, oid: int) -> ObjectSpec:
         return next(o for o in self.objects if o.id == oid)
@@ -60,4 +62,5 @@ class SceneSpec:
             relations=[RelationSpec(**r) for r in data.get("relations", [])],
             unknown=list(data.get("unknown", [])),
             detail=data.get("detail"),
+            variation=int(data.get("variation") or 0),
         )

@@ -10,6 +10,7 @@ from typing import Any
 from prompt2mesh.roles.offline.layout import Layout, Placement, solve
 from prompt2mesh.roles.offline.parser import SceneSpec, parse
 from prompt2mesh.roles.offline.scene_facts import main_class
+from prompt2mesh.roles.offline.variation import vary
 from prompt2mesh.roles.offline.vocabulary import COLORS
 
 ENGLISH_NOTE = "the offline modeller understands English object names (no model, no network)"
@@ -172,7 +173,8 @@ def _cached(prompt: str) -> Understanding:
 
 
 def _finish(prompt: str, spec: SceneSpec, warnings: list[str]) -> Understanding:
-    layout = solve(spec)
+    # The spec keeps what was asked (and the variation's number); only the layout varies.
+    layout = solve(vary(spec, spec.variation))
     if spec.unknown:
         warnings.append(f"words not understood (ignored): {', '.join(dict.fromkeys(spec.unknown))}")
     warnings.extend(
@@ -183,19 +185,25 @@ def _finish(prompt: str, spec: SceneSpec, warnings: list[str]) -> Understanding:
     return Understanding(prompt=prompt, spec=spec, layout=layout, warnings=warnings)
 
 
-def understand(prompt: str, spec_dict: dict[str, Any] | None = None) -> Understanding:
+def understand(prompt: str, spec_dict: dict[str, Any] | None = None, variation: int = 0) -> Understanding:
     """Parse and lay out ``prompt`` (or re-lay out a spec stored in a refined prompt).
 
     Args:
         prompt: The user's words.
         spec_dict: ``RefinedPrompt.details["spec"]`` when resuming; parsed again if None.
+        variation: Which variation to lay out when parsing (0: the plain one; variation.py).
+            A stored ``spec_dict`` carries its own.
 
     Returns:
         The :class:`Understanding` (cached per prompt: parsing and layout are deterministic).
     """
     if spec_dict:
         return _from_spec(prompt, json.dumps(spec_dict, sort_keys=True))
-    return _cached(prompt)
+    base = _cached(prompt)
+    if variation <= 0 or not base.spec.objects:
+        return base
+    varied = _from_spec(prompt, json.dumps({**base.spec.to_dict(), "variation": variation}, sort_keys=True))
+    return Understanding(prompt=prompt, spec=varied.spec, layout=varied.layout, warnings=list(base.warnings))
 
 
 @lru_cache(maxsize=64)

@@ -39,7 +39,7 @@ class ClientConfig(BaseModel):
     note: str
     max_prompt_chars: int
     max_command_chars: int = 500
-    max_variations: int = MAX_VARIATIONS
+    max_variations: int = Field(description="Most variations one request may start (2-4, within the run limits).")
 
 
 @router.get("/config", response_model=ClientConfig)
@@ -64,4 +64,5 @@ def client_config(services: ServicesDep) -> ClientConfig:
         language="en" if offline else "any",
         note=OFFLINE_NOTE if offline else MODEL_NOTE,
         max_prompt_chars=settings.max_prompt_chars,
+        max_variations=max(1, min(MAX_VARIATIONS, settings.max_active_runs_per_user)),
     )
