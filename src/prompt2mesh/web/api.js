@@ -177,6 +177,9 @@ export const api = {
   revokeShare: (token) => request("DELETE", `/shares/${encodeURIComponent(token)}`),
   exportRun: (id, format) => request("POST", `/runs/${encodeURIComponent(id)}/exports`, { format }),
   startRender: (id, samples, size) => request("POST", `/runs/${encodeURIComponent(id)}/render`, { samples, size }),
+  // Variations of a prompt (service/routes/variations.py).
+  startVariations: (id, count) => request("POST", `/runs/${encodeURIComponent(id)}/variations`, { count }),
+  listVariations: (id) => request("GET", `/runs/${encodeURIComponent(id)}/variations`),
   // Versions of a model (service/routes/versions.py).
   listVersions: (id) => request("GET", `/runs/${encodeURIComponent(id)}/versions`),
   restoreVersion: (id, number) => request("POST", `/runs/${encodeURIComponent(id)}/versions/${Number(number)}/restore`),

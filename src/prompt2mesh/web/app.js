@@ -10,6 +10,7 @@ import { showPromptHelp } from "./help.js";
 import { ResultActions } from "./result.js";
 import { RunView } from "./timeline.js";
 import { $, clearToasts, formatDuration, TERMINAL, toast, toastError } from "./ui.js";
+import { VariationPanel } from "./variations.js";
 import { VersionPanel } from "./versions.js";
 import { PushToTalk } from "./voice.js";
 
@@ -43,6 +44,7 @@ let gallery = null; // Gallery
 let result = null; // ResultActions
 let versions = null; // VersionPanel
 let account = null; // AccountDialog
+let variations = null; // VariationPanel
 
 /**
  * The 3D viewer, loaded on its own: if three.js is missing (setup not run) or WebGL fails,
@@ -230,6 +232,7 @@ function resetResult() {
   state.files = {};
   result?.reset();
   versions?.reset();
+  variations?.reset();
   for (const id of ["#view-reset", "#view-rotate", "#view-wire"]) $(id).disabled = true;
   $("#view-rotate").setAttribute("aria-pressed", "false");
   $("#view-wire").setAttribute("aria-pressed", "false");
@@ -379,6 +382,7 @@ async function finishRun(id) {
   if (state.runId !== id) return;
   if (artifacts.glb) await showModel(id, artifacts.glb);
   if (run.status === "completed") versions.load(id).catch((err) => toastError(err, "Could not list the versions"));
+  if (run.status === "completed") variations.load(id).catch(() => {});
   if (run.status === "completed" && run.session_id) {
     setEditable(true);
     setMode("edit");
@@ -812,6 +816,10 @@ async function boot() {
       showAuth();
       toast("Your account and everything in it were deleted.", { kind: "ok", ms: 8000 });
     },
+  });
+  variations = new VariationPanel({
+    onOpen: (id) => openRun(id).catch((err) => toastError(err, "Could not open the variation")),
+    onStarted: () => refreshHistory().catch(() => {}),
   });
   versions = new VersionPanel({
     runId: () => state.runId,
