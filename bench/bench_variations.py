@@ -85,7 +85,11 @@ def _mean(values: list[object]) -> float | None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    suite = Path(args[0]) if args and not args[0].startswith("--") else Path(__file__).parent / "suites" / "unseen-offline.jsonl"
+    suite = (
+        Path(args[0])
+        if args and not args[0].startswith("--")
+        else Path(__file__).parent / "suites" / "unseen-offline.jsonl"
+    )
     k = int(args[args.index("--prompts") + 1]) if "--prompts" in args else 8
     n = int(args[args.index("--variations") + 1]) if "--variations" in args else 3
     result = asyncio.run(main(suite, k, n))

@@ -28,8 +28,8 @@ from prompt2mesh.service.middleware import (
     install_log_redaction,
 )
 from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
-from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import config as config_routes
+from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import variations as variation_routes
 from prompt2mesh.service.routes import versions as version_routes
 from prompt2mesh.service.routes import workers as worker_routes

@@ -107,7 +107,10 @@ class RunOptions(_In):
     max_refinements: int | None = Field(default=None, ge=0, le=10)
     refine: bool = True
     variation: int | None = Field(
-        default=None, ge=0, le=99, description="Which variation of the prompt to build (POST /runs/{id}/variations)."
+        default=None,
+        ge=0,
+        le=99,
+        description="Which variation of the prompt to build (POST /runs/{id}/variations).",
     )
     variation_of: str | None = Field(default=None, max_length=32, description="The run it is a variation of.")
 

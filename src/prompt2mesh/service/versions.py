@@ -102,7 +102,9 @@ def ensure_original(folder: Path) -> None:
         return
     files = _copy_scene(folder, 1)
     shot = "screenshots/final.png" if (folder / "screenshots" / "final.png").is_file() else None
-    entry = _entry(1, "build", "The finished build", screenshot=shot, digest=_digest(folder / "scene.glb"), **files)
+    entry = _entry(
+        1, "build", "The finished build", screenshot=shot, digest=_digest(folder / "scene.glb"), **files
+    )
     _write(folder, [entry])
 
 
@@ -157,7 +159,9 @@ def restore(folder: Path, prefix: str, number: int) -> dict[str, Any]:
     for name in SCENE_FILES:
         shutil.copyfile(folder / chosen[name.removeprefix("scene.")], folder / name)
     label = f"Back to version {number}"
-    entry = record(folder, "restore", label, screenshot=chosen.get("screenshot"), always=True, restored=number)
+    entry = record(
+        folder, "restore", label, screenshot=chosen.get("screenshot"), always=True, restored=number
+    )
     assert entry is not None
     append_history(
         folder.parent.parent,

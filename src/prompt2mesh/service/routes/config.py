@@ -39,7 +39,9 @@ class ClientConfig(BaseModel):
     note: str
     max_prompt_chars: int
     max_command_chars: int = 500
-    max_variations: int = Field(description="Most variations one request may start (2-4, within the run limits).")
+    max_variations: int = Field(
+        description="Most variations one request may start (2-4, within the run limits)."
+    )
 
 
 @router.get("/config", response_model=ClientConfig)

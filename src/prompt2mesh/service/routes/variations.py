@@ -89,7 +89,9 @@ async def start_variations(
             chat = ChatSession(user_id=user.id, title=root.prompt[:200])
             db.add(chat)
             db.flush()
-            options = {k: v for k, v in (root.options or {}).items() if k not in ("variation", "variation_of")}
+            options = {
+                k: v for k, v in (root.options or {}).items() if k not in ("variation", "variation_of")
+            }
             new = Run(
                 client_address=address,
                 user_id=user.id,
@@ -116,7 +118,9 @@ async def start_variations(
 
 
 @router.get("/{run_id}/variations", response_model=list[VariationOut])
-def list_variations(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> list[dict[str, Any]]:
+def list_variations(
+    run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep
+) -> list[dict[str, Any]]:
     """The run they vary (variation 0) and its variations, with their status and picture."""
     run = owned_run(db, user, run_id)
     root, family = _family(db, user, run)

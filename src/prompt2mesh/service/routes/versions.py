@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from prompt2mesh.service import versions
 from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import NoScene, NotFound
-from prompt2mesh.service.naming import slug
 from prompt2mesh.service.naming import display_name as model_name
+from prompt2mesh.service.naming import slug
 from prompt2mesh.service.routes.commands import _refuse_if_busy, get_commands
 from prompt2mesh.service.routes.files import confined, file_response
 from prompt2mesh.service.routes.runs import owned_run
@@ -63,7 +63,9 @@ def list_versions(run_id: str, user: CurrentUser, db: SessionDep, services: Serv
     response_class=Response,
     responses={200: {"content": {"model/gltf-binary": {}}, "description": "The version's glb"}},
 )
-def version_glb(run_id: str, number: int, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Response:
+def version_glb(
+    run_id: str, number: int, user: CurrentUser, db: SessionDep, services: ServicesDep
+) -> Response:
     """The model as it was in that version (named ``<model>-v<n>.glb`` for downloads)."""
     run = owned_run(db, user, run_id)
     workspace = services.workers.workspace_for(user.id)
@@ -77,7 +79,9 @@ def version_glb(run_id: str, number: int, user: CurrentUser, db: SessionDep, ser
     return file_response(path, f"{slug(model_name(run))}-v{number}.glb", scrub_under=workspace.parent)
 
 
-@router.post("/{run_id}/versions/{number}/restore", status_code=status.HTTP_201_CREATED, response_model=VersionOut)
+@router.post(
+    "/{run_id}/versions/{number}/restore", status_code=status.HTTP_201_CREATED, response_model=VersionOut
+)
 async def restore_version(
     run_id: str, number: int, request: Request, user: CurrentUser, db: SessionDep, services: ServicesDep
 ) -> VersionOut:
