@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from e2e.pages import DESKTOP, RUN_TIMEOUT_MS, axe_violations, build_model, sign_up
+from e2e.pages import DESKTOP, RUN_TIMEOUT_MS, SCREENSHOTS, axe_violations, build_model, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,8 @@ def test_variations_appear_side_by_side_and_each_opens_as_its_own_model(live_ser
         tile.locator("img[src^='blob:']").wait_for()
     assert page.locator(".history-item", has_text="three blue cups (variation 2)").count() == 1
     assert axe_violations(page) == []
+    page.evaluate("() => document.querySelectorAll('.toast').forEach((t) => t.remove())")
+    page.locator("#variations-card").screenshot(path=SCREENSHOTS / "variations.png")
 
     variation = page.get_attribute(".variation[data-variation='1']", "data-run")
     page.click(".variation[data-variation='1'] .variation-open")

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from e2e.pages import COMMAND_TIMEOUT_MS, DESKTOP, RUN_TIMEOUT_MS, axe_violations, sign_up, start_model
+from e2e.pages import (
+    COMMAND_TIMEOUT_MS,
+    DESKTOP,
+    RUN_TIMEOUT_MS,
+    SCREENSHOTS,
+    axe_violations,
+    sign_up,
+    start_model,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +106,7 @@ def test_every_edit_is_a_version_that_can_be_viewed_compared_and_gone_back_to(
     assert height(page, "#compare-a") == pytest.approx(original, rel=1e-3)
     assert height(page, "#compare-b") == pytest.approx(taller, rel=1e-3)
     assert axe_violations(page) == []
+    page.screenshot(path=SCREENSHOTS / "versions-compare.png")
     page.keyboard.press("Escape")
 
     # Going back is a new version; the others stay.
