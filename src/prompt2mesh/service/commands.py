@@ -214,13 +214,16 @@ class CommandManager:
             )
             folder = handle.workspace / prefix
             # The finished build stays a version of its own before the first change (versions.py).
-            await asyncio.to_thread(versions.ensure_original, folder)
+            original = await asyncio.to_thread(versions.ensure_original, folder)
+            if original is not None:  # the worker keeps its own copy (remote workers)
+                await handle.runner.call("save_blend", {"filename": f"{prefix}{original['blend']}"})
             outcome = await session.handle(job.text)
             # The pipeline's history entry gets the command's id, so history and events join.
             session.history[-1]["id"] = job.id
             result = {"id": job.id, **outcome.to_dict()}
             version = await asyncio.to_thread(versions.record_command, folder, result)
             if version is not None:
+                await handle.runner.call("save_blend", {"filename": f"{prefix}{version['blend']}"})
                 session.history[-1]["version"] = version["number"]
                 emit({"type": "version", "version": version})
             session.save()

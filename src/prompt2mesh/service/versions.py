@@ -7,8 +7,10 @@ until then the run's own files are version 1. Going back to a version copies its
 over the current scene and records that as a new version, so nothing is ever lost, and
 the editing conversation gets a matching entry with a snapshot, so "undo" reverts it too.
 
-Plain file work (no Blender): the service and the worker share the workspace, like the
-downloads in ``routes/files.py``. Callers hold the user's run lock while they write.
+The index and the glb copies are the service's (its copy of the workspace serves the
+downloads, as in ``routes/files.py``); the callers also have the worker save each version's
+.blend and rewrite the scene on a restore, so a remote worker (docker, Kubernetes), whose files
+are only mirrored to the service, holds the same versions. Callers hold the user's run lock.
 """
 
 from __future__ import annotations
@@ -96,16 +98,18 @@ def _copy_scene(folder: Path, number: int) -> dict[str, str]:
     return {"glb": f"versions/{number}/scene.glb", "blend": f"versions/{number}/scene.blend"}
 
 
-def ensure_original(folder: Path) -> None:
-    """Keep the finished build as version 1 before anything changes the scene (once)."""
+def ensure_original(folder: Path) -> dict[str, Any] | None:
+    """Keep the finished build as version 1 before anything changes the scene (once);
+    returns the new entry, None when there was one already (or no scene)."""
     if _read(folder) or not all((folder / n).is_file() for n in SCENE_FILES):
-        return
+        return None
     files = _copy_scene(folder, 1)
     shot = "screenshots/final.png" if (folder / "screenshots" / "final.png").is_file() else None
     entry = _entry(
         1, "build", "The finished build", screenshot=shot, digest=_digest(folder / "scene.glb"), **files
     )
     _write(folder, [entry])
+    return entry
 
 
 def record(
@@ -137,11 +141,19 @@ def record_command(folder: Path, outcome: dict[str, Any]) -> dict[str, Any] | No
     )
 
 
-def restore(folder: Path, prefix: str, number: int) -> dict[str, Any]:
+def undo_snapshot(folder: Path) -> str:
+    """Where the scene as it is before a restore goes (run-relative), for "undo" to reopen:
+    the editing pipeline's own snapshot folder and numbering."""
+    return f".p2m/edits/before_{len(read_history(folder.parent.parent, folder.name)) + 1}_restore.blend"
+
+
+def restore(folder: Path, prefix: str, number: int, snapshot: str) -> dict[str, Any]:
     """Make version ``number`` the current scene again, as a new version.
 
-    ``prefix`` is the worker-side folder of the run (``runs/<id>/``): the conversation's
-    entry names its snapshot there, so the editing pipeline's "undo" can reopen it.
+    The worker has saved the scene as it was to ``snapshot`` (see :func:`undo_snapshot`) and
+    written the version's scene; this makes the service's copies, the new version and the
+    conversation's entry. ``prefix`` is the worker-side folder of the run (``runs/<id>/``):
+    the entry names its snapshot there, so the editing pipeline's "undo" can reopen it.
 
     Raises:
         KeyError: the run has no such version.
@@ -151,11 +163,6 @@ def restore(folder: Path, prefix: str, number: int) -> dict[str, Any]:
     chosen = next((v for v in versions if v.get("number") == number), None)
     if chosen is None:
         raise KeyError(number)
-    # The scene as it is now, for "undo" (the pipeline's own snapshot naming and place).
-    history = read_history(folder.parent.parent, folder.name)
-    snapshot = f".p2m/edits/before_{len(history) + 1}_restore.blend"
-    (folder / snapshot).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(folder / "scene.blend", folder / snapshot)
     for name in SCENE_FILES:
         shutil.copyfile(folder / chosen[name.removeprefix("scene.")], folder / name)
     label = f"Back to version {number}"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from prompt2mesh.service import versions
 from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import NoScene, NotFound
+from prompt2mesh.service.exports import ExportFailed
 from prompt2mesh.service.naming import display_name as model_name
 from prompt2mesh.service.naming import slug
 from prompt2mesh.service.routes.commands import _refuse_if_busy, get_commands
@@ -94,10 +95,31 @@ async def restore_version(
     _refuse_if_busy(db, user, commands)
     db.close()
     folder = services.workers.workspace_for(user.id) / "runs" / run.id
+    prefix = f"runs/{run.id}/"
+    if not any(v["number"] == number for v in versions.list_versions(folder)):
+        raise NotFound(f"run {run_id!r} has no version {number}")
     # The per-user lock of runs, commands and exports: nothing else writes the scene meanwhile.
-    async with services.runs._user_locks[user.id]:
-        try:
-            entry = await asyncio.to_thread(versions.restore, folder, f"runs/{run.id}/", number)
-        except KeyError:
-            raise NotFound(f"run {run_id!r} has no version {number}") from None
+    async with services.runs._user_locks[user.id], services.workers.lease(user.id) as handle:
+        original = await asyncio.to_thread(versions.ensure_original, folder)
+        if original is not None:  # the worker keeps its own copy of version 1 too
+            await _must(handle.runner, "open_blend", {"filename": f"{prefix}scene.blend"})
+            await _must(handle.runner, "save_blend", {"filename": f"{prefix}{original['blend']}"})
+        chosen = next(v for v in versions.list_versions(folder) if v["number"] == number)
+        # The worker's scene first (a remote worker's files are only mirrored to the service):
+        # the scene as it is, for "undo"; then the version as the scene. Then the service's
+        # copies and the index.
+        snapshot = await asyncio.to_thread(versions.undo_snapshot, folder)
+        await _must(handle.runner, "open_blend", {"filename": f"{prefix}scene.blend"})
+        await _must(handle.runner, "save_blend", {"filename": f"{prefix}{snapshot}"})
+        await _must(handle.runner, "open_blend", {"filename": f"{prefix}{chosen['blend']}"})
+        await _must(handle.runner, "save_blend", {"filename": f"{prefix}scene.blend"})
+        await _must(handle.runner, "export_scene", {"format": "glb", "filename": f"{prefix}scene.glb"})
+        entry = await asyncio.to_thread(versions.restore, folder, prefix, number, snapshot)
+        await _must(handle.runner, "save_blend", {"filename": f"{prefix}{entry['blend']}"})
     return VersionOut.model_validate({**entry, "current": True})
+
+
+async def _must(runner: Any, tool: str, args: dict[str, Any]) -> None:
+    result = await runner.call(tool, args)
+    if not result.ok:
+        raise ExportFailed(f"going back failed: {tool}: {result.error}")
