@@ -103,7 +103,8 @@ def journey(live_server: Any, chromium: Any) -> Iterator[Journey]:
     page.locator(".step[data-step='3'] .shot img[src]").first.wait_for(timeout=STEP_TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / "run-live.png")
 
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    # The finished model (previews of the steps load before it, counted apart: data-previews).
+    page.wait_for_selector("#viewer[data-loads='1']", timeout=RUN_TIMEOUT_MS)
     finished = page.get_attribute(".run-head .status", "data-status") or ""
     page.wait_for_selector("[data-testid=outcome]")
     canvas_png = _canvas_pixels(page)
