@@ -48,6 +48,7 @@ def http_worker(workspace: Path, token: str, *, port: int | None = None) -> Iter
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
     env["P2M_WORKER_TOKEN"] = token
+    workspace.mkdir(parents=True, exist_ok=True)
     log = (workspace.parent / f"{workspace.name}-http.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "prompt2mesh", "mcp", "--http", "--port", str(port), "--workspace", str(workspace)],

@@ -45,8 +45,8 @@ class DockerEngine:
             except ValueError:
                 message = response.text
             raise DockerError(response.status_code, str(message)[:500])
-        if response.status_code == 204 or not response.content:
-            return None
+        if response.status_code >= 400 or response.status_code == 204 or not response.content:
+            return None  # an accepted refusal (404: already gone) carries nothing to read
         try:
             return response.json()
         except ValueError:
