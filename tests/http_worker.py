@@ -51,7 +51,17 @@ def http_worker(workspace: Path, token: str, *, port: int | None = None) -> Iter
     workspace.mkdir(parents=True, exist_ok=True)
     log = (workspace.parent / f"{workspace.name}-http.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "prompt2mesh", "mcp", "--http", "--port", str(port), "--workspace", str(workspace)],
+        [
+            sys.executable,
+            "-m",
+            "prompt2mesh",
+            "mcp",
+            "--http",
+            "--port",
+            str(port),
+            "--workspace",
+            str(workspace),
+        ],
         env=env,
         stdout=log,
         stderr=log,

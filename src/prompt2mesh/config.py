@@ -120,9 +120,13 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(default=2048, ge=256, description="Memory limit of one worker.")
     worker_memory_request_mb: int = Field(default=512, ge=128, description="Memory a pod requests.")
     worker_name_prefix: str = Field(
-        default="p2m-worker", pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Names of containers, volumes, pods."
+        default="p2m-worker",
+        pattern=r"^[a-z][a-z0-9-]{0,30}$",
+        description="Names of containers, volumes, pods.",
     )
-    worker_max_fetch_bytes: int = Field(default=512 * 1024 * 1024, ge=1024, description="Largest file copied back.")
+    worker_max_fetch_bytes: int = Field(
+        default=512 * 1024 * 1024, ge=1024, description="Largest file copied back."
+    )
     docker_socket: Path = Path("/var/run/docker.sock")
     docker_network: str | None = Field(
         default=None,
@@ -139,7 +143,9 @@ class Settings(BaseSettings):
     k8s_worker_url: str = Field(
         default="http://{service}.{namespace}.svc:{port}/mcp", description="Where a worker's Service answers."
     )
-    k8s_in_cluster: bool = Field(default=True, description="Use the pod's service account; else ~/.kube/config.")
+    k8s_in_cluster: bool = Field(
+        default=True, description="Use the pod's service account; else ~/.kube/config."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

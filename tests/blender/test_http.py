@@ -23,7 +23,11 @@ INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
     "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "t", "version": "1"},
+    },
 }
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
@@ -74,7 +78,17 @@ async def test_a_client_with_a_wrong_token_cannot_start(served: HttpWorker) -> N
 def test_a_worker_bound_beyond_loopback_refuses_to_start_without_a_token(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
     done = subprocess.run(
-        [sys.executable, "-m", "prompt2mesh", "mcp", "--http", "--host", "0.0.0.0", "--workspace", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "prompt2mesh",
+            "mcp",
+            "--http",
+            "--host",
+            "0.0.0.0",
+            "--workspace",
+            str(tmp_path),
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -51,7 +51,11 @@ def test_every_rendered_object_passes_strict_validation(rendered: list[dict[str,
 @pytest.mark.parametrize("version", VERSIONS)
 def test_the_objects_the_backend_creates_pass_strict_validation(tmp_path: Path, version: str) -> None:
     manager = KubernetesWorkerManager(
-        tmp_path, api_client=client.ApiClient(), namespace="prompt2mesh", image="prompt2mesh:1", storage_class="fast"
+        tmp_path,
+        api_client=client.ApiClient(),
+        namespace="prompt2mesh",
+        image="prompt2mesh:1",
+        storage_class="fast",
     )
     for doc in (
         manager.pod_manifest("Some_User-1", "t" * 43, restore=True),
@@ -65,7 +69,9 @@ def test_every_container_says_when_to_pull_its_image(rendered: list[dict[str, An
     for doc in rendered:
         spec = doc.get("spec", {}).get("template", {}).get("spec") or doc.get("template", {}).get("spec")
         for container in (spec or {}).get("containers", []):
-            assert container.get("imagePullPolicy") in ("IfNotPresent", "Never", "Always"), doc["metadata"]["name"]
+            assert container.get("imagePullPolicy") in ("IfNotPresent", "Never", "Always"), doc["metadata"][
+                "name"
+            ]
 
 
 def test_the_service_may_manage_only_pods_services_and_claims_in_its_namespace(
@@ -79,7 +85,9 @@ def test_the_service_may_manage_only_pods_services_and_claims_in_its_namespace(
     verbs = {v for rule in role["rules"] for v in rule["verbs"]}
     assert "*" not in verbs and not verbs & {"update", "patch", "escalate", "bind", "impersonate"}
     binding = _one(rendered, "RoleBinding", "prompt2mesh-workers")
-    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "prompt2mesh", "namespace": "prompt2mesh"}]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": "prompt2mesh", "namespace": "prompt2mesh"}
+    ]
     deployment = _one(rendered, "Deployment", "prompt2mesh")
     assert deployment["spec"]["template"]["spec"]["serviceAccountName"] == "prompt2mesh"
 

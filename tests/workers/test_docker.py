@@ -46,7 +46,9 @@ def clock() -> Clock:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def manager(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> AsyncIterator[DockerWorkerManager]:
+async def manager(
+    tmp_path_factory: pytest.TempPathFactory, clock: Clock
+) -> AsyncIterator[DockerWorkerManager]:
     image = await asyncio.to_thread(worker_image)
     manager = DockerWorkerManager(
         tmp_path_factory.mktemp("docker") / "workspaces",
@@ -100,7 +102,9 @@ async def test_each_user_gets_a_limited_labelled_container_on_loopback(manager: 
             assert [m["Name"] for m in volumes] == [manager.volume_name(user)]
 
 
-async def test_users_do_not_see_each_other_and_their_files_reach_the_service(manager: DockerWorkerManager) -> None:
+async def test_users_do_not_see_each_other_and_their_files_reach_the_service(
+    manager: DockerWorkerManager,
+) -> None:
     async with manager.lease(ALICE) as alice, manager.lease(BOB) as bob:
         assert (await alice.runner.call("create_primitive", {"kind": "cube", "name": "AliceCube"})).ok
         assert (await bob.runner.call("create_primitive", {"kind": "uv_sphere", "name": "BobBall"})).ok
@@ -145,7 +149,9 @@ async def test_a_killed_container_is_replaced_and_the_holder_is_told(manager: Do
         assert listed.ok and (alice.workspace / "runs" / "r1" / "after.blend").exists()
 
 
-async def test_an_idle_worker_is_reaped_and_its_container_removed(manager: DockerWorkerManager, clock: Clock) -> None:
+async def test_an_idle_worker_is_reaped_and_its_container_removed(
+    manager: DockerWorkerManager, clock: Clock
+) -> None:
     async with manager.lease(BOB):
         pass
     clock.now += 61
@@ -163,7 +169,11 @@ async def test_deleting_an_account_leaves_no_container_and_no_volume(
     async with manager.lease(user) as carol:
         details = await manager.engine.inspect_container(manager.container_name(user))
         assert details is not None
-        anonymous = [m["Name"] for m in details["Mounts"] if m["Type"] == "volume" and m["Name"] != manager.volume_name(user)]
+        anonymous = [
+            m["Name"]
+            for m in details["Mounts"]
+            if m["Type"] == "volume" and m["Name"] != manager.volume_name(user)
+        ]
         assert (await carol.runner.call("get_scene_info", {})).ok
     await manager.delete_workspace(user)
     assert await manager.engine.inspect_container(manager.container_name(user)) is None
@@ -173,7 +183,9 @@ async def test_deleting_an_account_leaves_no_container_and_no_volume(
     assert not (manager.root / user).exists()
 
 
-async def test_shutdown_removes_every_container_and_accounts_their_volumes(manager: DockerWorkerManager) -> None:
+async def test_shutdown_removes_every_container_and_accounts_their_volumes(
+    manager: DockerWorkerManager,
+) -> None:
     async with manager.lease(ALICE):
         pass
     await manager.delete_workspace(BOB)

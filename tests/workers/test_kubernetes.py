@@ -71,7 +71,9 @@ class Kubelet:
                 await asyncio.to_thread(self._stack.close)  # one worker at a time on the one port
                 self._stack = contextlib.ExitStack()
                 workspace = self.root / pod.metadata.name
-                await asyncio.to_thread(self._stack.enter_context, http_worker(workspace, token, port=self.port))
+                await asyncio.to_thread(
+                    self._stack.enter_context, http_worker(workspace, token, port=self.port)
+                )
                 ready = {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
                 await asyncio.to_thread(self.core.patch_namespaced_pod_status, pod.metadata.name, NS, ready)
                 self.started[pod.metadata.name] = token
@@ -126,7 +128,9 @@ async def test_a_user_gets_a_pod_a_service_and_a_claim_and_works_over_mcp(
         async with manager.lease(user) as handle:
             made = await handle.runner.call("create_primitive", {"kind": "cube", "name": "PodCube"})
             assert made.ok, made.error
-            exported = await handle.runner.call("export_scene", {"format": "glb", "filename": "runs/r1/scene.glb"})
+            exported = await handle.runner.call(
+                "export_scene", {"format": "glb", "filename": "runs/r1/scene.glb"}
+            )
             assert exported.ok, exported.error
             assert (handle.workspace / "runs" / "r1" / "scene.glb").read_bytes()[:4] == b"glTF"
 
@@ -139,7 +143,9 @@ async def test_a_user_gets_a_pod_a_service_and_a_claim_and_works_over_mcp(
             service = await asyncio.to_thread(core.read_namespaced_service, name, NS)
             assert service.spec.type == "ClusterIP"
             assert service.spec.selector == pod.metadata.labels
-            claim = await asyncio.to_thread(core.read_namespaced_persistent_volume_claim, manager.claim_name(user), NS)
+            claim = await asyncio.to_thread(
+                core.read_namespaced_persistent_volume_claim, manager.claim_name(user), NS
+            )
             assert claim.spec.resources.requests["storage"] == "2Gi"
         await manager.shutdown()
     assert _names((await asyncio.to_thread(core.list_namespaced_pod, NS)).items) == []
@@ -201,7 +207,9 @@ def test_the_pod_the_backend_creates_is_the_template_in_the_manifests(tmp_path: 
     made_container, template_container = made["spec"]["containers"][0], template["spec"]["containers"][0]
     # Per-pod values differ by design: the token and the claim's name.
     made_container["env"] = template_container["env"]
-    made["spec"]["volumes"][0]["persistentVolumeClaim"] = template["spec"]["volumes"][0]["persistentVolumeClaim"]
+    made["spec"]["volumes"][0]["persistentVolumeClaim"] = template["spec"]["volumes"][0][
+        "persistentVolumeClaim"
+    ]
     assert made["spec"] == template["spec"]
     for key, value in template["metadata"]["labels"].items():
         assert made["metadata"]["labels"][key] == value

@@ -70,7 +70,9 @@ async def test_a_file_larger_than_one_chunk_arrives_whole(
     assert (tmp_path / "blob.bin").read_bytes() == data
 
 
-async def test_files_over_the_limit_are_not_copied(session: WorkerSession, served: HttpWorker, tmp_path: Path) -> None:
+async def test_files_over_the_limit_are_not_copied(
+    session: WorkerSession, served: HttpWorker, tmp_path: Path
+) -> None:
     (served.workspace / "runs" / "limit").mkdir(parents=True, exist_ok=True)
     (served.workspace / "runs" / "limit" / "big.bin").write_bytes(b"x" * 5000)
     (served.workspace / "runs" / "limit" / "small.txt").write_bytes(b"ok")

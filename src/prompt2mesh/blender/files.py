@@ -59,7 +59,9 @@ def list_files(workspace: Workspace, folder: str) -> list[dict[str, Any]]:
     for dirpath, dirnames, filenames in os.walk(base):
         here = Path(dirpath)
         # Dot-folders hold the undo history and resume anchors: the worker's own business.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and len(here.parts) - base_depth < MAX_DEPTH)
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and len(here.parts) - base_depth < MAX_DEPTH
+        )
         for name in sorted(filenames):
             path = here / name
             if name.startswith(".") or path.is_symlink():

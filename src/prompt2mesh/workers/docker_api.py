@@ -28,17 +28,26 @@ class DockerEngine:
     """An async client for one Docker engine."""
 
     def __init__(self, socket: Path = Path("/var/run/docker.sock"), *, timeout_s: float = 60.0) -> None:
-        self._client = httpx.AsyncClient(
-            transport=httpx.AsyncHTTPTransport(uds=str(socket)),
-            base_url=f"http://docker/{API_VERSION}",
-            timeout=timeout_s,
-        )
+        self.socket = socket
+        self.timeout_s = timeout_s
+        self._client: httpx.AsyncClient | None = None
+
+    def _open(self) -> httpx.AsyncClient:
+        # Opened on first use (and again after aclose): a manager shut down can still clean up.
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                transport=httpx.AsyncHTTPTransport(uds=str(self.socket)),
+                base_url=f"http://docker/{API_VERSION}",
+                timeout=self.timeout_s,
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def _call(self, method: str, path: str, *, ok: tuple[int, ...] = (), **kwargs: Any) -> Any:
-        response = await self._client.request(method, path, **kwargs)
+        response = await self._open().request(method, path, **kwargs)
         if response.status_code >= 400 and response.status_code not in ok:
             try:
                 message = response.json().get("message", response.text)
@@ -103,5 +112,7 @@ class DockerEngine:
 
     async def stats(self, ident: str) -> dict[str, Any] | None:
         """One snapshot of the container's resource use (memory, CPU)."""
-        found = await self._call("GET", f"/containers/{ident}/stats", params={"stream": "false"}, ok=(404, 409))
+        found = await self._call(
+            "GET", f"/containers/{ident}/stats", params={"stream": "false"}, ok=(404, 409)
+        )
         return found if isinstance(found, dict) else None

@@ -61,7 +61,8 @@ class KubernetesWorkerManager(RemoteWorkerManager):
         from kubernetes import client
 
         super().__init__(root, **kwargs)
-        self.core = client.CoreV1Api(api_client)
+        # Typed Any: the client takes plain dict bodies (its stubs ask for its model classes).
+        self.core: Any = client.CoreV1Api(api_client)
         self.namespace = namespace
         self.image = image
         self.command = list(command or ["prompt2mesh"])
@@ -159,7 +160,10 @@ class KubernetesWorkerManager(RemoteWorkerManager):
                         "env": [{"name": "P2M_WORKER_TOKEN", "value": token}],
                         "ports": [{"name": "mcp", "containerPort": WORKER_PORT}],
                         "resources": {
-                            "requests": {"cpu": str(self.cpu_request), "memory": f"{self.memory_request_mb}Mi"},
+                            "requests": {
+                                "cpu": str(self.cpu_request),
+                                "memory": f"{self.memory_request_mb}Mi",
+                            },
                             "limits": {"cpu": str(self.cpus), "memory": f"{self.memory_mb}Mi"},
                         },
                         "readinessProbe": {"tcpSocket": {"port": WORKER_PORT}, "periodSeconds": 2},
@@ -194,7 +198,9 @@ class KubernetesWorkerManager(RemoteWorkerManager):
         ns, name = self.namespace, self.pod_name(user_id)
         await self._delete_pod(name)  # a left-over of a crash
         try:
-            await asyncio.to_thread(self.core.create_namespaced_persistent_volume_claim, ns, self.claim_manifest(user_id))
+            await asyncio.to_thread(
+                self.core.create_namespaced_persistent_volume_claim, ns, self.claim_manifest(user_id)
+            )
         except Exception as exc:
             if not _is_conflict(exc):
                 raise
@@ -231,7 +237,9 @@ class KubernetesWorkerManager(RemoteWorkerManager):
             if any(c.type == "Ready" and c.status == "True" for c in conditions):
                 return
             if time.monotonic() > deadline:
-                raise WorkerStartFailed(f"worker pod {name} was not ready within {self.start_timeout_s:.0f} s")
+                raise WorkerStartFailed(
+                    f"worker pod {name} was not ready within {self.start_timeout_s:.0f} s"
+                )
             await asyncio.sleep(_POLL_S)
 
     async def _delete_pod(self, name: str) -> None:

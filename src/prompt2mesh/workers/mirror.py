@@ -45,7 +45,9 @@ async def _read(session: WorkerSession, uri: str) -> TextResourceContents | Blob
 async def list_remote(session: WorkerSession, folder: str) -> list[dict[str, Any]]:
     """The files under ``folder`` on the worker: ``[{name, bytes, mtime_ns}]``."""
     content = await _read(session, list_uri(folder))
-    text = content.text if isinstance(content, TextResourceContents) else base64.b64decode(content.blob).decode()
+    text = (
+        content.text if isinstance(content, TextResourceContents) else base64.b64decode(content.blob).decode()
+    )
     listed: list[dict[str, Any]] = json.loads(text)
     return listed
 

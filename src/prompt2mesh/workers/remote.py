@@ -112,7 +112,9 @@ class RemoteWorkerManager(LocalWorkerManager):
     ``root`` holds the service-side copy of each workspace (``root/<user id>``).
     """
 
-    def __init__(self, root: Path, *, max_fetch_bytes: int = DEFAULT_MAX_FILE_BYTES, **kwargs: object) -> None:
+    def __init__(
+        self, root: Path, *, max_fetch_bytes: int = DEFAULT_MAX_FILE_BYTES, **kwargs: object
+    ) -> None:
         super().__init__(root, **kwargs)  # type: ignore[arg-type]
         self.max_fetch_bytes = max_fetch_bytes
         self._endpoints: dict[str, Endpoint] = {}
@@ -136,7 +138,10 @@ class RemoteWorkerManager(LocalWorkerManager):
     async def acquire(self, user_id: str) -> WorkerHandle:
         handle = await super().acquire(user_id)
         mirror = MirroringRunner(
-            handle.runner, lambda: self._ensure(user_id), handle.workspace, max_file_bytes=self.max_fetch_bytes
+            handle.runner,
+            lambda: self._ensure(user_id),
+            handle.workspace,
+            max_file_bytes=self.max_fetch_bytes,
         )
         return replace(handle, runner=mirror)
 
