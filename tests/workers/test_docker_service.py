@@ -63,7 +63,8 @@ def test_a_run_in_a_container_yields_downloadable_files_and_account_deletion_rem
     glb = user.client.get(f"/runs/{run_id}/files/scene.glb")
     assert glb.status_code == 200 and glb.content[:4] == b"glTF"
     blend = user.client.get(f"/runs/{run_id}/files/scene.blend")
-    assert blend.status_code == 200 and blend.content[:7] == b"BLENDER"
+    # Blender 5 writes its files zstd-compressed; older ones start with "BLENDER".
+    assert blend.status_code == 200 and blend.content[:4] in (b"\x28\xb5\x2f\xfd", b"BLEN")
     names = {f["name"] for f in user.client.get(f"/runs/{run_id}/files").json()}
     assert any(n.startswith("screenshots/") for n in names) and "report.json" in names
 
