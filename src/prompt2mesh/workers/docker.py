@@ -82,6 +82,7 @@ class DockerWorkerManager(RemoteWorkerManager):
             allow_code=settings.worker_allow_code,
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
+            limit_args=settings.worker_limit_args(),
         )
 
     # --- names --------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class DockerWorkerManager(RemoteWorkerManager):
             args.append("--restore")
         if self.allow_code:
             args.append("--allow-code")
+        args.extend(self.limit_args)
         mounts: list[dict[str, Any]] = [
             {"Type": "volume", "Source": self.volume_name(user_id), "Target": DATA_MOUNT}
         ]

@@ -107,6 +107,7 @@ class KubernetesWorkerManager(RemoteWorkerManager):
             allow_code=settings.worker_allow_code,
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
+            limit_args=settings.worker_limit_args(),
         )
 
     # --- names and manifests ------------------------------------------------------------------
@@ -140,6 +141,7 @@ class KubernetesWorkerManager(RemoteWorkerManager):
             args.append("--restore")
         if self.allow_code:
             args.append("--allow-code")
+        args.extend(self.limit_args)
         return {
             "apiVersion": "v1",
             "kind": "Pod",
