@@ -203,3 +203,10 @@ async def test_shutdown_removes_every_container_and_accounts_their_volumes(
         ]
     finally:
         await engine.aclose()
+
+
+async def test_the_operators_budgets_reach_the_worker_container(tmp_path: Path) -> None:
+    manager = DockerWorkerManager(tmp_path, image="prompt2mesh:latest", limit_args=["--max-objects", "50"])
+    config = manager.container_config("someone", "t" * 43, restore=False)
+    assert config["Cmd"][-2:] == ["--max-objects", "50"]
+    assert "P2M_WORKER_TOKEN=" + "t" * 43 in config["Env"]

@@ -213,3 +213,15 @@ def test_the_pod_the_backend_creates_is_the_template_in_the_manifests(tmp_path: 
     assert made["spec"] == template["spec"]
     for key, value in template["metadata"]["labels"].items():
         assert made["metadata"]["labels"][key] == value
+
+
+def test_the_operators_budgets_and_a_restore_reach_the_worker_pod(tmp_path: Path) -> None:
+    manager = KubernetesWorkerManager(
+        tmp_path,
+        api_client=client.ApiClient(),
+        namespace=NS,
+        image="prompt2mesh:latest",
+        limit_args=["--max-vertices", "1000"],
+    )
+    args = manager.pod_manifest("someone", "secret-token", restore=True)["spec"]["containers"][0]["args"]
+    assert args[-3:] == ["--restore", "--max-vertices", "1000"]
