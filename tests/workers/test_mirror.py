@@ -79,3 +79,17 @@ async def test_files_over_the_limit_are_not_copied(
     copied = await pull_folder(session, "runs/limit", tmp_path, max_file_bytes=1024)
     assert copied == ["runs/limit/small.txt"]
     assert not (tmp_path / "runs" / "limit" / "big.bin").exists()
+
+
+async def test_a_multi_file_export_arrives_with_every_part(session: WorkerSession, tmp_path: Path) -> None:
+    async def current() -> WorkerSession:
+        return session
+
+    runner = MirroringRunner(session, current, tmp_path)
+    assert (await runner.call("create_primitive", {"kind": "cube", "name": "Parts"})).ok
+    exported = await runner.call(
+        "export_scene", {"format": "gltf", "filename": "runs/r3/exports/gltf/model.gltf"}
+    )
+    assert exported.ok, exported.error
+    parts = sorted(p.name for p in (tmp_path / "runs" / "r3" / "exports" / "gltf").iterdir())
+    assert "model.gltf" in parts and any(name.endswith(".bin") for name in parts), parts
