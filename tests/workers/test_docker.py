@@ -210,3 +210,16 @@ async def test_the_operators_budgets_reach_the_worker_container(tmp_path: Path) 
     config = manager.container_config("someone", "t" * 43, restore=False)
     assert config["Cmd"][-2:] == ["--max-objects", "50"]
     assert "P2M_WORKER_TOKEN=" + "t" * 43 in config["Env"]
+
+
+async def test_containers_left_by_a_crashed_service_are_removed_when_it_starts(
+    manager: DockerWorkerManager,
+) -> None:
+    # What a service killed mid-way leaves: a worker container that nothing manages.
+    config = manager.container_config("orphan", "o" * 43, restore=False)
+    config["Cmd"] = ["sleep", "600"]
+    stray = await manager.engine.create_container(manager.container_name("orphan"), config)
+    await manager.engine.start_container(stray)
+    await manager.start()
+    assert await manager.engine.inspect_container(stray) is None
+    await manager._delete_volume("orphan")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ DATA_MOUNT = "/data"
 volume there means no anonymous volume is made, and a new volume takes the folder's owner from
 the image (a non-root worker can write it)."""
 WORKSPACE = f"{DATA_MOUNT}/workspace"
+log = logging.getLogger(__name__)
 LABEL_PREFIX = "p2m.prefix"
 LABEL_USER = "p2m.user"
 LABEL_ROLE = "p2m.role"
@@ -165,6 +167,15 @@ class DockerWorkerManager(RemoteWorkerManager):
         if not port:
             raise WorkerStartFailed(f"worker container {name} has no published port")
         return Endpoint(f"http://127.0.0.1:{port}/mcp", token)
+
+    async def start(self) -> None:
+        """Remove worker containers a previous run of the service left (a crash, a kill -9),
+        then start housekeeping. Containers are named per user and prefix, so a second service
+        with the same prefix on this engine would clash anyway: the prefix is this service's."""
+        for container in await self.engine.list_containers({LABEL_PREFIX: self.prefix}):
+            log.info("removing the left-over worker container %s", container.get("Names"))
+            await self.engine.remove_container(str(container["Id"]))
+        await super().start()
 
     async def _deprovision(self, user_id: str) -> None:
         await self.engine.remove_container(self.container_name(user_id))
