@@ -9,7 +9,7 @@ relations; two refined prompts match when both give
 - the same colours, materials, patterns, shapes and size words of each,
 - the same relations between them ("a cube on a table" never matches "a cube under a table"),
 - the same words the reader could not place (an unexplained detail is never dropped),
-- the same numbers with their units, as written ("5 m" never matches "2 m"),
+- the same measurements, number and unit as written ("5 m" never matches "2 m"),
 
 and at least one subject. Articles, word order between objects, case, punctuation and plural
 forms do not matter; synonyms ("couch"/"sofa") and near numbers do. The canonical form of
@@ -71,9 +71,10 @@ def _reading(text: str) -> dict[str, Any] | None:
         for o in spec.objects
     )
     relations = sorted((words[r.a], r.relation, words[r.b]) for r in spec.relations)
-    # Every number with its unit, as written: "5 m tall" never matches "2 m tall", even where
-    # the reader takes a measurement for a count.
-    numbers = sorted(" ".join(m).strip() for m in _NUMBER.findall(normalise(text)))
+    # Every measurement as written: "5 m tall" never matches "2 m tall", even where the reader
+    # takes a measurement for a count.
+    # (Plain numbers are counts, compared above: "2 cubes" = "two cubes".)
+    numbers = sorted(f"{n} {unit}" for n, unit in _NUMBER.findall(normalise(text)) if unit)
     return {
         "objects": objects,
         "relations": relations,

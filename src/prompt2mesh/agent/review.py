@@ -191,9 +191,16 @@ def review_view(state: ArtisanState | dict[str, Any]) -> dict[str, Any] | None:
 def replan_update(state: ArtisanState) -> dict[str, Any]:
     """The state update that sends a run back to ``plan`` with the person's refined prompt."""
     review = state.get("review") or {}
-    refined = dict(state.get("refined_prompt") or {})
-    refined["refined"] = str(review.get("replan_prompt") or refined.get("refined") or state["prompt"])
-    refined.setdefault("original", state.get("prompt", ""))
+    before = state.get("refined_prompt") or {}
+    text = str(review.get("replan_prompt") or before.get("refined") or state["prompt"])
+    # The person's new words are now the request itself: the planner and the critic read them
+    # (the old details described the old words, so they go).
+    refined = {
+        "original": text,
+        "refined": text,
+        "details": {"replanned_from": before.get("original", state.get("prompt", ""))},
+        "warnings": [],
+    }
     return {
         "refined_prompt": refined,
         "given_plan": None,
