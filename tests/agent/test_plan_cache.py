@@ -115,7 +115,11 @@ async def test_a_passing_runs_plan_is_reused_for_the_same_request_unless_a_fresh
         await session.call("new_scene", {})  # a new model starts from an empty scene
         model2 = kit.script()
         again = await run_make(
-            request_for(run_id="second", review=True), settings, session, roles=roles_for(model2), plan_cache=cache
+            request_for(run_id="second", review=True),
+            settings,
+            session,
+            roles=roles_for(model2),
+            plan_cache=cache,
         )
         assert model2.turns_of("planner") == []  # the planner call is what the cache saves
         assert again["plan_source"]["kind"] == "cache" and again["plan_source"]["run_id"] == "first"

@@ -95,9 +95,17 @@ def test_the_numbered_prompt_edits_deletes_moves_and_adds_steps_before_approving
     report = {"refined_prompt": "five parts", "plan": [step(f"Step {i}") for i in range(1, 6)]}
     answers = iter(["e 2 Build a taller tower", "d 5", "m 1 4", "+ Add a lamp", "d 9", "a"])
     said: list[str] = []
-    decision = review_in_terminal(report, ask=lambda _: next(answers), say=said.append, editor=None, folder=tmp_path)
+    decision = review_in_terminal(
+        report, ask=lambda _: next(answers), say=said.append, editor=None, folder=tmp_path
+    )
     assert decision.kind == "approve" and decision.steps is not None
-    assert [s["action"] for s in decision.steps] == ["Build a taller tower", "Step 3", "Step 4", "Step 1", "Add a lamp"]
+    assert [s["action"] for s in decision.steps] == [
+        "Build a taller tower",
+        "Step 3",
+        "Step 4",
+        "Step 1",
+        "Add a lamp",
+    ]
     assert "not done: there is no step 9 (1..5)" in said
     assert describe_changes(report["plan"], decision.steps) == [
         "step 5 deleted: Step 5",
@@ -110,14 +118,21 @@ def test_the_numbered_prompt_edits_deletes_moves_and_adds_steps_before_approving
 def test_the_numbered_prompt_can_ask_for_a_new_plan_or_leave_the_run_paused(tmp_path: Path) -> None:
     report = {"plan": [step("Step 1")]}
     replan = review_in_terminal(
-        report, ask=lambda _: "r a green cube on a red table", say=lambda _: None, editor=None, folder=tmp_path
+        report,
+        ask=lambda _: "r a green cube on a red table",
+        say=lambda _: None,
+        editor=None,
+        folder=tmp_path,
     )
     assert (replan.kind, replan.refined_prompt) == ("replan", "a green cube on a red table")
 
     def closed(_: str) -> str:
         raise EOFError
 
-    assert review_in_terminal(report, ask=closed, say=lambda _: None, editor=None, folder=tmp_path).kind == "quit"
+    assert (
+        review_in_terminal(report, ask=closed, say=lambda _: None, editor=None, folder=tmp_path).kind
+        == "quit"
+    )
 
 
 # --- the graph pauses, survives a restart, and builds what the person approved -------------------
@@ -152,7 +167,11 @@ def test_a_reviewed_run_pauses_then_builds_the_edited_plan_in_a_new_process(
     assert "plan awaiting review" in paused.stdout
     report = json.loads((out / "report.json").read_text())
     assert report["status"] == "awaiting_review" and report["review"]["status"] == "awaiting"
-    built = [e for e in read_events(out / "trace.jsonl") if e["type"] == "tool_call" and e["tool"] == "create_primitive"]
+    built = [
+        e
+        for e in read_events(out / "trace.jsonl")
+        if e["type"] == "tool_call" and e["tool"] == "create_primitive"
+    ]
     assert built == [] and not (out / "scene.glb").exists()
 
     # A bad edit is refused with its reasons, from a new process, and the run stays paused.
@@ -206,7 +225,9 @@ async def test_a_changed_refined_prompt_is_planned_again_and_paused_again(
         assert again["status"] == "awaiting_review"
         assert [s["action"] for s in again["plan"]] == second
         assert again["refined_prompt"] == "Five 2 m tall cubes in a row"
-        assert again["review"]["changes"] == ["refined prompt changed to “Five 2 m tall cubes in a row”; re-planned"]
+        assert again["review"]["changes"] == [
+            "refined prompt changed to “Five 2 m tall cubes in a row”; re-planned"
+        ]
         # The person's refined prompt went to the planner; the refiner was not asked again.
         assert len(model.turns_of("refiner")) == 1 and len(model.turns_of("planner")) == 2
         assert "Five 2 m tall cubes in a row" in model.turns_of("planner")[-1].text

@@ -138,11 +138,15 @@ def test_the_same_request_reuses_the_passing_plan_of_the_same_user_only(
 
 def test_a_changed_refined_prompt_plans_again_and_waits_again(alice: User) -> None:
     run = until_paused_or_done(alice, start(alice, "a green cone", review=True))
-    answer = alice.client.post(f"/runs/{run['id']}/plan", json={"refined_prompt": "two green cones side by side"})
+    answer = alice.client.post(
+        f"/runs/{run['id']}/plan", json={"refined_prompt": "two green cones side by side"}
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "queued"
     again = until_paused_or_done(alice, run["id"], after=run["event_count"])
     assert again["status"] == "awaiting_review"
     assert again["refined_prompt"] == "two green cones side by side"
-    assert again["review"]["changes"] == ["refined prompt changed to “two green cones side by side”; re-planned"]
+    assert again["review"]["changes"] == [
+        "refined prompt changed to “two green cones side by side”; re-planned"
+    ]
     assert again["plan"] != run["plan"]

@@ -53,7 +53,7 @@ def _print_outcome(report: dict[str, Any], out_dir: Path, settings: Settings) ->
     print(f"  report: {out_dir / 'report.json'}")
     if report["status"] == "awaiting_review":
         run_id = report["run_id"]
-        print(f"plan awaiting review (nothing built yet); the plan is in {out_dir / 'report.json'} (\"plan\")")
+        print(f'plan awaiting review (nothing built yet); the plan is in {out_dir / "report.json"} ("plan")')
         print(f"  approve it: prompt2mesh resume {run_id} --approve")
         print(f"  or change it: prompt2mesh resume {run_id} --plan edited.json")
     if report["status"] == "failed":
@@ -307,7 +307,9 @@ def _add_make(sub: SubParsers) -> None:
     p.add_argument(
         "--review", action="store_true", help="show the plan and wait for approval or changes before building"
     )
-    p.add_argument("--plan", default=None, metavar="FILE", help="build this plan (JSON/YAML steps), no planner")
+    p.add_argument(
+        "--plan", default=None, metavar="FILE", help="build this plan (JSON/YAML steps), no planner"
+    )
     p.add_argument("--fresh-plan", action="store_true", help="never start from a cached plan")
     p.set_defaults(handler=_cmd_make)
 
@@ -321,7 +323,10 @@ def _add_resume(sub: SubParsers) -> None:
     p.add_argument("--provider", choices=PROVIDERS, help="model provider (default: settings)")
     p.add_argument("--approve", action="store_true", help="a run awaiting review: approve its plan and build")
     p.add_argument(
-        "--plan", default=None, metavar="FILE", help="a run awaiting review: build this plan instead (validated)"
+        "--plan",
+        default=None,
+        metavar="FILE",
+        help="a run awaiting review: build this plan instead (validated)",
     )
     p.set_defaults(handler=_cmd_resume)
 

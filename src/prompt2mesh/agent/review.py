@@ -73,7 +73,8 @@ def parse_steps(raw: Any, settings: Settings, known_tools: list[str]) -> list[di
             steps.append(EditedStep.model_validate(item))
         except ValidationError as exc:
             problems += [
-                f"step {number}: {'.'.join(map(str, e['loc'])) or 'the step'}: {e['msg']}" for e in exc.errors()[:5]
+                f"step {number}: {'.'.join(map(str, e['loc'])) or 'the step'}: {e['msg']}"
+                for e in exc.errors()[:5]
             ]
     if problems:
         raise PlanEditRejected(problems[:10])
@@ -111,15 +112,14 @@ def describe_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) 
             if hit is not None:
                 matched[j] = hit
                 unmatched.remove(hit)
-    for i in unmatched:
-        changes.append(f"step {i + 1} deleted: {before[i].get('action', '')}")
+    changes += [f"step {i + 1} deleted: {before[i].get('action', '')}" for i in unmatched]
     for j, step in enumerate(after):
-        i = matched.get(j)
-        if i is None:
+        was = matched.get(j)
+        if was is None:
             changes.append(f"step {j + 1} added: {step.get('action', '')}")
-        elif not _same_text(before[i], step):
-            fields = [k for k in _STEP_TEXT if before[i].get(k) != step.get(k)]
-            changes.append(f"step {i + 1} edited ({', '.join(fields)}): {step.get('action', '')}")
+        elif not _same_text(before[was], step):
+            fields = [k for k in _STEP_TEXT if before[was].get(k) != step.get(k)]
+            changes.append(f"step {was + 1} edited ({', '.join(fields)}): {step.get('action', '')}")
     kept = [matched[j] for j in sorted(matched)]
     if kept != sorted(kept):
         changes.append("steps reordered: " + ", ".join(str(i + 1) for i in kept))
@@ -148,7 +148,9 @@ def plan_update(state: ArtisanState, steps: list[dict[str, Any]]) -> dict[str, A
     known = [s for s in original if s.get("calls")]
     dropped = []
     for step in steps:
-        if step.get("calls") and not any(_same_text(o, step) and o.get("calls") == step["calls"] for o in known):
+        if step.get("calls") and not any(
+            _same_text(o, step) and o.get("calls") == step["calls"] for o in known
+        ):
             step["calls"] = []
         if known and not step.get("calls"):
             dropped.append(str(step["number"]))

@@ -64,7 +64,9 @@ def load_plan_file(path: Path) -> list[dict[str, Any]]:
     if isinstance(data, dict):
         data = data.get("steps", data.get("plan"))
     if not isinstance(data, list) or not all(isinstance(s, dict) for s in data):
-        raise ValueError(f"{path} holds no list of steps (expected [{{'action': ...}}, ...] or {{'steps': [...]}})")
+        raise ValueError(
+            f"{path} holds no list of steps (expected [{{'action': ...}}, ...] or {{'steps': [...]}})"
+        )
     return data
 
 

@@ -86,13 +86,17 @@ async def request_replan(
     if not text:
         raise PlanEditRejected(["the refined prompt is empty; say what to build"])
     if len(text) > MAX_REFINED_PROMPT_CHARS:
-        raise PlanEditRejected([f"the refined prompt has {len(text)} characters; the limit is {MAX_REFINED_PROMPT_CHARS}"])
+        raise PlanEditRejected(
+            [f"the refined prompt has {len(text)} characters; the limit is {MAX_REFINED_PROMPT_CHARS}"]
+        )
     async with _checkpointer(settings, checkpointer) as saver:
         graph = build_graph(saver)
         state = await _awaiting(graph, run_id, settings)
         review = dict(state.get("review") or {})
         notes = [*review.get("notes", []), f"refined prompt changed to “{text}”; re-planned"]
-        review.update(status="replan", replan_prompt=text, notes=notes, replans=int(review.get("replans", 0)) + 1)
+        review.update(
+            status="replan", replan_prompt=text, notes=notes, replans=int(review.get("replans", 0)) + 1
+        )
         config = _config(run_id, settings)
         await graph.aupdate_state(config, {"review": review}, as_node="plan")
         state = cast(ArtisanState, (await graph.aget_state(config)).values)

@@ -360,7 +360,9 @@ def reviewing(state: ArtisanState | dict[str, Any]) -> bool:
     return bool(state.get("review_requested")) and status != "approved"
 
 
-async def await_review(graph: Any, config: RunnableConfig, ctx: ArtisanContext, roles: Roles) -> dict[str, Any]:
+async def await_review(
+    graph: Any, config: RunnableConfig, ctx: ArtisanContext, roles: Roles
+) -> dict[str, Any]:
     """Mark the paused run as waiting for its review and write its ``awaiting_review`` report."""
     snapshot = await graph.aget_state(config)
     state = cast(ArtisanState, snapshot.values)

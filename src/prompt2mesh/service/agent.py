@@ -168,7 +168,9 @@ class ArtisanAgent:
     async def edit_plan(self, run_id: str, steps: list[Any]) -> dict[str, Any]:
         from prompt2mesh.agent.review_run import edit_plan
 
-        return await edit_plan(run_id, steps, self.settings, provider=self.settings.provider, checkpointer=self._saver)
+        return await edit_plan(
+            run_id, steps, self.settings, provider=self.settings.provider, checkpointer=self._saver
+        )
 
     async def request_replan(self, run_id: str, refined_prompt: str) -> dict[str, Any]:
         from prompt2mesh.agent.review_run import request_replan
@@ -180,4 +182,6 @@ class ArtisanAgent:
     async def approve_plan(self, run_id: str) -> dict[str, Any]:
         from prompt2mesh.agent.review_run import approve_plan
 
-        return await approve_plan(run_id, self.settings, provider=self.settings.provider, checkpointer=self._saver)
+        return await approve_plan(
+            run_id, self.settings, provider=self.settings.provider, checkpointer=self._saver
+        )

@@ -27,11 +27,11 @@ from prompt2mesh.service.middleware import (
     inline_script_hashes,
     install_log_redaction,
 )
+from prompt2mesh.service.plan_cache import SqlPlanCacheStore
 from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
 from prompt2mesh.service.routes import exports as export_routes
 from prompt2mesh.service.routes import review as review_routes
 from prompt2mesh.service.routes import workers as worker_routes
-from prompt2mesh.service.plan_cache import SqlPlanCacheStore
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.security import with_signing_secret
 from prompt2mesh.service.store import RunStore

@@ -27,7 +27,9 @@ class SqlPlanCacheStore:
         if owner is not None:
             query = query.where(PlanCacheRow.user_id == owner)
         with self.sessions() as db:
-            row = db.scalars(query.order_by(PlanCacheRow.created_at.desc(), PlanCacheRow.id.desc()).limit(1)).first()
+            row = db.scalars(
+                query.order_by(PlanCacheRow.created_at.desc(), PlanCacheRow.id.desc()).limit(1)
+            ).first()
             if row is None:
                 return None
             created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
@@ -46,7 +48,9 @@ class SqlPlanCacheStore:
         def write() -> None:
             with self.sessions.begin() as db:
                 db.execute(
-                    delete(PlanCacheRow).where(PlanCacheRow.key == entry.key, PlanCacheRow.user_id == entry.owner)
+                    delete(PlanCacheRow).where(
+                        PlanCacheRow.key == entry.key, PlanCacheRow.user_id == entry.owner
+                    )
                 )
                 db.add(
                     PlanCacheRow(

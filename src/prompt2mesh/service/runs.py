@@ -227,7 +227,11 @@ class RunManager:
             if resume:
                 try:
                     return await self.agent.resume(
-                        run_id=job.run_id, out_dir=out_dir, runner=handle.runner, emit=emit, user_id=job.user_id
+                        run_id=job.run_id,
+                        out_dir=out_dir,
+                        runner=handle.runner,
+                        emit=emit,
+                        user_id=job.user_id,
                     )
                 except RunNotResumableError:
                     self._publish(

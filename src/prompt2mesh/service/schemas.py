@@ -157,7 +157,8 @@ class RunOut(RunSummary):
         default=None, description="The plan review (status, original plan, the person's changes), if any."
     )
     plan_source: dict[str, Any] | None = Field(
-        default=None, description='Where the plan came from: {"kind": "planner" | "cache" | "given", "run_id"}.'
+        default=None,
+        description='Where the plan came from: {"kind": "planner" | "cache" | "given", "run_id"}.',
     )
 
 

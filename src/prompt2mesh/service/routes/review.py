@@ -30,7 +30,9 @@ AWAITING = "awaiting_review"
 def _paused_run(db: Any, user: User, run_id: str, services: Any) -> Run:
     run = owned_run(db, user, run_id)
     if run.status != AWAITING or services.runs.is_active(run.id):
-        raise RunNotAwaitingReview(f"run {run_id!r} is not waiting for its plan's review (status {run.status})")
+        raise RunNotAwaitingReview(
+            f"run {run_id!r} is not waiting for its plan's review (status {run.status})"
+        )
     return run
 
 
