@@ -44,6 +44,12 @@ def test_prompts_that_differ_in_subject_count_colour_relation_or_size_never_matc
     assert signature(a) != signature(b)
 
 
+def test_the_persons_words_count_too_when_the_refined_prompt_left_a_detail_out() -> None:
+    brief = "A wooden chair, 45 cm seat height"
+    assert signature(brief, "a wooden chair with four legs") == signature(brief, "A wooden chair with 4 legs")
+    assert signature(brief, "a wooden chair with four legs") != signature(brief, "a wooden chair with three legs")
+
+
 def test_a_prompt_without_any_subject_is_never_cached() -> None:
     assert signature("something nice, please") is None
 
@@ -94,9 +100,10 @@ async def test_only_completed_runs_at_or_above_the_pass_mark_are_remembered(tmp_
     assert await cache.remember(report(plan_source={"kind": "cache", "run_id": "run-0"})) is None
     stored = await cache.remember(report(score=6))
     assert stored is not None and stored.refined_prompt == "a red cube 1 m on a blue table"
-    hit = await cache.lookup("a red cube, 1 m, on a blue table.")
+    hit = await cache.lookup("a red cube, 1 m, on a blue table.", "A red cube on the blue table")
     assert hit is not None and hit.run_id == "run-1"
-    assert await cache.lookup("A red cube, 1 m, under a blue table") is None
+    assert await cache.lookup("A red cube, 1 m, under a blue table", "a red cube under a blue table") is None
+    assert await cache.lookup("a red cube, 1 m, on a blue table.", "two red cubes on a blue table") is None
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
 """The plan cache: a passing run's plan, reused for a later request that asks for the same thing.
 
 The similarity rule is strict and deterministic (never a model, never a fuzzy score). The
-refined prompt is read by the offline reader (``roles/offline/parser``) into objects and
-relations; two refined prompts match when both give
+refined prompt and the person's own words are each read by the offline reader
+(``roles/offline/parser``) into objects and relations; two requests match when their refined
+prompts give, and their own words give,
 
 - the same subjects: the same object nouns (singular; "cubes" = "cube"),
 - the same count of each ("three chairs" never matches "four chairs"),
@@ -84,15 +85,18 @@ def _reading(text: str) -> dict[str, Any] | None:
     }
 
 
-def signature(refined_prompt: str) -> str | None:
-    """The cache key of a refined prompt: equal keys mean the rule above says "the same".
+def signature(refined_prompt: str, original: str | None = None) -> str | None:
+    """The cache key of a request: equal keys mean the rule above says "the same".
 
-    None when the reader finds no subject at all (such a prompt is never cached or matched).
+    Both readings count: a refiner may leave out a detail of the person's words ("four legs")
+    that the planner still reads. None when the reader finds no subject in the refined prompt
+    (such a request is never cached or matched).
     """
     reading = _reading(refined_prompt)
     if reading is None:
         return None
-    canonical = json.dumps(reading, sort_keys=True, separators=(",", ":"))
+    words = _reading(original) if original is not None else None
+    canonical = json.dumps({"refined": reading, "words": words}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -162,16 +166,18 @@ class PlanCache:
     shared: bool = False
     pass_score: int = 6
 
-    async def lookup(self, refined_prompt: str) -> CachedPlan | None:
-        """A stored plan the rule says fits ``refined_prompt``, or None."""
-        key = signature(refined_prompt)
+    async def lookup(self, refined_prompt: str, original: str | None = None) -> CachedPlan | None:
+        """A stored plan the rule says fits this request, or None."""
+        key = signature(refined_prompt, original)
         if key is None:
             return None
         owner = None if self.shared else self.owner
         return await anyio.to_thread.run_sync(self.store.find, key, owner)
 
-    async def remember(self, report: dict[str, Any]) -> CachedPlan | None:
+    async def remember(self, report: dict[str, Any], original: str | None = None) -> CachedPlan | None:
         """Store the plan of a finished run whose final score reached the pass mark.
+
+        ``original`` is the person's words the plan was made for (default: the report's prompt).
 
         Returns:
             The stored entry, or None when the run does not qualify (not completed, below the
@@ -185,7 +191,7 @@ class PlanCache:
         if source.get("kind") == "cache" and not review.get("edited"):
             return None  # the same plan is stored already, under the run that made it
         refined = str(report.get("refined_prompt") or "")
-        key = signature(refined)
+        key = signature(refined, original if original is not None else str(report.get("prompt") or ""))
         if key is None or not report.get("plan"):
             return None
         entry = CachedPlan(

@@ -41,7 +41,7 @@ async def starting_plan(
         return None, {"kind": "planner"}, []
     if state.get("fresh_plan"):
         return None, {"kind": "planner", "cache": "skipped: a fresh plan was asked for"}, []
-    hit = await ctx.plan_cache.lookup(requirement.refined)
+    hit = await ctx.plan_cache.lookup(requirement.refined, requirement.original)
     if hit is None:
         return None, {"kind": "planner", "cache": "miss"}, []
     errors = validate_plan(_numbered(hit.plan), known, **limits)

@@ -135,7 +135,8 @@ async def _drive(
         return await await_review(graph, config, ctx, roles)
     report = build_report(snapshot.values, provider=roles.provider, models=roles.model_names)
     write_report(report, ctx.out_dir)
-    if ctx.plan_cache is not None and (stored := await ctx.plan_cache.remember(report)) is not None:
+    words = (snapshot.values.get("refined_prompt") or {}).get("original")
+    if ctx.plan_cache is not None and (stored := await ctx.plan_cache.remember(report, words)) is not None:
         ctx.trace.event("plan_cached", run_id=stored.run_id, refined_prompt=stored.refined_prompt)
     ctx.trace.event(
         "run_finished",
