@@ -38,6 +38,10 @@ _CONTACT = {"on", "in", "top_of", "decoration", "worn", "hanging_on", "leaning_a
 class OfflineCritic:
     """Judges a step with the worker's analysis tools and the screenshot's pixels."""
 
+    # It reads colour fractions of the picture: the solid-shaded screenshot shows the
+    # materials' own colours, a lit render shifts them with the lights.
+    judges_renders = False
+
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique:
         """Score ``step`` 1-10 with feedback naming objects and metres, and fix calls.
 
@@ -70,12 +74,12 @@ class OfflineCritic:
             _check_colors(present, facts, f, u)
             if review:
                 built = {p.kind for p in u.layout.placements if p.name in facts.objects}
-                # 'a snowman wearing a red scarf': the scarf is the snowman's own part, recoloured
+                # 'a table with four legs', 'a snowman wearing a red scarf': the host's own
+                # parts stand for the object, and count as built when they are in the scene
                 built |= {
-                    o.kind
-                    for o in u.spec.objects
-                    for ov in u.layout.overrides
-                    if any(o.word.split()[-1] in part.lower() and part in facts.objects for part in ov.parts)
+                    u.spec.get(spec_id).kind
+                    for spec_id, parts in u.layout.parts.items()
+                    if any(part in facts.objects for part in parts)
                 }
                 acc = account(u.prompt, u.spec, built)
                 judge_words(acc, u, facts, f)
