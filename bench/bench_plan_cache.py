@@ -94,7 +94,11 @@ class _Model:
         self.planner: list[tuple[int, int]] = []
         self.steps: list[Any] = []
         self.chat = ScriptedChatModel(
-            roles={"refiner": [self.refine] * 50, "planner": [self.plan] * 50, "executor": [self.execute] * 500},
+            roles={
+                "refiner": [self.refine] * 50,
+                "planner": [self.plan] * 50,
+                "executor": [self.execute] * 500,
+            },
             default=critique(8),
         )
 
@@ -112,7 +116,6 @@ class _Model:
         tokens = (count(asked), count(json.dumps(answer)))
         self.planner.append(tokens)
         return json_reply(answer, input_tokens=tokens[0], output_tokens=tokens[1])
-
 
     def execute(self, messages: list[Any]) -> Any:
         """Build the step with the calls the offline planner worked out for it (then "done")."""
@@ -144,7 +147,9 @@ async def _run(
     model = _Model()
     roles = make_roles(settings, chat_model=model.chat)
     out = folder / run_id
-    request = RunRequest(prompt=prompt, out_dir=out, artifact_prefix=f"runs/{run_id}/", run_id=run_id, **options)
+    request = RunRequest(
+        prompt=prompt, out_dir=out, artifact_prefix=f"runs/{run_id}/", run_id=run_id, **options
+    )
     started = time.perf_counter()
     report = await run_make(request, settings, session, roles=roles, plan_cache=cache)
     row = {"run_id": run_id, "prompt": prompt, "status": report["status"], **_plan_phase(out, model, report)}
@@ -155,14 +160,20 @@ async def _run(
 
 async def bench(folder: Path) -> dict[str, Any]:
     settings = Settings(data_dir=folder / "data", screenshot_size=96)
-    cache = PlanCache(JsonPlanCacheStore(folder / "plan_cache.json"), owner="bench", pass_score=settings.pass_score)
+    cache = PlanCache(
+        JsonPlanCacheStore(folder / "plan_cache.json"), owner="bench", pass_score=settings.pass_score
+    )
     cold, warm, fresh = [], [], []
     async with open_local_worker(folder / "workspace") as session:
         for i, prompt in enumerate(PROMPTS):
             cold.append(await _run(session, settings, cache, folder, f"cold-{i}", prompt))
         for i, (prompt, _) in enumerate(REPEATS):
             warm.append(await _run(session, settings, cache, folder, f"warm-{i}", prompt, review=True))
-            fresh.append(await _run(session, settings, cache, folder, f"fresh-{i}", prompt, review=True, fresh_plan=True))
+            fresh.append(
+                await _run(
+                    session, settings, cache, folder, f"fresh-{i}", prompt, review=True, fresh_plan=True
+                )
+            )
     for row, (_, expected) in zip(warm, REPEATS, strict=True):
         row["expected_hit"] = expected
     hits = [r for r in warm if r["plan_source"] == "cache"]
@@ -179,7 +190,9 @@ async def bench(folder: Path) -> dict[str, Any]:
         "warm": warm,
         "fresh": fresh,
         "summary": {
-            "cold_runs_passing": sum(1 for r in cold if r["status"] == "completed" and (r["final_score"] or 0) >= 6),
+            "cold_runs_passing": sum(
+                1 for r in cold if r["status"] == "completed" and (r["final_score"] or 0) >= 6
+            ),
             "repeats": len(REPEATS),
             "hits": len(hits),
             "rule_agreed_with_expectation": sum(

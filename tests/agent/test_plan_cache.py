@@ -47,7 +47,9 @@ def test_prompts_that_differ_in_subject_count_colour_relation_or_size_never_matc
 def test_the_persons_words_count_too_when_the_refined_prompt_left_a_detail_out() -> None:
     brief = "A wooden chair, 45 cm seat height"
     assert signature(brief, "a wooden chair with four legs") == signature(brief, "A wooden chair with 4 legs")
-    assert signature(brief, "a wooden chair with four legs") != signature(brief, "a wooden chair with three legs")
+    assert signature(brief, "a wooden chair with four legs") != signature(
+        brief, "a wooden chair with three legs"
+    )
 
 
 def test_a_prompt_without_any_subject_is_never_cached() -> None:
