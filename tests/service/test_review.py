@@ -150,3 +150,31 @@ def test_a_changed_refined_prompt_plans_again_and_waits_again(alice: User) -> No
         "refined prompt changed to “two green cones side by side”; re-planned"
     ]
     assert again["plan"] != run["plan"]
+
+
+@pytest.mark.slow
+def test_a_paused_run_stays_paused_across_a_killed_server_and_builds_when_approved(tmp_path: Any) -> None:
+    from service.live import signup_and_login
+    from service.test_app import ServeProcess, _free_port, _login
+
+    data_dir = tmp_path / "data"
+    serve = ServeProcess(data_dir, _free_port()).start()
+    try:
+        carol = signup_and_login(serve.url, "carol")
+        run = until_paused_or_done(carol, start(carol, review=True))
+        assert run["status"] == "awaiting_review"
+        carol.client.close()
+    finally:
+        serve.kill()
+    again = ServeProcess(data_dir, _free_port()).start()
+    try:
+        carol = _login(again.url, "carol")
+        still = carol.client.get(f"/runs/{run['id']}").json()
+        # Not resumed at start (it waits for the person), not marked interrupted, plan intact.
+        assert still["status"] == "awaiting_review" and still["plan"] == run["plan"]
+        assert carol.client.post(f"/runs/{run['id']}/approve").status_code == 202
+        built = until_paused_or_done(carol, run["id"], after=still["event_count"])
+        assert built["status"] == "completed", built["error"]
+        assert built["report"]["review"]["status"] == "approved"
+    finally:
+        again.stop()
