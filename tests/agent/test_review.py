@@ -115,6 +115,19 @@ def test_the_numbered_prompt_edits_deletes_moves_and_adds_steps_before_approving
     ]
 
 
+def test_the_whole_plan_can_be_edited_as_json_in_the_editor(tmp_path: Path) -> None:
+    report = {"plan": [step(f"Step {i}") for i in range(1, 6)]}
+    # A stand-in for a person in $EDITOR: a real program that rewrites the file it is given.
+    editor = f"{sys.executable} -c \"import sys,pathlib; p=pathlib.Path(sys.argv[1]); p.write_text(p.read_text().replace('Step 3', 'Build the roof'))\""
+    answers = iter(["x", "a"])
+    decision = review_in_terminal(
+        report, ask=lambda _: next(answers), say=lambda _: None, editor=editor, folder=tmp_path
+    )
+    assert decision.steps is not None
+    assert [s["action"] for s in decision.steps][2] == "Build the roof"
+    assert (tmp_path / "plan.review.json").is_file()
+
+
 def test_the_numbered_prompt_can_ask_for_a_new_plan_or_leave_the_run_paused(tmp_path: Path) -> None:
     report = {"plan": [step("Step 1")]}
     replan = review_in_terminal(

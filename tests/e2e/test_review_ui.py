@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from e2e.pages import DESKTOP, RUN_TIMEOUT_MS, sign_up, start_model
+from e2e.pages import DESKTOP, RUN_TIMEOUT_MS, SCREENSHOTS, axe_violations, sign_up, start_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -75,6 +75,9 @@ def test_editing_and_deleting_steps_is_checked_and_built_as_changed(page: Any, a
     assert f"Plan reused from run {approved_as_is}" in page.inner_text("[data-testid=plan-origin]")
     plan = get_run(page, run_id)["plan"]
     deleted = plan[3]["action"]
+    assert axe_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "plan-review.png"))
 
     page.fill("[data-testid=review-step]:nth-child(5) .review-action", "Check the whole scene for gaps")
     page.click("[aria-label='Delete step 4']")

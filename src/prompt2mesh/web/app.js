@@ -353,6 +353,7 @@ async function finishRun(id) {
       onReplanning: () => openRun(id, { push: false }).catch((err) => toastError(err, "Could not follow the run")),
     });
     $("#run").append(editor.el);
+    editor.el.scrollIntoView({ block: "start" });
     setTitle(`Review the plan of “${run.title || run.prompt}”`);
     return;
   }
