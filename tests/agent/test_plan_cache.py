@@ -108,6 +108,17 @@ async def test_only_completed_runs_at_or_above_the_pass_mark_are_remembered(tmp_
     assert await cache.lookup("a red cube, 1 m, on a blue table.", "two red cubes on a blue table") is None
 
 
+async def test_a_shared_cache_finds_other_owners_plans_and_a_private_one_does_not(tmp_path: Path) -> None:
+    store = JsonPlanCacheStore(tmp_path / "cache.json")
+    await PlanCache(store, owner="bob").remember(report())
+    words = "a red cube on a blue table"
+    assert await PlanCache(store, owner="ann").lookup("A red cube, 1 m, on a blue table", words) is None
+    shared = await PlanCache(store, owner="ann", shared=True).lookup(
+        "A red cube, 1 m, on a blue table", words
+    )
+    assert shared is not None and shared.owner == "bob"
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 async def test_a_passing_runs_plan_is_reused_for_the_same_request_unless_a_fresh_plan_is_asked_for(

@@ -43,7 +43,8 @@ def _reviews(services: Any) -> Reviews:
     return cast(Reviews, agent)
 
 
-async def _answer(run: Run, call: Any) -> dict[str, Any]:
+async def _answer(call: Any) -> dict[str, Any]:
+    """The agent's answer; its refusals as the API's errors."""
     try:
         result: dict[str, Any] = await call
     except PlanEditRejected as exc:
@@ -73,10 +74,10 @@ async def change_plan(
     reviews = _reviews(services)
     store = services.runs.store
     if body.steps is not None:
-        report = await _answer(run, reviews.edit_plan(run.id, body.steps))
+        report = await _answer(reviews.edit_plan(run.id, body.steps))
         await asyncio.to_thread(store.set_status, run.id, AWAITING, report=report, plan=report.get("plan"))
     else:
-        await _answer(run, reviews.request_replan(run.id, body.refined_prompt or ""))
+        await _answer(reviews.request_replan(run.id, body.refined_prompt or ""))
         await asyncio.to_thread(store.set_status, run.id, "queued", error=None)
         await services.runs.submit(run.id, user.id, resume=True)
     db.expire_all()
@@ -92,7 +93,7 @@ async def change_plan(
 async def approve_plan(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Run:
     """Approve the plan awaiting review: the run takes the user's worker again and builds it."""
     run = _paused_run(db, user, run_id, services)
-    await _answer(run, _reviews(services).approve_plan(run.id))
+    await _answer(_reviews(services).approve_plan(run.id))
     await asyncio.to_thread(services.runs.store.set_status, run.id, "queued", error=None)
     await services.runs.submit(run.id, user.id, resume=True)
     db.refresh(run)
