@@ -93,6 +93,7 @@ def test_editing_and_deleting_steps_is_checked_and_built_as_changed(page: Any, a
     page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
     run = get_run(page, run_id)
     assert run["status"] == "completed"
+    assert f"Plan reused from run {approved_as_is}" in page.inner_text("#run .notes-box")
     built = [s["action"] for s in run["steps"]]
     assert deleted not in built and built[-1] == "Light the scene warmly"
     assert "Check the whole scene for gaps" in built

@@ -127,6 +127,9 @@ def test_the_same_request_reuses_the_passing_plan_of_the_same_user_only(
     hit = until_paused_or_done(alice, start(alice, "A red cube on the blue table.", review=True))
     assert hit["plan_source"]["kind"] == "cache" and hit["plan_source"]["run_id"] == first["id"]
     assert [s["action"] for s in hit["plan"]] == [s["action"] for s in first["plan"]]
+    events = alice.client.get(f"/runs/{hit['id']}/events.json").json()
+    reused = [e for e in events if e["type"] == "plan_reused"]
+    assert len(reused) == 1 and reused[0]["from_run"] == first["id"] and reused[0]["run_id"] == hit["id"]
 
     fresh = until_paused_or_done(alice, start(alice, PROMPT, review=True, fresh_plan=True))
     assert fresh["plan_source"]["kind"] == "planner"

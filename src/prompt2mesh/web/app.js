@@ -317,7 +317,7 @@ async function openRun(id, { push = true } = {}) {
   followEvents(id, (ev) => {
     // Edits of the finished scene share the run's event log; the edit list draws them.
     if (ev.command_id) return;
-    if (ev.type === "plan_reused") view.note(planOrigin({ kind: "cache", ...ev }), false);
+    if (ev.type === "plan_reused") view.note(planOrigin({ kind: ev.kind, run_id: ev.from_run }), false);
     // Follow the newest step only when the reader is already at the bottom.
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     view.apply(ev);

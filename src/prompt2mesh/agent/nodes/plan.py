@@ -54,7 +54,14 @@ async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[st
             "usage": add_usage(state, usage),
         }
     if start is not None:
-        ctx.trace.event("plan_reused", **source)
+        # Not "run_id": every event carries its own run's id under that name.
+        ctx.trace.event(
+            "plan_reused",
+            kind=source["kind"],
+            from_run=source.get("run_id"),
+            shared=bool(source.get("shared")),
+            final_score=source.get("final_score"),
+        )
         proposal: Plan = start
         errors: list[str] = []
     else:
