@@ -16,7 +16,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _cmd_mcp(ns: argparse.Namespace) -> int:
     from prompt2mesh.blender.runtime import WorkerConfig
-    from prompt2mesh.blender.server import run_worker
+    from prompt2mesh.blender.startup import run_worker
 
     config = WorkerConfig(
         workspace=Path(ns.workspace),
@@ -26,6 +26,7 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         restore=ns.restore,
+        hold_blender=Path(ns.test_hold_blender) if ns.test_hold_blender else None,
         **{
             k.removeprefix("limit_"): v
             for k, v in vars(ns).items()
@@ -45,6 +46,8 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--restore", action="store_true", help="reopen the scene of the previous worker")
+    # Tests only (not shown in --help): see prompt2mesh.blender.loader.BlenderLoader.
+    p.add_argument("--test-hold-blender", metavar="FIFO", default=None, help=argparse.SUPPRESS)
     # Limits (defaults in WorkerConfig, documented in the README's "Limits" paragraph).
     for flag, kind in (
         ("max-vertices", int),

@@ -48,6 +48,9 @@ class WorkerConfig:
     restore: bool = False
     """Reopen the scene a previous worker in this workspace held when its last call started
     (the manager restarts a worker this way after stopping a call that ran too long)."""
+    hold_blender: Path | None = None
+    """Tests only: a FIFO the worker reads to its end before it loads Blender (see
+    :class:`prompt2mesh.blender.loader.BlenderLoader`)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
