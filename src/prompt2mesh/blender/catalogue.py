@@ -28,6 +28,7 @@ from typing import Any
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.json")
 _PACKAGE = Path(__file__).parent
 _LIBRARIES = ("mcp", "pydantic", "pydantic_core")
+_SOURCES = ("registry.py", "server.py", "catalogue.py", "arguments.py")
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,13 @@ def _library_version(name: str) -> str:
 
 
 def fingerprint() -> str:
-    """A digest of everything the answers are built from (this package's sources, the SDK's
-    and pydantic's versions); ~2 ms."""
+    """A digest of everything the answers are built from (the tools, the registry, the server
+    that gives them their SDK form, the SDK's and pydantic's versions); ~2 ms."""
     digest = hashlib.sha256()
     for name in _LIBRARIES:
         digest.update(f"{name}={_library_version(name)}\n".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    sources = [_PACKAGE / name for name in _SOURCES] + sorted((_PACKAGE / "tools").rglob("*.py"))
+    for path in sources:
         digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -119,7 +121,11 @@ def build_catalogue() -> dict[str, Any]:
         server.register_all_tools()  # type: ignore[attr-defined]
         lowlevel = server._mcp_server
         handler = lowlevel.request_handlers[types.ListToolsRequest]
-        listed = asyncio.run(handler(types.ListToolsRequest(method="tools/list")))
+
+        async def list_tools() -> types.ServerResult:
+            return await handler(types.ListToolsRequest(method="tools/list"))
+
+        listed = asyncio.run(list_tools())
         options = lowlevel.create_initialization_options()
     initialize = types.InitializeResult(
         protocolVersion=types.LATEST_PROTOCOL_VERSION,

@@ -34,7 +34,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-
 SDK_EXTENSIONS = (
     "asyncio",  # not _asyncio alone: its init needs the asyncio package imported first
     "_bisect",
@@ -109,7 +108,7 @@ class BlenderLoader:
                 self._mapped.wait()  # releases the GIL the mapping may need
             return original(ext, spec)
 
-        loader.create_module = create_module  # type: ignore[method-assign]
+        loader.create_module = create_module  # type: ignore[method-assign,assignment]
         self._restore_loader = lambda: setattr(loader, "create_module", original)
         self._thread.start()
 

@@ -179,7 +179,9 @@ class _GuardedServer(FastMCP):
         self, name: str, arguments: dict[str, Any]
     ) -> Sequence[ContentBlock] | dict[str, Any]:
         if self.blender_error is not None:
-            unavailable = BlenderUnavailable(f"Blender could not be loaded, so no tool can run: {self.blender_error}")
+            unavailable = BlenderUnavailable(
+                f"Blender could not be loaded, so no tool can run: {self.blender_error}"
+            )
             return self._error(f"Error executing tool {name}: {unavailable}")
         try:
             self._register(name)
@@ -343,17 +345,28 @@ async def _serve_front(server: FastMCP, front: StdioFront) -> None:
         async with out_receive:
             async for item in out_receive:
                 message = item.message.root
-                if isinstance(message, JSONRPCResponse | JSONRPCError) and message.id == REPLAYED_INITIALIZE_ID:
+                if (
+                    isinstance(message, JSONRPCResponse | JSONRPCError)
+                    and message.id == REPLAYED_INITIALIZE_ID
+                ):
                     if isinstance(message, JSONRPCError):
-                        print(f"prompt2mesh worker: replayed initialize refused: {message.error}", file=sys.stderr)
+                        print(
+                            f"prompt2mesh worker: replayed initialize refused: {message.error}",
+                            file=sys.stderr,
+                        )
                     continue  # the front answered the client's initialize already
                 front.write_line(item.message.model_dump_json(by_alias=True, exclude_none=True).encode())
 
-    front.attach(lambda line: loop.call_soon_threadsafe(deliver, line))
+    def hand_over(line: bytes | None) -> None:
+        loop.call_soon_threadsafe(deliver, line)
+
+    front.attach(hand_over)
     async with anyio.create_task_group() as tg:
         tg.start_soon(write)
         async with receive:
-            await server._mcp_server.run(receive, out_send, server._mcp_server.create_initialization_options())
+            await server._mcp_server.run(
+                receive, out_send, server._mcp_server.create_initialization_options()
+            )
         tg.cancel_scope.cancel()
 
 
