@@ -27,6 +27,9 @@ from mcp.types import CONNECTION_CLOSED, CallToolResult, ImageContent, TextConte
 from prompt2mesh.blender.arguments import find_unsendable
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 
+READY_PROBE = "get_history"
+"""A cheap read-only tool: its first answer says the worker's Blender is loaded."""
+
 
 class WorkerUnavailable(RuntimeError):
     """The worker process died or stopped answering."""
@@ -280,6 +283,13 @@ async def open_local_worker(
             async with ClientSession(_WatchedStream(read, closed), write) as session:  # type: ignore[arg-type]
                 with anyio.fail_after(start_timeout_s):
                     await session.initialize()
+                    # The worker answers the handshake before Blender has loaded; a session is
+                    # handed out once Blender answers, so start-up stays within this timeout
+                    # and never counts against the first call's.
+                    probe = await session.call_tool(READY_PROBE, {})
+                if probe.isError:
+                    reason = " ".join(c.text for c in probe.content if isinstance(c, TextContent))
+                    raise WorkerUnavailable(f"the worker started without a usable Blender: {reason}")
                 pid = find_child_pid(workspace)
                 yield WorkerSession(
                     session, timeout_s=timeout_s, closed=closed, kill=(lambda: kill_pid(pid)) if pid else None
