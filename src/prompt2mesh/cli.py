@@ -27,12 +27,16 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         port=ns.port,
         restore=ns.restore,
         hold_blender=Path(ns.test_hold_blender) if ns.test_hold_blender else None,
+        spare_root=Path(ns.spare_root) if ns.spare_root else None,
         **{
             k.removeprefix("limit_"): v
             for k, v in vars(ns).items()
             if k.startswith("limit_") and v is not None
         },
     )
+    if config.spare_root is not None and config.transport != "stdio":
+        print("prompt2mesh mcp: --spare-root needs stdio (the parent assigns the workspace)", file=sys.stderr)
+        return 2
     run_worker(config)
     return 0
 
@@ -46,6 +50,12 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--restore", action="store_true", help="reopen the scene of the previous worker")
+    p.add_argument(
+        "--spare-root",
+        metavar="DIR",
+        default=None,
+        help="start as a spare: --workspace is a placeholder until the parent assigns a folder under DIR",
+    )
     # Tests only (not shown in --help): see prompt2mesh.blender.loader.BlenderLoader.
     p.add_argument("--test-hold-blender", metavar="FIFO", default=None, help=argparse.SUPPRESS)
     # Limits (defaults in WorkerConfig, documented in the README's "Limits" paragraph).

@@ -30,6 +30,10 @@ from prompt2mesh.blender.catalogue import Catalogue
 REPLAYED_INITIALIZE_ID = "p2m-front-initialize"
 """The id under which the client's ``initialize`` is handed to the SDK; its answer is dropped."""
 
+ASSIGN_WORKSPACE = "notifications/prompt2mesh/assign_workspace"
+"""The parent's one message to a spare worker (``--spare-root``): ``{"workspace": path, "log":
+name}``. Only the process's parent can send it (it holds stdin); it is never passed to the SDK."""
+
 Sink = Callable[[bytes | None], None]
 """Takes one raw message line, or None for the end of the input."""
 

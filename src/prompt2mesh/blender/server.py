@@ -6,10 +6,12 @@ import contextlib
 import functools
 import inspect
 import json
+import os
 import re
 import sys
 import typing
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,8 +22,14 @@ from pydantic import ConfigDict, ValidationError
 
 from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
 from prompt2mesh.blender.catalogue import Catalogue, load_catalogue
-from prompt2mesh.blender.errors import BlenderOperationFailed, BlenderUnavailable, ToolError, clip_message
-from prompt2mesh.blender.front import REPLAYED_INITIALIZE_ID, StdioFront
+from prompt2mesh.blender.errors import (
+    BlenderOperationFailed,
+    BlenderUnavailable,
+    NotReady,
+    ToolError,
+    clip_message,
+)
+from prompt2mesh.blender.front import ASSIGN_WORKSPACE, REPLAYED_INITIALIZE_ID, StdioFront
 from prompt2mesh.blender.loader import BlenderLoader, BlenderLoadFailed
 from prompt2mesh.blender.registry import ToolSpec, all_tools
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
@@ -143,6 +151,28 @@ class _GuardedServer(FastMCP):
         if self.blender_error is not None:
             print(f"prompt2mesh worker: Blender could not be loaded: {self.blender_error}", file=sys.stderr)
 
+    def assign_workspace(self, line: bytes) -> None:
+        """Apply the parent's :data:`ASSIGN_WORKSPACE` notification (a spare worker only).
+
+        ``log`` names a file in the new workspace that takes over stderr (and fd 1, where
+        Blender logs), so the worker's log lands with its user from then on.
+        """
+        try:
+            params = json.loads(line).get("params") or {}
+            path = Path(params["workspace"])
+            self.worker.assign_workspace(path)
+        except (ToolError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            print(f"prompt2mesh worker: workspace assignment refused: {exc}", file=sys.stderr)
+            return
+        self._root_prefix = re.compile(re.escape(str(self.worker.workspace.root)) + r"/?")
+        log = params.get("log")
+        if isinstance(log, str) and log:
+            fd = os.open(self.worker.workspace.resolve(log), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            sys.stderr.flush()
+            os.dup2(fd, 2)
+            os.dup2(fd, 1)
+            os.close(fd)
+
     def register_all_tools(self) -> None:
         """Give every tool its SDK form now (otherwise each gets it on its first call)."""
         for name in self.specs:
@@ -178,6 +208,10 @@ class _GuardedServer(FastMCP):
     async def call_tool(
         self, name: str, arguments: dict[str, Any]
     ) -> Sequence[ContentBlock] | dict[str, Any]:
+        if not self.worker.assigned:
+            return self._error(
+                f"Error executing tool {name}: {NotReady('this spare worker has no workspace yet')}"
+            )
         if self.blender_error is not None:
             unavailable = BlenderUnavailable(
                 f"Blender could not be loaded, so no tool can run: {self.blender_error}"
@@ -317,7 +351,7 @@ def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
     registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
 
 
-async def _serve_front(server: FastMCP, front: StdioFront) -> None:
+async def _serve_front(server: _GuardedServer, front: StdioFront) -> None:
     """Serve the stream :class:`StdioFront` hands over (what ``stdio_server`` did before, with
     the front reading stdin and writing the protocol stream)."""
     import asyncio
@@ -333,6 +367,10 @@ async def _serve_front(server: FastMCP, front: StdioFront) -> None:
     def deliver(line: bytes | None) -> None:  # on the event loop's thread
         if line is None:
             send.close()
+            return
+        if ASSIGN_WORKSPACE.encode() in line:
+            # Applied here, in order: every call after it runs in the assigned workspace.
+            server.assign_workspace(line)
             return
         try:
             item: SessionMessage | Exception = SessionMessage(JSONRPCMessage.model_validate_json(line))
