@@ -43,6 +43,8 @@ class Catalogue:
     tools: dict[str, Any]
     """The ``ListToolsResult`` exactly as the SDK sends it."""
     tool_names: frozenset[str]
+    modules: dict[str, str]
+    """Tool name -> the module under ``prompt2mesh.blender.tools`` that defines it."""
 
     def initialize_result(self, requested: str) -> dict[str, Any]:
         """The ``initialize`` answer for a client asking for protocol version ``requested``
@@ -98,6 +100,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue | None:
         latest_version=data["latest_version"],
         tools=tools,
         tool_names=frozenset(t["name"] for t in tools["tools"]),
+        modules=dict(data["modules"]),
     )
 
 
@@ -145,6 +148,7 @@ def build_catalogue() -> dict[str, Any]:
         "protocol_versions": list(SUPPORTED_PROTOCOL_VERSIONS),
         "latest_version": types.LATEST_PROTOCOL_VERSION,
         "tools": listed.model_dump(by_alias=True, mode="json", exclude_none=True),
+        "modules": {name: spec.func.__module__.rsplit(".", 1)[-1] for name, spec in server.specs.items()},
     }
 
 

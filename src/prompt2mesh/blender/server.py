@@ -31,7 +31,7 @@ from prompt2mesh.blender.errors import (
 )
 from prompt2mesh.blender.front import ASSIGN_WORKSPACE, REPLAYED_INITIALIZE_ID, StdioFront
 from prompt2mesh.blender.loader import BlenderLoader, BlenderLoadFailed
-from prompt2mesh.blender.registry import ToolSpec, all_tools
+from prompt2mesh.blender.registry import ToolSpec, all_tools, tools_of
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
 
 INSTRUCTIONS = (
@@ -127,7 +127,15 @@ class _GuardedServer(FastMCP):
 
     @property
     def tool_names(self) -> set[str]:
-        return set(self.specs) or set(self.catalogue.tool_names if self.catalogue else ())
+        return set(self.catalogue.tool_names) if self.catalogue else set(self.specs)
+
+    def _spec(self, name: str) -> ToolSpec | None:
+        """The tool ``name``, importing its module on first use when the catalogue names it."""
+        spec = self.specs.get(name)
+        if spec is None and self.catalogue is not None and name in self.catalogue.modules:
+            self.specs = tools_of(self.catalogue.modules[name])
+            spec = self.specs.get(name)
+        return spec
 
     def load_blender(self, loader: BlenderLoader) -> None:
         """Initialise Blender, import the tools and start from an empty scene.
@@ -138,9 +146,13 @@ class _GuardedServer(FastMCP):
         """
         try:
             loader.load()
-            self.specs = all_tools()
+            # With the catalogue, a tool's module is imported on its first call only.
+            new_scene = self._spec("new_scene") if self.catalogue else all_tools()["new_scene"]
+            if self.catalogue is None:
+                self.specs = all_tools()
             loader.mark("tools imported")
-            self.specs["new_scene"].func(self.worker)
+            assert new_scene is not None
+            new_scene.func(self.worker)
             if self.worker.config.restore:
                 self.worker.history.restore_recovery()
             loader.mark("scene ready")
@@ -175,11 +187,12 @@ class _GuardedServer(FastMCP):
 
     def register_all_tools(self) -> None:
         """Give every tool its SDK form now (otherwise each gets it on its first call)."""
+        self.specs = all_tools()
         for name in self.specs:
             self._register(name)
 
     def _register(self, name: str) -> None:
-        spec = self.specs.get(name)
+        spec = self._spec(name)
         if spec is None or self._tool_manager.get_tool(name) is not None:
             return
         self.add_tool(
