@@ -53,7 +53,7 @@ class Catalogue:
         return {"protocolVersion": version, **self.initialize}
 
 
-def _library_version(name: str) -> str:
+def library_version(name: str) -> str:
     """The installed version of ``name`` from its ``.dist-info`` folder's name, without
     importing it (``importlib.metadata`` alone costs ~0.1 s at start-up)."""
     spec = importlib.util.find_spec(name)
@@ -70,7 +70,7 @@ def fingerprint() -> str:
     that gives them their SDK form, the SDK's and pydantic's versions); ~2 ms."""
     digest = hashlib.sha256()
     for name in _LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\n".encode())
+        digest.update(f"{name}={library_version(name)}\n".encode())
     sources = [_PACKAGE / name for name in _SOURCES] + sorted((_PACKAGE / "tools").rglob("*.py"))
     for path in sources:
         digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
