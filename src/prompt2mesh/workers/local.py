@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -178,6 +178,7 @@ class LocalWorkerManager(WorkerManager):
         ping_timeout_s: float = _PING_TIMEOUT_S,
         spares: int = 0,
         clock: Callable[[], float] = time.monotonic,
+        limit_args: Sequence[str] = (),
     ) -> None:
         self.root = root
         self.spares = spares
@@ -186,6 +187,8 @@ class LocalWorkerManager(WorkerManager):
         self._spare_ids = itertools.count(1)
         self._filling: asyncio.Task[int] | None = None
         self._booting: set[asyncio.Task[None]] = set()
+        self.limit_args = tuple(limit_args)
+        """Budget flags for every worker (``--max-vertices N``...), from the settings."""
         self.max_workers = max_workers
         self.idle_timeout_s = idle_timeout_s
         self.start_timeout_s = start_timeout_s
@@ -211,6 +214,7 @@ class LocalWorkerManager(WorkerManager):
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
             spares=settings.worker_spares,
+            limit_args=settings.worker_limit_args(),
         )
 
     # --- interface ------------------------------------------------------------------------
@@ -550,7 +554,9 @@ class LocalWorkerManager(WorkerManager):
                 allow_code=self.allow_code,
                 timeout_s=self.tool_timeout_s,
                 restore=restore,
-                extra_args=["--spare-root", str(self.root.resolve())] if w.spare else (),
+                extra_args=[*self.limit_args, "--spare-root", str(self.root.resolve())]
+                if w.spare
+                else self.limit_args,
                 spare=w.spare,
             ) as session:
                 w.session = session
