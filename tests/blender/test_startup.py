@@ -161,3 +161,32 @@ def test_a_client_that_leaves_during_start_up_ends_the_worker(raw: RawWorker, ho
     raw.proc.stdin.close()
     release(hold)
     assert raw.proc.wait(timeout=60) == 0
+
+
+HEAVY = {"mcp", "pydantic", "pydantic_core", "bpy", "anyio", "starlette", "httpx"}
+FOREIGN = ("langgraph", "langchain", "fastapi", "sqlalchemy", "prompt2mesh.agent", "prompt2mesh.service")
+
+
+def test_the_front_starts_before_any_library_is_imported() -> None:
+    code = (
+        "import sys; import prompt2mesh.cli, prompt2mesh.blender.startup; "
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert not HEAVY & set(json.loads(out.stdout.replace("'", '"'))), out.stdout
+
+
+def test_the_worker_imports_neither_the_agent_nor_the_service(tmp_path: Path) -> None:
+    # python -X importtime lists every module the worker imported (stdin closed: it ends).
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "prompt2mesh", "mcp", "--workspace", str(tmp_path / "ws")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {
+        line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert "bpy" in imported and "mcp" in imported  # it did start
+    assert not [m for m in imported if m.startswith(FOREIGN)]
