@@ -53,8 +53,6 @@ class StdioFront:
         self._initialize: dict[str, Any] | None = None
         """The client's ``initialize`` request, once the front answered it."""
         self._request_waiting = False
-        self.answered: list[str] = []
-        """Methods the front answered itself, in order (for the worker's log and tests)."""
 
     def start(self) -> None:
         threading.Thread(target=self._read, name="p2m-front", daemon=True).start()
@@ -113,7 +111,6 @@ class StdioFront:
             return None
         if method == "initialize":
             self._initialize = message
-        self.answered.append(method)
         return {"jsonrpc": "2.0", "id": ident, "result": result}
 
     def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
