@@ -57,6 +57,8 @@ class WorkerConfig:
     hold_blender: Path | None = None
     """Tests only: a FIFO the worker reads to its end before it loads Blender (see
     :class:`prompt2mesh.blender.loader.BlenderLoader`)."""
+    token: str | None = field(default=None, repr=False)
+    """The bearer token HTTP clients must send (see :mod:`prompt2mesh.blender.http`)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -12,7 +12,7 @@ import sys
 import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anyio
 from mcp.server.fastmcp import FastMCP
@@ -29,10 +29,13 @@ from prompt2mesh.blender.errors import (
     ToolError,
     clip_message,
 )
+from prompt2mesh.blender.files import register_file_resources
 from prompt2mesh.blender.front import ASSIGN_WORKSPACE, REPLAYED_INITIALIZE_ID, StdioFront
+from prompt2mesh.blender.http import serve_http
 from prompt2mesh.blender.loader import BlenderLoader, BlenderLoadFailed
 from prompt2mesh.blender.registry import ToolSpec, all_tools, tools_of
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
+from prompt2mesh.blender.workspace import Workspace
 
 INSTRUCTIONS = (
     "Tools for a real, headless Blender 5 scene. Units are metres, Z is up, rotations are in "
@@ -313,8 +316,10 @@ def _guard_incoming(lowlevel: Any) -> None:
 
         async def relay() -> None:
             async with send:
-                async for item in read_stream:
-                    await send.send(_mark_non_finite(item))
+                # An HTTP session's stream is closed, not ended, when its client says goodbye.
+                with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
+                    async for item in read_stream:
+                        await send.send(_mark_non_finite(item))
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(relay)
@@ -324,6 +329,16 @@ def _guard_incoming(lowlevel: Any) -> None:
                 tg.cancel_scope.cancel()
 
     lowlevel.run = run
+
+
+class _LiveWorkspace:
+    """The worker's current workspace, looked up on every use."""
+
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._worker.workspace, name)
 
 
 def build_server(
@@ -349,6 +364,9 @@ def build_server(
     # initialization (a scan of the installed distributions, ~15-80 ms); the same value, cheaply.
     server._mcp_server.version = library_version("mcp")
     server.load_blender(loader or BlenderLoader())
+    # Remote clients read the workspace's files (glb, blend, exports) through resources; they
+    # follow the worker's workspace (a spare's is assigned after start).
+    register_file_resources(server, cast(Workspace, _LiveWorkspace(worker)))
     return server
 
 
@@ -439,4 +457,4 @@ def serve(config: WorkerConfig, *, front: StdioFront | None, loader: BlenderLoad
     if front is not None:
         anyio.run(_serve_front, server, front)
     else:
-        server.run("streamable-http")
+        serve_http(server, config.host, config.port, config.token)

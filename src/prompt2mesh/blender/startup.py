@@ -41,6 +41,10 @@ def reserve_stdout_for_protocol() -> BinaryIO:
 
 def run_worker(config: WorkerConfig) -> None:
     """Serve one Blender over the configured transport until the client goes away."""
+    if config.transport == "http":
+        from prompt2mesh.blender.http import check_token_policy
+
+        check_token_policy(config.host, config.token)  # before Blender starts, not after
     loader = BlenderLoader(hold=config.hold_blender)
     front = None
     if config.transport == "stdio":
