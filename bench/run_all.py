@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench_fuzz.py",
     "bench_backends.py",
     "capacity.py",
+    "bench_plan_cache.py",
 )
 
 
