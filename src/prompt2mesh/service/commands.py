@@ -132,7 +132,9 @@ class CommandManager:
                 for queue in job.subscribers:
                     queue.put_nowait(event)
 
-    async def _flush_loop(self, job: CommandJob, wake: asyncio.Event) -> None:
+    async def _flush_loop(self, job: CommandJob, wake: asyncio.Event, done: asyncio.Event) -> None:
+        # Ends by itself after ``done`` (never cancelled mid-write: a cancelled write could
+        # land in the database after the stream's subscribers were told the command is over).
         while True:
             await wake.wait()
             wake.clear()
@@ -140,6 +142,8 @@ class CommandManager:
                 await self._flush(job)
             except Exception:
                 log.exception("storing the events of command %s failed", job.id)
+            if done.is_set():
+                return
 
     # --- the job --------------------------------------------------------------------------
 
@@ -150,7 +154,8 @@ class CommandManager:
             self._emit(job, event)
             wake.set()
 
-        writer = asyncio.create_task(self._flush_loop(job, wake), name=f"p2m-command-events-{job.id}")
+        done = asyncio.Event()
+        writer = asyncio.create_task(self._flush_loop(job, wake, done), name=f"p2m-command-events-{job.id}")
         emit({"type": "command_started", "command": job.text})
         try:
             # The runs' per-user lock (RunManager has no public accessor): a run submitted
@@ -174,9 +179,10 @@ class CommandManager:
             with contextlib.suppress(Exception):
                 append_history(self.workers.workspace_for(job.user_id), job.run_id, failed)
         finally:
-            writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            done.set()
+            wake.set()
+            with contextlib.suppress(Exception):
+                await asyncio.shield(writer)
             with contextlib.suppress(Exception):
                 await asyncio.shield(self._flush(job))
             self._jobs.pop(job.id, None)
@@ -224,8 +230,8 @@ class CommandManager:
             version = await asyncio.to_thread(versions.record_command, folder, result)
             if version is not None:
                 await handle.runner.call("save_blend", {"filename": f"{prefix}{version['blend']}"})
+                # The history entry names it (command_finished stays the command's last event).
                 session.history[-1]["version"] = version["number"]
-                emit({"type": "version", "version": version})
             session.save()
             return result
 
