@@ -118,6 +118,6 @@ def test_every_edit_is_a_version_that_can_be_viewed_compared_and_gone_back_to(
     page.wait_for_selector("#viewer[data-loads='5']")
     assert height(page, "#viewer") == pytest.approx(original, rel=1e-3)
     # The conversation shows it, and Undo can take it back.
-    assert "Go back to version 1" in page.locator(".edit-turn .bubble-user").last.inner_text()
+    page.wait_for_selector(".edit-turn:last-child .bubble-user:has-text('Go back to version 1')")
     assert not page.is_disabled("#undo")
     assert axe_violations(page) == []
