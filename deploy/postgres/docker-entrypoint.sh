@@ -43,8 +43,11 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
   echo "host all all all $auth" >> "$PGDATA/pg_hba.conf"
 
-  # A private server on the socket only, for the database and the init scripts.
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+  # A private server on a private socket, for the database and the init scripts: the
+  # healthcheck (pg_isready on the usual socket) stays unready until the real server runs.
+  export PGHOST
+  PGHOST=$(mktemp -d)
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$PGHOST" -w start >/dev/null
   psql=(psql -v ON_ERROR_STOP=1 -q --username "$user" --no-password)
   if [ "$db" != postgres ]; then
     "${psql[@]}" --dbname postgres --set db="$db" <<<'CREATE DATABASE :"db";'
@@ -58,6 +61,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     esac
   done
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  rmdir "$PGHOST"
+  unset PGHOST
   say "initialized; starting"
 fi
 

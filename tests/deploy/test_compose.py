@@ -59,6 +59,17 @@ def test_the_defaults_pull_the_official_postgres_and_publish_on_loopback_only() 
     assert "0.0.0.0" not in text
 
 
+def service_container(project: str, service: str) -> str:
+    """The id of a compose service's container (v1 and v2 name them differently)."""
+    found = docker(
+        "ps", "-aq",
+        "--filter", f"label=com.docker.compose.project={project}",
+        "--filter", f"label=com.docker.compose.service={service}",
+    ).stdout.split()  # fmt: skip
+    assert len(found) == 1, f"{project} has {len(found)} {service} containers"
+    return found[0]
+
+
 @dataclass
 class Deployment:
     project: str
@@ -74,7 +85,7 @@ def postgres_image(images: Images) -> str:
 
 @pytest.fixture
 def deployment(images: Images) -> Iterator[Deployment]:
-    project = unique_name("compose").replace("-", "")  # v1 strips dashes from project names
+    project = unique_name("compose")
     port = free_port()
     env = {
         "P2M_SECRET_KEY": secrets.token_urlsafe(48),
@@ -86,7 +97,7 @@ def deployment(images: Images) -> Iterator[Deployment]:
     try:
         up = compose(project, "up", "-d", "--no-build", env=env)
         assert up.returncode == 0, up.stderr
-        app = f"{project}_app_1" if COMPOSE == ["docker-compose"] else f"{project}-app-1"
+        app = service_container(project, "app")
         status = wait_for_health(app, started, timeout=240)
         if status != "health_status: healthy":
             logs = compose(project, "logs", "--no-color", env=env).stdout
@@ -100,8 +111,7 @@ def deployment(images: Images) -> Iterator[Deployment]:
 def test_compose_serves_a_user_from_sign_up_to_glb_and_down_leaves_nothing(deployment: Deployment) -> None:
     project = deployment.project
     label = f"label=com.docker.compose.project={project}"
-    app_filter = "label=com.docker.compose.service=app"
-    app = docker("ps", "--filter", label, "--filter", app_filter, "--format", "{{json .Ports}}")
+    app = docker("ps", "--filter", f"id={service_container(project, 'app')}", "--format", "{{json .Ports}}")
     published = json.loads(app.stdout.splitlines()[0])
     assert published.startswith("127.0.0.1:") and "0.0.0.0" not in published
     health = httpx.get(f"{deployment.url}/health", timeout=30).json()

@@ -71,7 +71,7 @@ def test_the_service_in_the_image_refuses_to_start_in_production_without_a_secre
     assert "P2M_SECRET_KEY" in done.stderr
 
 
-async def test_the_worker_in_the_image_lists_every_tool_over_stdio(images: Images) -> None:
+async def test_the_worker_in_the_image_lists_every_tool_and_renders_over_stdio(images: Images) -> None:
     name = unique_name("stdio")
     server = StdioServerParameters(
         command="docker",
@@ -93,11 +93,15 @@ async def test_the_worker_in_the_image_lists_every_tool_over_stdio(images: Image
             async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
                 listed = await session.list_tools()
-                scene = await session.call_tool("get_scene_info", {})
+                cube = await session.call_tool("create_primitive", {"kind": "cube"})
+                # Workbench through EGL and Mesa's software renderer: the image's GL libraries.
+                shot = await session.call_tool("get_viewport_screenshot", {"max_size": 128})
     finally:
         docker("rm", "-f", name, check=False)
     assert sorted(t.name for t in listed.tools) == sorted(all_tools())
-    assert not scene.isError, scene.content
+    assert not cube.isError, cube.content
+    assert not shot.isError, shot.content
+    assert any(c.type == "image" and c.mimeType == "image/png" for c in shot.content)
 
 
 def test_a_worker_over_http_becomes_healthy_and_leaves_nothing_behind(images: Images) -> None:
