@@ -10,7 +10,8 @@
 #           pulled and used instead; P2M_BASE_FROM=debian always builds from Debian.
 # app       prompt2mesh:latest and prompt2mesh:src-<hash> from deploy/docker/Dockerfile. <hash>
 #           covers every file the build reads, so an image for the same sources is never
-#           rebuilt. P2M_IMAGE_VOICE=1 adds the Whisper model (tag suffix -voice).
+#           rebuilt. P2M_IMAGE_VOICE=1 adds spoken commands (faster-whisper and the Whisper
+#           model): prompt2mesh:voice and prompt2mesh:src-<hash>-voice.
 # postgres  prompt2mesh-postgres:15, PostgreSQL 15 from Debian (deploy/postgres/), the
 #           fallback for compose where the official postgres image cannot be pulled.
 # hash      prints the source hash only.
@@ -114,8 +115,10 @@ build_app() {
       --label "org.prompt2mesh.source-hash=$hash" -t "$tag" .
     say "$tag built in $((SECONDS - started)) s"
   fi
-  docker tag "$tag" "$IMAGE:latest"
-  say "$IMAGE:latest = $tag, $(image_size "$tag")"
+  local alias="$IMAGE:latest"
+  [ "$VOICE" = 1 ] && alias="$IMAGE:voice"
+  docker tag "$tag" "$alias"
+  say "$alias = $tag, $(image_size "$tag")"
 }
 
 build_postgres() {

@@ -49,7 +49,9 @@ def test_the_app_image_is_under_the_size_target_and_runs_as_a_user_with_a_health
     assert not config.get("Volumes")
     assert config["Cmd"] == ["prompt2mesh", "serve"]
     assert config["Labels"]["org.prompt2mesh.source-hash"] == images.source_hash
-    assert in_container(images.app, "id -u; id -g; touch /data/ok /workspace/ok && echo writable").split() == [
+    assert in_container(
+        images.app, "id -u; id -g; touch /data/ok /workspace/ok && echo writable"
+    ).split() == [
         "10001",
         "10001",
         "writable",
