@@ -4,6 +4,7 @@ that runs both the service and a Blender MCP worker."""
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 from typing import Any
 
@@ -113,6 +114,8 @@ def test_a_worker_over_http_becomes_healthy_and_leaves_nothing_behind(images: Im
     started = now()
     docker(
         "run", "-d", "--rm", "--init", "--name", name, "--health-interval", "1s",
+        # A worker bound beyond loopback refuses to start without its secret.
+        "-e", f"P2M_WORKER_TOKEN={secrets.token_urlsafe(24)}",
         images.app, *WORKER, "--http", "--host", "0.0.0.0", "--workspace", "/workspace",
     )  # fmt: skip
     try:

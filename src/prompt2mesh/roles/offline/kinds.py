@@ -235,6 +235,32 @@ def derived_nouns() -> dict[str, str]:
     return {word: kind for word, kind in _table("nouns.tsv.gz").items() if kind in known}
 
 
+GENERIC_KINDS: frozenset[str] = frozenset(
+    {"person", "plant", "gadget", "fruit", "small_animal", "large_animal", "bird", "insect", "fish",
+     "tool", "rock", "clothing", "appliance", "ground_surface", "box", "board", "paper", "toy",
+     "cutlery", "cabinet", "post", "bush", "flower", "tree", "jar", "bottle", "table", "hill"}
+)  # fmt: skip
+"""Kinds whose recipe is a plain member of a family (an animal, a tool, a tree): a fair stand-in
+for a noun of that family. Any other kind has a look of its own (a cake has frosting and
+candles), so standing in for another noun (cheese) it shows something else."""
+
+
+def stand_in_kind(word: str, kind: str) -> bool:
+    """Was ``word`` built as ``kind`` only through the WordNet-derived table, by a recipe with a
+    look of its own ('cheese' as a cake, 'doghouse' as a house)?"""
+    known = lexicon()
+    if kind in GENERIC_KINDS or any(w in known for w in (word, singular_phrase(word), word.split()[-1])):
+        return False
+    return derived_nouns().get(singular_phrase(word), derived_nouns().get(word)) == kind
+
+
+def singular_phrase(phrase: str) -> str:
+    from prompt2mesh.roles.offline.parser import singular
+
+    *head, last = phrase.split() or [""]
+    return " ".join([*head, singular(last)])
+
+
 @lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
     """Word -> part-of-speech tags for words that are not concrete nouns: ``v`` (a verb form:
