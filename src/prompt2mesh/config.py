@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     screenshot_size: int = Field(default=512, ge=64, le=2048)
 
+    # --- plan cache (agent/plan_cache.py: the strict similarity rule) -----------------------
+    plan_cache: bool = Field(
+        default=True, description="Start from a passing run's plan when the rule calls the request the same."
+    )
+    plan_cache_shared: bool = Field(
+        default=False, description="Reuse every user's cached plans, not only the person's own (operator)."
+    )
+
     # --- storage ----------------------------------------------------------------------------
     data_dir: Path = Path("data")
     database_url: str | None = Field(
@@ -105,6 +113,11 @@ class Settings(BaseSettings):
     worker_start_timeout_s: float = Field(default=30.0, gt=0)
     worker_start_concurrency: int = Field(
         default=4, ge=1, description="Workers booting at once; more wait their turn (a burst of cold starts)."
+    )
+    worker_spares: int = Field(
+        default=0,
+        ge=0,
+        description="Workers started ahead so a log-in gets one at once (each ~300 MB; count against max_workers).",
     )
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)

@@ -49,6 +49,7 @@ PROXIES: dict[str, Proxy] = {
     "plate": Proxy((0.26, 0.26, 0.02), "cylinder", "#f0f0f0"),
     "bottle": Proxy((0.08, 0.08, 0.3), "cylinder", "#2a7a3a"),
     "glass": Proxy((0.08, 0.08, 0.14), "cylinder", "#d8ecf4"),
+    "can": Proxy((0.066, 0.066, 0.12), "cylinder", "#b8b8c0", synonyms=("tin can", "soda can", "drink can")),
     "vase": Proxy((0.18, 0.18, 0.35), "cylinder", "#3a60b0"),
     "flower_pot": Proxy((0.25, 0.25, 0.25), "cylinder", "#b5562e", synonyms=("pot", "planter")),
     "flower": Proxy((0.12, 0.12, 0.45), "cylinder", "#d02a4a", synonyms=("rose", "tulip", "daisy")),
