@@ -121,7 +121,7 @@ def test_a_run_whose_replica_is_killed_mid_run_is_taken_over_and_finished_by_the
     a, b = replicas
     on_a = signup_and_login(a.url, "gus")
     on_b = _on(b, on_a)
-    run_id = on_a.client.post("/runs", json={"prompt": "a decorated christmas tree"}).json()["id"]
+    run_id = on_a.client.post("/runs", json={"prompt": "a red cube on a blue table"}).json()["id"]
     seen: list[dict[str, Any]] = []
     killed_after = 0
     # One stream, through B, from the first event to the last, across A's death.

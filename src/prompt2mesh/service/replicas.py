@@ -84,7 +84,8 @@ class ReplicaKeeper:
             log.warning("run %s was taken over by another replica; stopping it here", run_id)
             await self.runs.lose(run_id)
         for run_id in cancels:
-            await self.runs.cancel(run_id)
+            # Not awaited: a cancelled run saves its partial model, and the heartbeat must go on.
+            self.runs.cancel_soon(run_id)
 
     async def scan(self) -> None:
         statuses = (*ACTIVE, "interrupted") if self.settings.resume_runs_on_start else ACTIVE

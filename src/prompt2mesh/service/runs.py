@@ -74,7 +74,7 @@ class RunManager:
         )
         self.eventlog = eventlog or EventLog(settings.resolved_database_url(), settings.event_poll_s)
         self.keeper = ReplicaKeeper(self)
-        self.eventlog.on_cancel = self._cancel_asked
+        self.eventlog.on_cancel = self.cancel_soon
         self._jobs: dict[str, _Job] = {}
         self._user_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pending: list[tuple[_Job, Event]] = []
@@ -173,8 +173,10 @@ class RunManager:
         job = self._jobs.get(run_id)
         if job is None or job.task is None:
             return await self._cancel_elsewhere(run_id)
-        job.cancel_requested = True
-        job.task.cancel()
+        if not job.cancel_requested:
+            # Once only: a second cancel would cut the first one's final writes short.
+            job.cancel_requested = True
+            job.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.shield(job.task)
         return True
@@ -215,7 +217,8 @@ class RunManager:
 
     # --- the job --------------------------------------------------------------------------
 
-    def _cancel_asked(self, run_id: str) -> None:
+    def cancel_soon(self, run_id: str) -> None:
+        """Cancel the run in the background if this replica executes it."""
         if run_id in self._jobs:
             task = asyncio.create_task(self.cancel(run_id), name=f"p2m-cancel-{run_id}")
             self._cancels.add(task)
@@ -276,9 +279,7 @@ class RunManager:
                 return
             # Shielded: the final status must be stored even though this task is cancelled.
             status = "interrupted" if self._stopping and not job.cancel_requested else "cancelled"
-            if status == "cancelled":
-                await asyncio.shield(self._save_partial(job))
-            await asyncio.shield(self._finish_quietly(job, status))
+            await _uncancellable(self._stop_job(job, status))
         except WorkersBusy as exc:
             await self._set_status(job, "failed", error=str(exc), finished_at=utcnow())
         except (WorkerError, Exception) as exc:
@@ -304,6 +305,11 @@ class RunManager:
                 self._publish(job, {"type": "partial_model", "file": PARTIAL_GLB})
         except Exception:
             log.warning("could not save the partial model of run %s", job.run_id, exc_info=True)
+
+    async def _stop_job(self, job: _Job, status: str) -> None:
+        if status == "cancelled":
+            await self._save_partial(job)
+        await self._finish_quietly(job, status)
 
     async def _finish_quietly(self, job: _Job, status: str) -> None:
         values: dict[str, Any] = {"finished_at": utcnow()} if status == "cancelled" else {}
@@ -356,6 +362,15 @@ class RunManager:
                 log.exception("storing run events failed")
             # Batch: events of many runs arriving within a short window go in one transaction.
             await asyncio.sleep(0.05)
+
+
+async def _uncancellable(work: Any) -> None:
+    """Run ``work`` to its end even if the caller is cancelled again meanwhile: the lease is
+    released only after the final status is stored, or another replica would adopt the run."""
+    task = asyncio.ensure_future(work)
+    while not task.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(task)
 
 
 def _refined(report: dict[str, Any]) -> str | None:
