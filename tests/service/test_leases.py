@@ -101,7 +101,8 @@ def test_runs_without_a_live_owner_and_lapsed_commands_are_found_for_adoption(
     assert a.claim(lapsed, user_id).granted
     assert b.claim(edited, _other, command_id="c" * 32).granted
     mine = {waiting, owned, lapsed, edited}  # the database also holds the other tests' runs
-    found = {o.run_id: o for o in b.orphans(("queued", "running")) if o.run_id in mine}
+    held_by_b = [edited]
+    found = {o.run_id: o for o in b.orphans(("queued", "running"), held_by_b) if o.run_id in mine}
     assert set(found) == {waiting}
     clock.now += TTL + 1
     assert a.renew([owned]) == ({owned}, set())
@@ -123,3 +124,16 @@ def test_a_cancellation_asked_by_another_replica_reaches_the_owner_and_survives_
     clock.now += TTL + 1
     assert b.claim(run_id, user_id).granted
     assert b.renew([run_id]) == ({run_id}, {run_id})
+
+
+def test_a_restarted_replica_takes_back_the_runs_leased_in_its_name_without_waiting(
+    engine: Engine, replicas: tuple[LeaseStore, LeaseStore], clock: Clock
+) -> None:
+    a, b = replicas
+    user_id, (run_id,) = _user_with_runs(engine, 1, status="running")
+    assert a.claim(run_id, user_id).granted
+    again = LeaseStore(a.sessions, "replica-a", TTL, clock)  # the same name, a new process
+    assert run_id in {o.run_id for o in again.orphans(("running",))}
+    assert run_id not in {o.run_id for o in b.orphans(("running",))}
+    taken = again.claim(run_id, user_id)
+    assert taken.granted and taken.previous_owner is None

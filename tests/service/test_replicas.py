@@ -96,7 +96,7 @@ def test_failed_log_ins_on_one_replica_slow_down_the_next_try_on_the_other(
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 1
 
 
-def test_a_run_executing_on_one_replica_is_cancelled_through_the_other(
+def test_a_users_second_run_waits_for_the_replica_of_the_first_and_both_cancel_through_the_other(
     replicas: tuple[ServeProcess, ServeProcess], database: str
 ) -> None:
     a, b = replicas
@@ -108,6 +108,14 @@ def test_a_run_executing_on_one_replica_is_cancelled_through_the_other(
             if event["type"] == "tool_call":
                 break
     assert _lease(database, run_id) == ("replica-a", 0)
+    # Started through B while A works for fay: it waits (queued) for A, never taken by B.
+    waiting = on_b.client.post("/runs", json={"prompt": "a red cube"}).json()["id"]
+    assert on_b.client.get(f"/runs/{waiting}").json()["status"] == "queued"
+    assert _lease(database, waiting) in (None, ("replica-a", 0))
+    cancelled = on_b.client.post(f"/runs/{waiting}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    statuses = [e["status"] for e in stream_events(on_b, waiting) if e["type"] in ("status", "end")]
+    assert "running" not in statuses and statuses[-2:] == ["cancelled", "cancelled"]
     cancelled = on_b.client.post(f"/runs/{run_id}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     events = stream_events(on_b, run_id)

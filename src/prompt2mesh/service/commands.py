@@ -110,15 +110,18 @@ class CommandManager:
         """
         job = CommandJob(uuid.uuid4().hex, user_id, session_id, run_id, text, next_seq=0)
         self._jobs[job.id] = job  # claimed before awaiting: a second command sees it
+        # Held before it is claimed: the lease scan must never take it for a dead one.
+        self.runs.keeper.command_leases.add(run_id)
         try:
             claim = await asyncio.to_thread(self.runs.leases.claim, run_id, user_id, command_id=job.id)
         except BaseException:
             self._jobs.pop(job.id, None)
+            self.runs.keeper.command_leases.discard(run_id)
             raise
         if not claim.granted:
             self._jobs.pop(job.id, None)
+            self.runs.keeper.command_leases.discard(run_id)
             raise SceneBusy("another run or command is working on your scene; wait for it to finish")
-        self.runs.keeper.command_leases.add(run_id)
         job.next_seq = await asyncio.to_thread(self.store.last_seq, run_id) + 1
         job.task = asyncio.create_task(self._execute(job), name=f"p2m-command-{job.id}")
         return job

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import func, select
@@ -53,7 +54,8 @@ class EventLog:
     def __init__(self, database_url: str, poll_s: float) -> None:
         self.database_url = database_url
         self.poll_s = poll_s
-        self._signals: dict[str, asyncio.Event] = {}
+        # Weak: a run nobody waits on any more drops out by itself.
+        self._signals: weakref.WeakValueDictionary[str, asyncio.Event] = weakref.WeakValueDictionary()
         self._listener: asyncio.Task[None] | None = None
         self.listening = False
         # Called with a run id when another replica asks for that run to be cancelled.

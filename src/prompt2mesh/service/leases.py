@@ -83,13 +83,19 @@ class LeaseStore:
         # SQLite: this process's claims take turns (its write lock covers other processes).
         self._lock = threading.Lock()
 
-    def claim(self, run_id: str, user_id: str, *, command_id: str | None = None) -> Claim:
-        """Take the run's lease for this replica (for ``command_id`` when an edit command)."""
+    def claim(
+        self, run_id: str, user_id: str, *, command_id: str | None = None, affinity: bool = True
+    ) -> Claim:
+        """Take the run's lease for this replica (for ``command_id`` when an edit command).
+
+        ``affinity=False`` ignores the user's other runs: for a claim that only writes the
+        run's final status and never touches the user's worker.
+        """
 
         def attempt() -> Claim:
             try:
                 with self.sessions.begin() as db:
-                    return self._claim(db, run_id, user_id, command_id)
+                    return self._claim(db, run_id, user_id, command_id, affinity)
             except IntegrityError:
                 # Another replica inserted the same run's lease between our read and write.
                 return Claim(False, holder=self.holder(run_id))
@@ -97,11 +103,11 @@ class LeaseStore:
         with self._lock:
             return retry_locked(attempt)
 
-    def _claim(self, db: Session, run_id: str, user_id: str, command_id: str | None) -> Claim:
+    def _claim(self, db: Session, run_id: str, user_id: str, command_id: str | None, affinity: bool) -> Claim:
         if db.get_bind().dialect.name == "postgresql":
             db.execute(select(User.id).where(User.id == user_id).with_for_update())
         now = self._clock()
-        other = db.scalar(
+        other = affinity and db.scalar(
             select(RunLease.owner).where(
                 RunLease.user_id == user_id,
                 RunLease.run_id != run_id,
@@ -109,7 +115,7 @@ class LeaseStore:
                 RunLease.expires_at > now,
             )
         )
-        if other is not None:
+        if other:
             return Claim(False, holder=other)
         row = db.get(RunLease, run_id, with_for_update=True)
         previous: str | None = None
@@ -203,19 +209,20 @@ class LeaseStore:
 
     def orphans(self, statuses: Sequence[str], exclude: Collection[str] = ()) -> list[Orphan]:
         """Runs in ``statuses`` without a live lease, and edit commands whose lease lapsed,
-        oldest first (``exclude``: the ones this replica is working on)."""
+        oldest first (``exclude``: the ones this replica is working on; any other lease in
+        this replica's name is a previous life's, so it counts as lapsed)."""
         now = self._clock()
+        # Lapsed, or held in this replica's name by a previous life of it (a restart): the
+        # caller excludes what it works on now.
+        lapsed = or_(RunLease.expires_at <= now, RunLease.owner == self.owner)
         with self.sessions() as db:
             rows = db.execute(
                 select(Run.id, Run.user_id, Run.status, Run.event_count, RunLease.owner, RunLease.command_id)
                 .outerjoin(RunLease, RunLease.run_id == Run.id)
                 .where(
                     or_(
-                        and_(
-                            Run.status.in_(statuses),
-                            or_(RunLease.run_id.is_(None), RunLease.expires_at <= now),
-                        ),
-                        and_(RunLease.command_id.is_not(None), RunLease.expires_at <= now),
+                        and_(Run.status.in_(statuses), or_(RunLease.run_id.is_(None), lapsed)),
+                        and_(RunLease.command_id.is_not(None), lapsed),
                     )
                 )
                 .order_by(Run.created_at)

@@ -136,6 +136,12 @@ class RunManager:
             self._jobs.pop(run_id, None)
             log.info("run %s waits for replica %s, which holds it or the user's runs", run_id, claim.holder)
             return False
+        run = await asyncio.to_thread(self.store.get, run_id)
+        if run is None or run.status not in (*ACTIVE, "interrupted"):
+            # Cancelled (or deleted) by another replica since the caller looked.
+            self._jobs.pop(run_id, None)
+            await asyncio.to_thread(self.leases.release, run_id)
+            return False
         job.taken_over_from = claim.previous_owner
         job.next_seq = await asyncio.to_thread(self.store.last_seq, run_id) + 1
         job.task = asyncio.create_task(self._execute(job, resume), name=f"p2m-run-{run_id}")
@@ -154,15 +160,21 @@ class RunManager:
 
     async def mark_interrupted(self, run_id: str, user_id: str, previous_owner: str | None) -> None:
         """A run whose replica died, left as ``interrupted`` (resuming is off)."""
-        claim = await asyncio.to_thread(self.leases.claim, run_id, user_id)
+        error = f"replica {previous_owner} stopped while the run was going" if previous_owner else None
+        await self._mark(run_id, user_id, "interrupted", **({"error": error} if error else {}))
+
+    async def _mark(self, run_id: str, user_id: str, status: str, **values: Any) -> bool:
+        """Store the final status of a run nobody executes (under its lease, so no replica
+        starts it meanwhile); False when some replica holds it."""
+        claim = await asyncio.to_thread(self.leases.claim, run_id, user_id, affinity=False)
         if not claim.granted:
-            return
+            return False
         job = _Job(run_id, user_id, next_seq=await asyncio.to_thread(self.store.last_seq, run_id) + 1)
         try:
-            error = f"replica {previous_owner} stopped while the run was going" if previous_owner else None
-            await self._set_status(job, "interrupted", **({"error": error} if error else {}))
+            await self._set_status(job, status, **values)
         finally:
             await asyncio.to_thread(self.leases.release, run_id)
+        return True
 
     async def cancel(self, run_id: str) -> bool:
         """Cancel an active run and wait for it to stop; False if it was not active.
@@ -226,7 +238,14 @@ class RunManager:
 
     async def _cancel_elsewhere(self, run_id: str) -> bool:
         if await asyncio.to_thread(self.leases.request_cancel, run_id) is None:
-            return False
+            # Nobody executes it: a run waiting for the replica that holds the user's runs.
+            run = await asyncio.to_thread(self.store.get, run_id)
+            if run is None or run.status != "queued":
+                return False
+            if await self._mark(run_id, run.user_id, "cancelled", finished_at=utcnow()):
+                return True
+            if await asyncio.to_thread(self.leases.request_cancel, run_id) is None:
+                return False
         deadline = time.monotonic() + self.leases.ttl_s + self.settings.run_lease_scan_s
         while time.monotonic() < deadline:
             signal = self.eventlog.signal(run_id)
