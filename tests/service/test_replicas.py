@@ -123,6 +123,37 @@ def test_a_users_second_run_waits_for_the_replica_of_the_first_and_both_cancel_t
     assert _lease(database, run_id) is None
 
 
+def test_an_edit_command_runs_on_one_replica_is_followed_through_the_other_and_blocks_a_second_one(
+    replicas: tuple[ServeProcess, ServeProcess], database: str
+) -> None:
+    a, b = replicas
+    on_a = signup_and_login(a.url, "hal")
+    on_b = _on(b, on_a)
+    session_id = on_a.client.post("/sessions", json={"title": "cube"}).json()["id"]
+    run = {"prompt": "a red cube", "session_id": session_id, "options": {"refine": False}}
+    run_id = on_a.client.post("/runs", json=run).json()["id"]
+    assert stream_events(on_b, run_id)[-1] == {"type": "end", "status": "completed"}
+    _wait_for(lambda: _lease(database, run_id) is None)
+    sent = on_b.client.post(f"/sessions/{session_id}/commands", json={"text": "make it taller"})
+    assert sent.status_code == 202, sent.text
+    command_id = sent.json()["id"]
+    # B holds hal's scene now: A refuses a second command instead of editing beside it.
+    second = on_a.client.post(f"/sessions/{session_id}/commands", json={"text": "make it red"})
+    assert second.status_code == 409 and second.json()["error"]["code"] == "scene_busy"
+    events: list[dict[str, Any]] = []
+    url = f"/sessions/{session_id}/commands/{command_id}/events"
+    with on_a.client.stream("GET", url, timeout=httpx.Timeout(120)) as response:
+        for name, data in iter_sse(response):
+            events.append({"type": "end", **data} if name == "end" else data)
+            if name == "end":
+                break
+    types = [e["type"] for e in events]
+    assert types[0] == "command_started" and types[-2:] == ["command_finished", "end"]
+    assert events[-1]["status"] == events[-2]["outcome"]["status"] != "failed"
+    assert all(e["command_id"] == command_id for e in events[:-1])
+    _wait_for(lambda: _lease(database, run_id) is None)
+
+
 def test_a_run_whose_replica_is_killed_mid_run_is_taken_over_and_finished_by_the_other(
     replicas: tuple[ServeProcess, ServeProcess], database: str
 ) -> None:
