@@ -204,9 +204,10 @@ class CommandManager:
             self._jobs.pop(job.id, None)
             for queue in job.subscribers:
                 queue.put_nowait(None)
-            self.runs.keeper.command_leases.discard(job.run_id)
             with contextlib.suppress(Exception):
                 await asyncio.shield(asyncio.to_thread(self.runs.leases.release, job.run_id))
+            # Only now: until the lease is gone, a scan must not take it for a dead one.
+            self.runs.keeper.command_leases.discard(job.run_id)
 
     def _failed(self, job: CommandJob, message: str) -> dict[str, Any]:
         return {"id": job.id, "command": job.text, "status": "failed", "message": message}
