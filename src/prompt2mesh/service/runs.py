@@ -50,6 +50,7 @@ class _Job:
         # Another replica took the run over (this one hung): write nothing more.
         self.lease_lost = False
         self.taken_over_from: str | None = None
+        self.ran = False  # reached the worker (a run cancelled while queued built nothing)
 
 
 class RunManager:
@@ -326,7 +327,9 @@ class RunManager:
             log.warning("could not save the partial model of run %s", job.run_id, exc_info=True)
 
     async def _stop_job(self, job: _Job, status: str) -> None:
-        if status == "cancelled":
+        # Not for a run still queued: it built nothing, and saving would wait for the user's
+        # lock, held by the run it queued behind.
+        if status == "cancelled" and job.ran:
             await self._save_partial(job)
         await self._finish_quietly(job, status)
 
@@ -345,6 +348,7 @@ class RunManager:
             if run.started_at is None:
                 values["started_at"] = utcnow()
             await self._set_status(job, "running", **values)
+            job.ran = True
             prefix = f"runs/{job.run_id}/"
             out_dir = handle.workspace / prefix
             out_dir.mkdir(parents=True, exist_ok=True)
