@@ -26,6 +26,7 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         restore=ns.restore,
+        allow_software_eevee=ns.allow_software_eevee,
         **{
             k.removeprefix("limit_"): v
             for k, v in vars(ns).items()
@@ -40,6 +41,11 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("mcp", help="run a headless Blender MCP worker (stdio by default)")
     p.add_argument("--workspace", default="workspace", help="directory every tool path is confined to")
     p.add_argument("--allow-code", action="store_true", help="enable execute_blender_code (off by default)")
+    p.add_argument(
+        "--allow-software-eevee",
+        action="store_true",
+        help="render with EEVEE on a machine without a GPU (very slow; refused by default)",
+    )
     p.add_argument("--code-timeout", type=float, default=10.0, help="seconds execute_blender_code may run")
     p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     p.add_argument("--host", default="127.0.0.1")

@@ -125,6 +125,29 @@ class Settings(BaseSettings):
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)
     worker_health_interval_s: float = Field(default=10.0, gt=0)
+    # Each worker's budgets (`prompt2mesh mcp --max-...`); None keeps the worker's own default.
+    worker_max_vertices: int | None = Field(default=None, ge=1, description="Scene vertices after modifiers.")
+    worker_max_objects: int | None = Field(default=None, ge=1)
+    worker_max_render_pixel_samples: int | None = Field(
+        default=None, ge=1, description="Width x height x samples of one render."
+    )
+    worker_max_workspace_bytes: int | None = Field(
+        default=None, ge=1, description="Disk quota of a workspace."
+    )
+    worker_max_file_bytes: int | None = Field(default=None, ge=1, description="Largest file a tool reads.")
+    worker_history_max_bytes: int | None = Field(default=None, ge=1, description="Undo snapshots together.")
+
+    def worker_limit_args(self) -> list[str]:
+        """The budget flags every worker this process starts is given (``--max-vertices N``...)."""
+        flags = {
+            "--max-vertices": self.worker_max_vertices,
+            "--max-objects": self.worker_max_objects,
+            "--max-render-pixel-samples": self.worker_max_render_pixel_samples,
+            "--max-workspace-bytes": self.worker_max_workspace_bytes,
+            "--max-file-bytes": self.worker_max_file_bytes,
+            "--history-max-bytes": self.worker_history_max_bytes,
+        }
+        return [part for flag, value in flags.items() if value is not None for part in (flag, str(value))]
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

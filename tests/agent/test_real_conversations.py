@@ -80,8 +80,11 @@ async def test_a_recorded_christmas_tree_make_and_two_edits_replay_green(
     # Four steps and two refinements were judged, the lighting step from a render (its picture is
     # larger than the solid-shaded screenshots: lights, world and glow are in it).
     # and the finished scene was judged once more against the person's words (the final score).
+    # Steps that build objects, and the final judgement, are shown from behind as well (a second
+    # image added after this recording, which saw one: the answers still parse and drive the run).
     critic = [r for r in make.requests if r["role"] == "critic"]
-    assert len(critic) == 7 and all(r["images"] == 1 for r in critic)
+    assert len(critic) == 7 and all(r["images"] in (1, 2) for r in critic)
+    assert sum(r["images"] == 2 for r in critic) >= 4 and critic[-1]["images"] == 2
     assert "The person's words: 'Create a decorated Christmas tree'" in critic[-1]["last"]
     assert report["totals"]["final_score"] == 8
 

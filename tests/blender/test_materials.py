@@ -150,3 +150,16 @@ def test_assignment_checks_every_name_before_changing_anything(worker: BlockingW
 def test_bad_material_values_are_refused(worker: BlockingWorker, args: dict[str, Any], fragment: str) -> None:
     refused(worker.call("create_material", **({"name": "Bad"} | args)), fragment)
     assert "Bad" not in materials(worker)
+
+
+def test_a_material_nobody_wears_yet_survives_undo_and_save(worker: BlockingWorker) -> None:
+    ok(worker.call("create_material", name="Gold", color="#d4af37", metallic=1))
+    ok(worker.call("create_primitive", kind="cube", name="Box"))
+    ok(worker.call("undo"))  # reloads the snapshot saved before the cube
+    names = [m["name"] for m in ok(worker.call("list_materials"))["materials"]]
+    assert "Gold" in names
+    ok(worker.call("save_blend", filename="kept.blend"))
+    ok(worker.call("new_scene"))
+    ok(worker.call("open_blend", filename="kept.blend"))
+    [gold] = [m for m in ok(worker.call("list_materials"))["materials"] if m["name"] == "Gold"]
+    assert gold["users"] == 0 and gold["metallic"] == 1

@@ -8,6 +8,7 @@ import pytest
 import trimesh
 from PIL import Image
 
+from prompt2mesh.blender.hardware import has_gpu
 from prompt2mesh.workers.blocking import BlockingWorker
 
 RED = "#cc1111"
@@ -96,6 +97,19 @@ def test_cycles_render_is_saved_in_the_workspace_and_limits_are_enforced(worker:
     assert saved.size == (96, 64) and Image.open(io.BytesIO(result.images[0])).size == (96, 64)
     too_big = worker.call("render_image", engine="workbench", width=4096, height=64)
     assert not too_big.ok and "limit_exceeded" in (too_big.error or "")
+
+
+@pytest.mark.skipif(has_gpu(), reason="this machine has a GPU: EEVEE is allowed here")
+def test_eevee_without_a_gpu_is_refused_at_once_with_the_engines_that_work(worker: BlockingWorker) -> None:
+    assert worker.call("create_primitive", kind="cube").ok
+    asked = worker.call("render_image", engine="eevee", width=64, height=64, samples=1)
+    assert worker.call("set_render_settings", engine="eevee").ok  # a setting, not yet a render
+    configured = worker.call("get_multi_view", views=["front"], shading="rendered", size=64)
+    for result in (asked, configured):
+        assert not result.ok
+        assert "[not_available] EEVEE needs a GPU" in (result.error or "")
+        assert "engine='cycles'" in (result.error or "")
+    assert worker.call("set_render_settings", engine="cycles").ok
 
 
 def test_glb_export_keeps_names_y_up_placement_and_the_base_colour(worker: BlockingWorker) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from prompt2mesh.config import Settings
 from prompt2mesh.workers.base import WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerUnavailable
 from prompt2mesh.workers.local import LocalWorkerManager
@@ -172,3 +173,24 @@ async def test_user_ids_that_could_escape_the_workspace_root_are_refused(tmp_pat
     for bad in ("../evil", "a/b", "", "x" * 65):
         with pytest.raises(ValueError, match="unsafe user id"):
             manager.workspace_for(bad)
+
+
+async def test_the_settings_budgets_reach_every_worker_the_manager_starts(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, max_workers=1, worker_max_objects=3)
+    manager = LocalWorkerManager.from_settings(settings)
+    await manager.start()
+    try:
+        async with manager.lease("dora") as handle:
+            for i in range(3):
+                made = await handle.runner.call("create_primitive", {"kind": "cube", "name": f"C{i}"})
+                assert made.ok, made.error
+            refused = await handle.runner.call("create_primitive", {"kind": "cube", "name": "C3"})
+            assert not refused.ok and "allows 3" in (refused.error or ""), refused.error
+    finally:
+        await manager.shutdown()
+
+
+async def test_budget_settings_become_worker_flags_and_unset_ones_keep_the_worker_default() -> None:
+    settings = Settings(worker_max_vertices=500_000, worker_max_workspace_bytes=1 << 30)
+    assert settings.worker_limit_args() == ["--max-vertices", "500000", "--max-workspace-bytes", str(1 << 30)]
+    assert Settings().worker_limit_args() == []

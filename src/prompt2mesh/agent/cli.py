@@ -99,7 +99,10 @@ async def _with_worker(out_dir: Path, settings: Settings, work: Callable[[Any], 
     from prompt2mesh.workers.session import open_local_worker
 
     async with open_local_worker(
-        out_dir, allow_code=settings.worker_allow_code, timeout_s=settings.tool_timeout_s
+        out_dir,
+        allow_code=settings.worker_allow_code,
+        timeout_s=settings.tool_timeout_s,
+        extra_args=settings.worker_limit_args(),
     ) as session:
         return await work(session)
 

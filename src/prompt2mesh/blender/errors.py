@@ -83,5 +83,11 @@ class CodeExecutionDisabled(ToolError):
     code = "code_execution_disabled"
 
 
+class NotAvailable(ToolError):
+    """This worker cannot do it on this machine (EEVEE without a GPU), whatever the arguments."""
+
+    code = "not_available"
+
+
 class BlenderOperationFailed(ToolError):
     code = "blender_operation_failed"

@@ -45,6 +45,8 @@ class WorkerConfig:
     """Largest file a tool reads (open_blend and the like)."""
     max_string_chars: int = 100_000
     """Longest string in any argument."""
+    allow_software_eevee: bool = False
+    """Render with EEVEE although no GPU is present (software OpenGL: 20-60 s per small frame)."""
     restore: bool = False
     """Reopen the scene a previous worker in this workspace held when its last call started
     (the manager restarts a worker this way after stopping a call that ran too long)."""

@@ -114,7 +114,10 @@ async def run_suite(
     out_dir.mkdir(parents=True, exist_ok=True)
     outcomes: list[PromptOutcome] = []
     async with open_local_worker(
-        out_dir, allow_code=settings.worker_allow_code, timeout_s=settings.tool_timeout_s
+        out_dir,
+        allow_code=settings.worker_allow_code,
+        timeout_s=settings.tool_timeout_s,
+        extra_args=settings.worker_limit_args(),
     ) as worker:
         for item in items:
             outcome = PromptOutcome(item)

@@ -137,6 +137,11 @@ class ExecutorRole(Protocol):
 
 
 class CriticRole(Protocol):
+    judges_renders: bool
+    """True when the critic looks at pictures as a person would, so a step about lights,
+    world or materials is worth a path-traced render; False when it reads the screenshot's
+    flat colours, which the solid-shaded viewport shows best and fastest."""
+
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique: ...
 
 

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -164,8 +164,11 @@ class LocalWorkerManager(WorkerManager):
         health_interval_s: float = 10.0,
         ping_timeout_s: float = _PING_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
+        limit_args: Sequence[str] = (),
     ) -> None:
         self.root = root
+        self.limit_args = tuple(limit_args)
+        """Budget flags for every worker (``--max-vertices N``...), from the settings."""
         self.max_workers = max_workers
         self.idle_timeout_s = idle_timeout_s
         self.start_timeout_s = start_timeout_s
@@ -190,6 +193,7 @@ class LocalWorkerManager(WorkerManager):
             allow_code=settings.worker_allow_code,
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
+            limit_args=settings.worker_limit_args(),
         )
 
     # --- interface ------------------------------------------------------------------------
@@ -399,7 +403,11 @@ class LocalWorkerManager(WorkerManager):
         restore, w.restore_next = w.restore_next, False
         try:
             async with open_local_worker(
-                w.workspace, allow_code=self.allow_code, timeout_s=self.tool_timeout_s, restore=restore
+                w.workspace,
+                allow_code=self.allow_code,
+                timeout_s=self.tool_timeout_s,
+                restore=restore,
+                extra_args=self.limit_args,
             ) as session:
                 w.session = session
                 w.ready.set()

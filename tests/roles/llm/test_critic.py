@@ -40,6 +40,23 @@ async def test_critic_sends_the_screenshot_as_an_image_block_and_parses_the_scor
     assert ctx.usage.calls == 1
 
 
+async def test_a_step_that_builds_objects_is_also_shown_from_behind(
+    ctx: RoleContext, screenshot: bytes
+) -> None:
+    builds = STEP.model_copy(update={"objects": ["Box"]})
+    model = ScriptedChatModel(script=[critique(8)])
+    await LLMCritic(model).critique(builds, screenshot, ctx)
+
+    front, behind = model.images_sent()
+    assert base64.b64decode(front["base64"]) == screenshot
+    assert base64.b64decode(behind["base64"]) not in (b"", screenshot)
+    assert "from behind" in model.turns[0].text
+
+    model = ScriptedChatModel(script=[critique(8)])
+    await LLMCritic(model, second_view=False).critique(builds, screenshot, ctx)
+    assert len(model.images_sent()) == 1
+
+
 async def test_critic_tells_the_model_what_the_worker_measured(ctx: RoleContext) -> None:
     await ctx.runner.call(
         "create_primitive", {"kind": "cube", "name": "Ground", "size": 1, "location": [0, 0, 0.5]}

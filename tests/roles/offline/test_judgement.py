@@ -67,3 +67,25 @@ async def test_a_prompt_with_no_known_object_builds_no_cube_and_scores_lowest(ru
 async def test_a_part_the_host_already_has_counts_as_built(runner: AsyncWorker) -> None:
     verdict = await final(await build(runner, "A snowman wearing a red scarf"))
     assert verdict.score >= 8, verdict.issues
+    # Without a colour the part is not recoloured, and is still the host's own, built.
+    verdict = await final(await build(runner, "A wooden table with four legs"))
+    assert verdict.score >= 8, verdict.issues
+
+
+async def test_a_host_part_in_the_wrong_number_is_not_honoured(runner: AsyncWorker) -> None:
+    verdict = await final(await build(runner, "A wooden table with six legs"))
+    assert verdict.score <= 6
+    assert any("named 'leg' but the prompt asks for 6" in i for i in verdict.issues), verdict.issues
+
+
+async def test_a_part_in_the_wrong_colour_is_not_honoured(runner: AsyncWorker) -> None:
+    built = await build(runner, "A snowman with a carrot nose and a black hat")
+    assert (await final(built)).score >= 8
+    grey = await runner.call(
+        "create_material",
+        {"name": "Grey", "color": "#9a9a9a", "assign_to": ["Snowman_Hat_Brim", "Snowman_Hat_Top"]},
+    )
+    assert grey.ok, grey.error
+    verdict = await final(built)
+    assert verdict.score <= 6
+    assert any("Hat" in i and "black" in i for i in verdict.issues), verdict.issues

@@ -33,7 +33,12 @@ async def open_scene_session(scene_dir: Path, provider: str | None) -> AsyncIter
     settings: Settings = get_settings()
     if provider:
         settings = settings.model_copy(update={"provider": provider})
-    async with open_local_worker(scene_dir.resolve()) as runner:
+    async with open_local_worker(
+        scene_dir.resolve(),
+        allow_code=settings.worker_allow_code,
+        timeout_s=settings.tool_timeout_s,
+        extra_args=settings.worker_limit_args(),
+    ) as runner:
         opened = await runner.call("open_blend", {"filename": "scene.blend"})
         if not opened.ok:
             raise NoSceneToEdit(f"could not open {scene_dir / 'scene.blend'}: {opened.error}")

@@ -19,9 +19,10 @@ RENDER_SAMPLES = 8
 
 async def _picture(ctx: ArtisanContext, step: PlanStep) -> ToolResult:
     """A quick render for a step about lights, world or materials (a solid-shaded screenshot
-    shows none of them), the viewport screenshot otherwise or when the render fails."""
+    shows none of them) when the critic judges renders; the viewport screenshot otherwise or
+    when the render fails. A render costs seconds (tens under load), a screenshot a fraction."""
     size = ctx.settings.screenshot_size
-    if judged_rendered(step, await ctx.tools()):
+    if ctx.roles.critic.judges_renders and judged_rendered(step, await ctx.tools()):
         render = await ctx.call(
             "render_image",
             {"engine": "cycles", "samples": RENDER_SAMPLES, "width": size, "height": size},

@@ -51,7 +51,8 @@ def material_info(mat: bpy.types.Material) -> dict[str, Any]:
             "emission_strength": 0.0,
             "alpha": round(mat.diffuse_color[3], 4),
             "transmission": 0.0,
-            "users": mat.users,
+            # The fake user that keeps a named material alive is not a user of it.
+            "users": mat.users - int(mat.use_fake_user),
         }
     inputs = bsdf.inputs
     strength = float(inputs["Emission Strength"].default_value)
@@ -64,7 +65,8 @@ def material_info(mat: bpy.types.Material) -> dict[str, Any]:
         "emission_strength": round(strength, 4),
         "alpha": round(float(inputs["Alpha"].default_value), 4),
         "transmission": round(float(inputs["Transmission Weight"].default_value), 4),
-        "users": mat.users,
+        # The fake user that keeps a named material alive is not a user of it.
+        "users": mat.users - int(mat.use_fake_user),
     }
 
 
@@ -135,6 +137,9 @@ def create_material(
     created = mat is None
     if mat is None:
         mat = bpy.data.materials.new(name)
+        # A material made before anything wears it would vanish at the next save or undo
+        # snapshot (Blender drops data nobody uses); a named material is kept until deleted.
+        mat.use_fake_user = True
     if mat.node_tree is None:
         mat.use_nodes = True
     bsdf = _principled(mat)

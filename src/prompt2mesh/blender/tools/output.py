@@ -12,7 +12,14 @@ from mathutils import Vector
 from mcp.types import CallToolResult, ImageContent, TextContent
 from pydantic import Field
 
-from prompt2mesh.blender.errors import BlenderOperationFailed, InvalidArgument, LimitExceeded, NotFound
+from prompt2mesh.blender.errors import (
+    BlenderOperationFailed,
+    InvalidArgument,
+    LimitExceeded,
+    NotAvailable,
+    NotFound,
+)
+from prompt2mesh.blender.hardware import has_gpu
 from prompt2mesh.blender.history import quiet_reports
 from prompt2mesh.blender.registry import tool
 from prompt2mesh.blender.runtime import Worker
@@ -186,6 +193,13 @@ def _render_plan(
     engine, samples = engine or "cycles", samples or 16
     width, height = width or 512, height or 512
     limits = worker.config
+    if engine == "eevee" and not (limits.allow_software_eevee or has_gpu()):
+        raise NotAvailable(
+            "EEVEE needs a GPU and this worker has none: software OpenGL takes 20-60 s for one small "
+            "frame and runs into the call time limit. Use engine='cycles' (path tracing on the CPU, "
+            "about 2 s at 512 px and 16 samples) or 'workbench'"
+            + (", or set_render_settings(engine='cycles')" if configured else "")
+        )
     if max(width, height) > limits.max_render_size:
         raise LimitExceeded(
             f"{width}x{height} exceeds the worker limit of {limits.max_render_size} px per side"

@@ -148,6 +148,11 @@ class LLMCritic(LLMRole):
 
     role: str = "critic"
     measure: bool = True
+    judges_renders: bool = True
+    """A vision model sees light, world and materials only in a render."""
+    second_view: bool = True
+    """Also show the scene from behind at eye level: one view from the front and above hides
+    what is behind or under a part (a trunk under the bottom tier of a tree)."""
 
     async def _measured(self, ctx: RoleContext, focus: str = "") -> str:
         if not self.measure:
@@ -160,6 +165,13 @@ class LLMCritic(LLMRole):
         except (KeyError, TypeError, ValueError):
             # A newer worker may shape this differently; the screenshot alone still works.
             return ""
+
+    async def _view_from_behind(self, ctx: RoleContext) -> bytes | None:
+        """A small solid-shaded picture from the back; None when off or the worker cannot."""
+        if not self.second_view:
+            return None
+        result = await ctx.runner.call("get_multi_view", {"views": ["back"], "size": 256})
+        return result.images[0] if result.ok and result.images else None
 
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique:
         """Judge ``step`` from ``screenshot_png``.
@@ -185,15 +197,17 @@ class LLMCritic(LLMRole):
             task += f"\n\n{ground.text}"
         if ground.reason:
             task += f"\nHard measured failure (your score cannot exceed {ground.cap}): {ground.reason}."
-        messages = [
-            prompts.system_message(prompts.CRITIC, cache=self.cache),
-            HumanMessage(
-                content=[
-                    {"type": "text", "text": task + "\n\nThe screenshot after this step:"},
-                    image_block(screenshot_png),
-                ]
-            ),
+        content: list[str | dict[str, Any]] = [
+            {"type": "text", "text": task + "\n\nThe screenshot after this step:"},
+            image_block(screenshot_png),
         ]
+        behind = await self._view_from_behind(ctx) if step.objects or whole else None
+        if behind is not None:
+            content += [
+                {"type": "text", "text": "The same scene from behind, at eye level (smaller):"},
+                image_block(behind),
+            ]
+        messages = [prompts.system_message(prompts.CRITIC, cache=self.cache), HumanMessage(content=content)]
         reply = await self.ask_json(messages, ctx, _Reply.model_validate)
         if reply.score > ground.cap:
             # A missing subject is not a 7 because the picture looks nice.

@@ -81,7 +81,8 @@ class LLMPlanner(LLMRole):
         if requirement.details:
             task.append(f"Details: {json.dumps(requirement.details, ensure_ascii=False, default=str)}")
         task.append(scene_text(scene))
-        task.append(f"Plan {self.min_steps} to {self.max_steps} steps (typically 5-12).")
+        typical = " (typically 5-12)" if self.min_steps <= 5 and self.max_steps >= 12 else ""
+        task.append(f"Plan {self.min_steps} to {self.max_steps} steps{typical}.")
         if errors:
             task.append(
                 "Your previous plan was rejected:\n- " + "\n- ".join(errors) + "\nFix these problems."

@@ -327,15 +327,18 @@ def detail_footprint(p: Placement) -> list[tuple[str, str]]:
     ]
 
 
-def override_calls(o: PartOverride, layout: Layout) -> list[ToolCall]:
-    """Rename (to the prompt's word) and recolour parts the host's recipe already builds."""
-    host = layout.get(o.host)
+def rename_calls(p: Placement) -> list[ToolCall]:
+    """Rename the parts of ``p``'s recipe that stand for objects of the prompt to the prompt's
+    word ('a snowman with a carrot nose': Snowman_Nose -> Snowman_Carrot_Nose), each once."""
+    return [
+        ToolCall(tool="rename_object", args={"name": old, "new_name": new}) for old, new in p.renames.items()
+    ]
+
+
+def override_calls(o: PartOverride) -> list[ToolCall]:
+    """Recolour parts the host's recipe already builds (called by their new names)."""
     mat = f"{o.parts[0]}_Color"
     return [
-        *(
-            ToolCall(tool="rename_object", args={"name": old, "new_name": new})
-            for old, new in host.renames.items()
-        ),
         _material_call(mat, o.color, o.material),
         ToolCall(tool="assign_material", args={"objects": list(o.parts), "material": mat, "recursive": True}),
     ]

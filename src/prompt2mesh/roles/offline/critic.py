@@ -38,6 +38,10 @@ _CONTACT = {"on", "in", "top_of", "decoration", "worn", "hanging_on", "leaning_a
 class OfflineCritic:
     """Judges a step with the worker's analysis tools and the screenshot's pixels."""
 
+    # It reads colour fractions of the picture: the solid-shaded screenshot shows the
+    # materials' own colours, a lit render shifts them with the lights.
+    judges_renders = False
+
     async def critique(self, step: PlanStep, screenshot_png: bytes, ctx: RoleContext) -> Critique:
         """Score ``step`` 1-10 with feedback naming objects and metres, and fix calls.
 
@@ -70,12 +74,12 @@ class OfflineCritic:
             _check_colors(present, facts, f, u)
             if review:
                 built = {p.kind for p in u.layout.placements if p.name in facts.objects}
-                # 'a snowman wearing a red scarf': the scarf is the snowman's own part, recoloured
+                # 'a table with four legs', 'a snowman wearing a red scarf': the host's own
+                # parts stand for the object, and count as built when they are in the scene
                 built |= {
-                    o.kind
-                    for o in u.spec.objects
-                    for ov in u.layout.overrides
-                    if any(o.word.split()[-1] in part.lower() and part in facts.objects for part in ov.parts)
+                    u.spec.get(spec_id).kind
+                    for spec_id, parts in u.layout.parts.items()
+                    if any(part in facts.objects for part in parts)
                 }
                 acc = account(u.prompt, u.spec, built)
                 judge_words(acc, u, facts, f)
@@ -289,36 +293,43 @@ def _check_colors(present: list[Placement], facts: _Facts, f: _Findings, u: Unde
     for p in present:
         obj = u.spec.get(p.spec_id)
         want_hex = p.color if (obj.color_word or obj.rainbow) else obj.color
-        if want_hex is None:
+        if want_hex is not None:
+            _check_color(p.name, _descendant_meshes(p.name, facts, roots - {p.name}), want_hex, facts, f)
+    # 'a snowman with a black hat': the host's own parts wear the colour the prompt gave them
+    hosts = {p.name for p in present}
+    for o in u.layout.overrides:
+        if o.host in hosts and o.color:
+            parts = [n for n in o.parts if n in facts.objects]
+            label = parts[0].rsplit("_", 1)[0] if len(parts) > 1 else (parts or [""])[0]
+            _check_color(label, parts, o.color, facts, f)
+
+
+def _check_color(label: str, meshes: list[str], want_hex: str, facts: _Facts, f: _Findings) -> None:
+    """At least 30% of the meshes' surface (as the checker measures it) in the asked colour."""
+    want = color_classes(want_hex) - {"silver"} if main_class(want_hex) != "gray" else color_classes(want_hex)
+    total, good = 0.0, 0.0
+    by_mat: dict[str, float] = {}
+    for part in meshes:
+        box = facts.boxes.get(part)
+        mats = facts.objects[part].get("materials") or []
+        if not box or not mats:
             continue
-        want = (
-            color_classes(want_hex) - {"silver"}
-            if main_class(want_hex) != "gray"
-            else color_classes(want_hex)
-        )
-        total, good = 0.0, 0.0
-        by_mat: dict[str, float] = {}
-        for part in _descendant_meshes(p.name, facts, roots - {p.name}):
-            box = facts.boxes.get(part)
-            mats = facts.objects[part].get("materials") or []
-            if not box or not mats:
-                continue
-            d = box["dimensions"]
-            area = 2 * (d[0] * d[1] + d[1] * d[2] + d[0] * d[2]) + 1e-9
-            total += area
-            by_mat[mats[0]] = by_mat.get(mats[0], 0.0) + area
-            if color_classes(facts.materials.get(mats[0], "#808080")) & want:
-                good += area
-        if total == 0 or good / total >= 0.3:
-            continue
-        dominant = max(by_mat, key=lambda m: by_mat[m])
-        seen = main_class(facts.materials.get(dominant, "#808080"))
-        f.add(
-            "color",
-            f"{p.name} is mostly {seen} ({good / total:.0%} {main_class(want_hex)}); the prompt asked for {main_class(want_hex)}",
-            [ToolCall(tool="create_material", args={"name": dominant, "color": want_hex})],
-            f"recolour {dominant} to {want_hex}",
-        )
+        d = box["dimensions"]
+        area = 2 * (d[0] * d[1] + d[1] * d[2] + d[0] * d[2]) + 1e-9
+        total += area
+        by_mat[mats[0]] = by_mat.get(mats[0], 0.0) + area
+        if color_classes(facts.materials.get(mats[0], "#808080")) & want:
+            good += area
+    if total == 0 or good / total >= 0.3:
+        return
+    dominant = max(by_mat, key=lambda m: by_mat[m])
+    seen = main_class(facts.materials.get(dominant, "#808080"))
+    f.add(
+        "color",
+        f"{label} is mostly {seen} ({good / total:.0%} {main_class(want_hex)}); the prompt asked for {main_class(want_hex)}",
+        [ToolCall(tool="create_material", args={"name": dominant, "color": want_hex})],
+        f"recolour {dominant} to {want_hex}",
+    )
 
 
 def _check_stage(step: PlanStep, facts: _Facts, f: _Findings, u: Understanding | None) -> None:

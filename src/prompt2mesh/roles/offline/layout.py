@@ -121,6 +121,9 @@ class Layout:
     placements: list[Placement]
     overrides: list[PartOverride] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    parts: dict[int, list[str]] = field(default_factory=dict)
+    """Spec object id -> the host's own parts that stand for it ('a table with four legs':
+    the legs are Table_Leg_1..4, not separate objects)."""
 
     def get(self, name: str) -> Placement:
         return next(p for p in self.placements if p.name == name)
@@ -232,6 +235,7 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
                 if f"_{word}" not in part:
                     host.renames[part] = f"{host.name}_{word}" + (f"_{i + 1}" if len(parts) > 1 else "")
             parts = [host.renames.get(n, n) for n in parts]
+            layout.parts[rel.a] = parts
             if a.color:
                 layout.overrides.append(PartOverride(host.name, parts, a.color, a.material))
             groups[rel.a] = []

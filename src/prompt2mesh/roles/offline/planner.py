@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from prompt2mesh.roles.interface import Plan, PlanStep, RefinedPrompt, RoleContext, ToolCall
-from prompt2mesh.roles.offline.build import build_calls, detail_calls, max_detail, override_calls, root_names
+from prompt2mesh.roles.offline.build import (
+    build_calls,
+    detail_calls,
+    max_detail,
+    override_calls,
+    rename_calls,
+    root_names,
+)
 from prompt2mesh.roles.offline.layout import Layout, Placement
 from prompt2mesh.roles.offline.scene_facts import scene_objects
 from prompt2mesh.roles.offline.understanding import Understanding, relation_words, understand
@@ -140,9 +147,10 @@ def make_plan(u: Understanding) -> Plan:
         calls: list[ToolCall] = []
         for p in members:
             calls.extend(build_calls(p, u.layout.get(p.parent) if p.parent else None))
+            calls.extend(rename_calls(p))
             for o in u.layout.overrides:
                 if o.host == p.name:
-                    calls.extend(override_calls(o, u.layout))
+                    calls.extend(override_calls(o))
             # after the overrides: detail calls address parts by the prompt's names ('House_Door')
             calls.extend(_detail(p, u))
         names = [p.name for p in members]
