@@ -2,7 +2,7 @@
 database and one workspace volume, as behind a load balancer. A run started on one is
 followed through the other, cancelled through the other, and, when its replica is killed
 mid-run, taken over and finished by the other from its checkpoint, never executed by both;
-failed log-ins count on every replica."""
+a user's runs and edits stay on one replica at a time; failed log-ins count on every replica."""
 
 from __future__ import annotations
 
