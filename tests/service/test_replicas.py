@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -193,3 +194,41 @@ def test_a_run_whose_replica_is_killed_mid_run_is_taken_over_and_finished_by_the
     # B serves on: a new run of the same user is B's (the user's worker lives there now).
     second = on_b.client.post("/runs", json={"prompt": "a red cube"}).json()["id"]
     assert stream_events(on_b, second)[-1] == {"type": "end", "status": "completed"}
+
+
+def test_a_replica_stopped_cleanly_hands_its_run_to_another_without_waiting_for_the_lease(
+    replicas: tuple[ServeProcess, ServeProcess], database: str
+) -> None:
+    _a, b = replicas  # A was killed above; C joins, then B is stopped with SIGTERM
+    c = ServeProcess(_data_dir(b), free_port(), P2M_REPLICA_ID="replica-c", **_env_of(b)).start()
+    try:
+        on_b = signup_and_login(b.url, "ida")
+        on_c = _on(c, on_b)
+        run_id = on_b.client.post("/runs", json={"prompt": "a red cube on a blue table"}).json()["id"]
+        seen: list[dict[str, Any]] = []
+        with on_c.client.stream("GET", f"/runs/{run_id}/events", timeout=httpx.Timeout(240)) as response:
+            for name, event in iter_sse(response):
+                if name == "end":
+                    end = event
+                    break
+                seen.append(event)
+                if event["type"] == "tool_call" and (event.get("step") or 0) >= 2 and b.proc is not None:
+                    if b.proc.poll() is None:
+                        b.stop()
+        assert end == {"status": "completed"}
+        statuses = [e["status"] for e in seen if e["type"] == "status"]
+        assert statuses[:2] == ["queued", "running"] and "interrupted" in statuses
+        # Released, not lapsed: C resumed it as a run nobody held, not as a takeover.
+        assert "taken_over" not in {e["type"] for e in seen} and "run_resumed" in {e["type"] for e in seen}
+        assert [e["seq"] for e in seen] == list(range(1, len(seen) + 1))
+    finally:
+        c.stop()
+
+
+def _data_dir(replica: ServeProcess) -> Path:
+    return Path(replica.env["P2M_DATA_DIR"])
+
+
+def _env_of(replica: ServeProcess) -> dict[str, str]:
+    keep = ("P2M_DATABASE_URL", "P2M_CHECKPOINT_URL", "P2M_RUN_LEASE_TTL_S", "P2M_RUN_LEASE_SCAN_S")
+    return {k: replica.env[k] for k in keep}
