@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_worker.py", "bench_service.py", "bench_fuzz.py")
+BENCHMARKS = (
+    "bench_worker.py",
+    "bench_service.py",
+    "bench_fuzz.py",
+    "bench_backends.py",
+    "capacity.py",
+    "bench_plan_cache.py",
+)
 
 
 def main() -> int:

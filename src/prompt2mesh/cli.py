@@ -15,6 +15,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _cmd_mcp(ns: argparse.Namespace) -> int:
+    import os
+
+    from prompt2mesh.blender.http import TOKEN_ENV, TokenRequired
     from prompt2mesh.blender.runtime import WorkerConfig
     from prompt2mesh.blender.server import run_worker
 
@@ -27,13 +30,20 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         port=ns.port,
         restore=ns.restore,
         allow_software_eevee=ns.allow_software_eevee,
+        # The worker takes plain flags; its one secret comes from the environment (a flag would
+        # be readable by every user of the machine in /proc).
+        token=os.environ.get(TOKEN_ENV) or None,
         **{
             k.removeprefix("limit_"): v
             for k, v in vars(ns).items()
             if k.startswith("limit_") and v is not None
         },
     )
-    run_worker(config)
+    try:
+        run_worker(config)
+    except TokenRequired as exc:
+        print(f"prompt2mesh mcp: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -47,7 +57,11 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="render with EEVEE on a machine without a GPU (very slow; refused by default)",
     )
     p.add_argument("--code-timeout", type=float, default=10.0, help="seconds execute_blender_code may run")
-    p.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    p.add_argument(
+        "--http",
+        action="store_true",
+        help="serve streamable HTTP instead of stdio (needs P2M_WORKER_TOKEN beyond loopback)",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--restore", action="store_true", help="reopen the scene of the previous worker")

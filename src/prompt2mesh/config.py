@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0)
     screenshot_size: int = Field(default=512, ge=64, le=2048)
 
+    # --- plan cache (agent/plan_cache.py: the strict similarity rule) -----------------------
+    plan_cache: bool = Field(
+        default=True, description="Start from a passing run's plan when the rule calls the request the same."
+    )
+    plan_cache_shared: bool = Field(
+        default=False, description="Reuse every user's cached plans, not only the person's own (operator)."
+    )
+
     # --- storage ----------------------------------------------------------------------------
     data_dir: Path = Path("data")
     database_url: str | None = Field(
@@ -115,7 +123,7 @@ class Settings(BaseSettings):
     )
 
     # --- workers ----------------------------------------------------------------------------
-    worker_backend: Literal["local", "kubernetes"] = "local"
+    worker_backend: Literal["local", "docker", "kubernetes"] = "local"
     max_workers: int = Field(default=16, ge=1)
     worker_idle_timeout_s: float = Field(default=900.0, gt=0)
     worker_start_timeout_s: float = Field(default=30.0, gt=0)
@@ -148,6 +156,43 @@ class Settings(BaseSettings):
             "--history-max-bytes": self.worker_history_max_bytes,
         }
         return [part for flag, value in flags.items() if value is not None for part in (flag, str(value))]
+
+    # --- remote workers (docker, kubernetes): one container or pod per user ------------------
+    worker_image: str = Field(default="prompt2mesh:latest", description="Image every worker runs.")
+    worker_command: list[str] = Field(
+        default_factory=lambda: ["prompt2mesh"], description="The program in the image that takes `mcp ...`."
+    )
+    worker_cpus: float = Field(default=2.0, gt=0, description="CPU limit of one worker.")
+    worker_cpu_request: float = Field(default=0.25, gt=0, description="CPU a pod requests (kubernetes).")
+    worker_memory_mb: int = Field(default=2048, ge=256, description="Memory limit of one worker.")
+    worker_memory_request_mb: int = Field(default=512, ge=128, description="Memory a pod requests.")
+    worker_name_prefix: str = Field(
+        default="p2m-worker",
+        pattern=r"^[a-z][a-z0-9-]{0,30}$",
+        description="Names of containers, volumes, pods.",
+    )
+    worker_max_fetch_bytes: int = Field(
+        default=512 * 1024 * 1024, ge=1024, description="Largest file copied back."
+    )
+    docker_socket: Path = Path("/var/run/docker.sock")
+    docker_network: str | None = Field(
+        default=None,
+        description="A private network for workers (the service must be on it); unset: ports on 127.0.0.1.",
+    )
+    docker_mounts: list[str] = Field(
+        default_factory=list,
+        description="Extra read-only binds 'host:container' (running workers from a checkout).",
+    )
+    k8s_namespace: str = "prompt2mesh"
+    k8s_storage_class: str | None = None
+    k8s_storage_size: str = "2Gi"
+    k8s_image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = "IfNotPresent"
+    k8s_worker_url: str = Field(
+        default="http://{service}.{namespace}.svc:{port}/mcp", description="Where a worker's Service answers."
+    )
+    k8s_in_cluster: bool = Field(
+        default=True, description="Use the pod's service account; else ~/.kube/config."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

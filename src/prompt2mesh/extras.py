@@ -29,6 +29,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "openai": ("langchain_openai",),
     "google": ("langchain_google_genai",),
     "ollama": ("langchain_ollama",),
+    "cluster": ("kubernetes",),
 }
 """Extra name -> the top-level modules it installs (the first is the one to probe)."""
 
@@ -39,6 +40,7 @@ _WHAT = {
     "openai": "the openai and openai_compatible providers",
     "google": "the google provider",
     "ollama": "the ollama provider",
+    "cluster": "the kubernetes worker backend",
 }
 
 

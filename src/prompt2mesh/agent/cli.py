@@ -18,7 +18,7 @@ from prompt2mesh.roles.interface import Roles
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 PROVIDERS = ("offline", "anthropic", "openai", "google", "ollama", "openai_compatible")
-EXIT_BY_STATUS = {"completed": 0, "failed": 1, "halted": 2}
+EXIT_BY_STATUS = {"completed": 0, "failed": 1, "halted": 2, "awaiting_review": 3}
 
 
 def _settings(ns: argparse.Namespace) -> Settings:
@@ -51,6 +51,11 @@ def _print_outcome(report: dict[str, Any], out_dir: Path, settings: Settings) ->
         if artifacts.get(label):
             print(f"  {label}: {out_dir / artifacts[label]}")
     print(f"  report: {out_dir / 'report.json'}")
+    if report["status"] == "awaiting_review":
+        run_id = report["run_id"]
+        print(f'plan awaiting review (nothing built yet); the plan is in {out_dir / "report.json"} ("plan")')
+        print(f"  approve it: prompt2mesh resume {run_id} --approve")
+        print(f"  or change it: prompt2mesh resume {run_id} --plan edited.json")
     if report["status"] == "failed":
         print(f"run stopped: {report['error']}", file=sys.stderr)
         print(_next_step(report["run_id"], settings), file=sys.stderr)
@@ -123,6 +128,85 @@ def _roles_or_none(settings: Settings, verb: str) -> Roles | None:
     return roles
 
 
+def _plan_cache(settings: Settings, ns: argparse.Namespace) -> Any:
+    """The CLI's plan cache (a JSON file in the data dir), or None when it is off."""
+    from prompt2mesh.agent.plan_cache import LOCAL_OWNER, JsonPlanCacheStore, PlanCache
+
+    if not settings.plan_cache:
+        return None
+    store = JsonPlanCacheStore(settings.data_dir / "plan_cache.json")
+    return PlanCache(store, owner=LOCAL_OWNER, pass_score=settings.pass_score)
+
+
+def _given_plan(ns: argparse.Namespace) -> list[dict[str, Any]] | None:
+    """The steps of ``--plan FILE`` (None without it).
+
+    Raises:
+        ValueError: the file cannot be read or holds no steps.
+    """
+    from prompt2mesh.agent.review_cli import load_plan_file
+
+    return load_plan_file(Path(ns.plan)) if getattr(ns, "plan", None) else None
+
+
+async def _answer_reviews(
+    report: dict[str, Any],
+    ns: argparse.Namespace,
+    settings: Settings,
+    session: Any,
+    out_dir: Path,
+    roles: Roles,
+    emit: Any,
+    given: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """While the run waits for its review: answer from ``--plan``/``--approve`` or the terminal."""
+    import os
+
+    from prompt2mesh.agent.errors import PlanEditRejected
+    from prompt2mesh.agent.review_cli import review_in_terminal
+    from prompt2mesh.agent.review_run import approve_plan, edit_plan, request_replan
+    from prompt2mesh.agent.runner import resume_run
+
+    cache = _plan_cache(settings, ns)
+    run_id = report["run_id"]
+    while report["status"] == "awaiting_review":
+        if given is not None or getattr(ns, "approve", False):
+            steps, replan, approve = given, None, True
+            given = None
+        elif sys.stdin.isatty():
+            decision = await asyncio.to_thread(
+                review_in_terminal,
+                report,
+                ask=input,
+                say=print,
+                editor=os.environ.get("VISUAL") or os.environ.get("EDITOR"),
+                folder=out_dir,
+            )
+            if decision.kind == "quit":
+                return report
+            steps, replan, approve = decision.steps, decision.refined_prompt, decision.kind == "approve"
+        else:
+            return report  # no terminal to ask: the run stays paused, the outcome says how to go on
+        try:
+            if steps is not None:
+                report = await edit_plan(run_id, steps, settings, provider=roles.provider)
+                for change in (report.get("review") or {}).get("changes", []):
+                    print(f"  changed: {change}")
+            if replan:
+                await request_replan(run_id, replan, settings, provider=roles.provider)
+            elif approve:
+                await approve_plan(run_id, settings, provider=roles.provider)
+        except PlanEditRejected as exc:
+            print(f"plan refused: {'; '.join(exc.errors)}", file=sys.stderr)
+            if not sys.stdin.isatty():
+                return report
+            continue
+        report = await resume_run(
+            run_id, settings, session, out_dir=out_dir, roles=roles, emit=emit, plan_cache=cache
+        )
+    return report
+
+
 def _cmd_make(ns: argparse.Namespace) -> int:
     from prompt2mesh.agent.progress import ProgressDisplay
     from prompt2mesh.agent.runner import RunRequest, new_run_id, run_make
@@ -132,13 +216,22 @@ def _cmd_make(ns: argparse.Namespace) -> int:
     roles = _roles_or_none(settings, "start")
     if roles is None:
         return 2
+    try:
+        given = _given_plan(ns)
+    except ValueError as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     request = RunRequest(
         prompt=ns.prompt,
         out_dir=out_dir,
         run_id=ns.run_id or new_run_id(),
         max_refinements=ns.max_refinements,
         refine=not ns.no_refine,
+        review=ns.review,
+        given_plan=given,
+        fresh_plan=ns.fresh_plan,
     )
+    cache = _plan_cache(settings, ns)
     print(f"run {request.run_id} ({roles.provider}) -> {out_dir}", flush=True)
     display = ProgressDisplay()
 
@@ -147,7 +240,8 @@ def _cmd_make(ns: argparse.Namespace) -> int:
         cleared = await session.call("new_scene", {})
         if not cleared.ok:
             raise RuntimeError(f"could not empty the scene: {cleared.error}")
-        return await run_make(request, settings, session, roles=roles, emit=display)
+        report = await run_make(request, settings, session, roles=roles, emit=display, plan_cache=cache)
+        return await _answer_reviews(report, ns, settings, session, out_dir, roles, display, None)
 
     return _run_and_report(
         lambda: asyncio.run(_with_worker(out_dir, settings, make)), out_dir, request.run_id, settings
@@ -168,6 +262,12 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
     if roles is None:
         return 2
     out_dir = Path(ns.out).resolve() if ns.out else Path(state["out_dir"])
+    try:
+        given = _given_plan(ns)
+    except ValueError as exc:
+        print(f"cannot resume: {exc}", file=sys.stderr)
+        return 2
+    cache = _plan_cache(settings, ns)
     print(f"resuming run {ns.run_id} ({roles.provider}) in {out_dir}", flush=True)
     display = ProgressDisplay()
 
@@ -175,7 +275,10 @@ def _cmd_resume(ns: argparse.Namespace) -> int:
         # The new worker opens Blender's default scene; the saved anchor (or, for a run cut off
         # before its first node, nothing at all) is what the run must continue from.
         await session.call("new_scene", {})
-        return await resume_run(ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display)
+        report = await resume_run(
+            ns.run_id, settings, session, out_dir=out_dir, roles=roles, emit=display, plan_cache=cache
+        )
+        return await _answer_reviews(report, ns, settings, session, out_dir, roles, display, given)
 
     return _run_and_report(
         lambda: asyncio.run(_with_worker(out_dir, settings, resume)), out_dir, ns.run_id, settings
@@ -204,6 +307,13 @@ def _add_make(sub: SubParsers) -> None:
     p.add_argument("--max-refinements", type=int, default=None, help="refinements per step (default 2)")
     p.add_argument("--no-refine", action="store_true", help="accept every step as first built")
     p.add_argument("--run-id", default=None, help="use this run id (default: generated)")
+    p.add_argument(
+        "--review", action="store_true", help="show the plan and wait for approval or changes before building"
+    )
+    p.add_argument(
+        "--plan", default=None, metavar="FILE", help="build this plan (JSON/YAML steps), no planner"
+    )
+    p.add_argument("--fresh-plan", action="store_true", help="never start from a cached plan")
     p.set_defaults(handler=_cmd_make)
 
 
@@ -214,6 +324,13 @@ def _add_resume(sub: SubParsers) -> None:
     p.add_argument("run_id")
     p.add_argument("--out", default=None, help="the run's folder (default: where it was started)")
     p.add_argument("--provider", choices=PROVIDERS, help="model provider (default: settings)")
+    p.add_argument("--approve", action="store_true", help="a run awaiting review: approve its plan and build")
+    p.add_argument(
+        "--plan",
+        default=None,
+        metavar="FILE",
+        help="a run awaiting review: build this plan instead (validated)",
+    )
     p.set_defaults(handler=_cmd_resume)
 
 

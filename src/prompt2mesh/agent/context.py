@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from prompt2mesh.agent.plan_cache import PlanCache
 from prompt2mesh.agent.trace import TraceWriter, compact
 from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import (
@@ -37,6 +38,8 @@ class ArtisanContext:
     out_dir: Path
     artifact_prefix: str = ""
     clock: Callable[[], float] = time.perf_counter
+    plan_cache: PlanCache | None = None
+    """Where passing plans are kept and looked up (None: no cache for this run)."""
     _tools: list[ToolInfo] | None = field(default=None, repr=False)
 
     async def tools(self) -> list[ToolInfo]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from prompt2mesh.agent.critic_notes import open_issues
+from prompt2mesh.agent.review import review_view
 from prompt2mesh.agent.state import ArtisanState
 
 
@@ -82,7 +83,20 @@ def build_report(
         "not_honoured": list(judgement.get("issues", [])) if judgement else [],
         "final_judgement": judgement.get("analysis") if judgement else None,
         "final_message": state.get("final_message") or final_message(state, judgement),
+        "plan_source": state.get("plan_source"),
+        "review": review_view(state),
     }
+
+
+def plan_origin(state: ArtisanState) -> str | None:
+    """ "plan reused from run X" / "plan given by the person", or None for a planner's plan."""
+    source = state.get("plan_source") or {}
+    if source.get("kind") == "cache":
+        origin = f"run {source['run_id']}" if source.get("run_id") else "another user's run (shared cache)"
+        return f"plan reused from {origin}"
+    if source.get("kind") == "given":
+        return "plan given by the person"
+    return None
 
 
 def final_message(state: ArtisanState, judgement: dict[str, Any] | None = None) -> str:
@@ -95,6 +109,12 @@ def final_message(state: ArtisanState, judgement: dict[str, Any] | None = None) 
     average = _mean(finals)
     quality = f"average quality {average:.1f}/10" if average is not None else "no quality scores"
     message = f"{executed} steps executed, {refinements} refinements, {quality}"
+    origin = plan_origin(state)
+    if origin:
+        message += f"; {origin}"
+    review = review_view(state)
+    if review and review["changes"]:
+        message += f"; plan changed by the person ({len(review['changes'])} changes)"
     notes = open_issues(steps)  # type: ignore[arg-type]
     if notes:
         message += f"; {len(notes)} steps with open critic notes (report: open_issues)"

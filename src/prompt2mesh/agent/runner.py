@@ -27,7 +27,9 @@ from prompt2mesh.agent.errors import RunNotFound
 from prompt2mesh.agent.graph import build_graph
 from prompt2mesh.agent.nodes._shared import anchor_name
 from prompt2mesh.agent.nodes.execute_step import has_work
+from prompt2mesh.agent.plan_cache import PlanCache
 from prompt2mesh.agent.report import build_report, write_report
+from prompt2mesh.agent.review import AWAITING_REVIEW, replan_update
 from prompt2mesh.agent.state import ArtisanState, new_step_record
 from prompt2mesh.agent.trace import Emit, TraceWriter
 from prompt2mesh.config import Settings
@@ -52,6 +54,12 @@ class RunRequest:
     max_refinements: int | None = None
     """None = ``settings.max_refinements``."""
     refine: bool = True
+    review: bool = False
+    """Pause after ``plan`` until the plan is approved (agent/review.py)."""
+    given_plan: list[dict[str, Any]] | None = None
+    """Start from this plan instead of asking the planner (validated like a generated one)."""
+    fresh_plan: bool = False
+    """Never start from a cached plan."""
 
 
 def new_run_id() -> str:
@@ -99,10 +107,19 @@ async def _drive(
     config: RunnableConfig,
     ctx: ArtisanContext,
     roles: Roles,
+    *,
+    review: bool = False,
 ) -> dict[str, Any]:
-    """Run the graph to its end or to a failure; always write the report and a run_finished event."""
+    """Run the graph to its end, to a failure or (``review``) to the pause after ``plan``;
+    always write the report, and a run_finished event unless the run waits for its review."""
     try:
-        await graph.ainvoke(graph_input, config, context=ctx, durability="sync")
+        await graph.ainvoke(
+            graph_input,
+            config,
+            context=ctx,
+            durability="sync",
+            interrupt_after=["plan"] if review else None,
+        )
     except Exception as exc:  # noqa: BLE001  a dead worker or model: the run stops resumably
         return await _finish_failed(graph, config, ctx, roles, f"{type(exc).__name__}: {exc}")
     except BaseException as exc:
@@ -112,8 +129,15 @@ async def _drive(
             await _finish_failed(graph, config, ctx, roles, f"interrupted: {type(exc).__name__}")
         raise
     snapshot = await graph.aget_state(config)
+    if snapshot.next:  # stopped at the review interrupt, the only one the graph has
+        if snapshot.values.get("critical_error"):
+            return await _drive(graph, None, config, ctx, roles)  # no usable plan: nothing to review
+        return await await_review(graph, config, ctx, roles)
     report = build_report(snapshot.values, provider=roles.provider, models=roles.model_names)
     write_report(report, ctx.out_dir)
+    words = (snapshot.values.get("refined_prompt") or {}).get("original")
+    if ctx.plan_cache is not None and (stored := await ctx.plan_cache.remember(report, words)) is not None:
+        ctx.trace.event("plan_cached", run_id=stored.run_id, refined_prompt=stored.refined_prompt)
     ctx.trace.event(
         "run_finished",
         status=report["status"],
@@ -148,11 +172,14 @@ async def run_make(
     emit: Emit | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    plan_cache: PlanCache | None = None,
 ) -> dict[str, Any]:
     """Model ``request.prompt`` in the worker behind ``runner`` and return the report.
 
     A run that loses its worker or model returns a report with ``status="failed"`` and can be
-    continued with :func:`resume_run`; a critical-step error gives ``status="halted"``.
+    continued with :func:`resume_run`; a critical-step error gives ``status="halted"``; a run
+    made with ``request.review`` returns ``status="awaiting_review"`` once its plan is ready
+    (continue it with ``agent.review_run.approve_plan`` and :func:`resume_run`).
     """
     run_id = request.run_id or new_run_id()
     roles = roles or _default_roles(settings)
@@ -181,12 +208,19 @@ async def run_make(
         "usage": {"calls": 0, "input_tokens": 0, "output_tokens": 0},
         "elapsed_s": 0.0,
         "artifacts": {"blend": None, "glb": None},
+        "review_requested": request.review,
+        "review": None,
+        "given_plan": request.given_plan,
+        "fresh_plan": request.fresh_plan,
+        "plan_source": None,
     }
-    ctx = ArtisanContext(roles, runner, settings, trace, out_dir, request.artifact_prefix, clock)
+    ctx = ArtisanContext(
+        roles, runner, settings, trace, out_dir, request.artifact_prefix, clock, plan_cache=plan_cache
+    )
     async with _checkpointer(settings, checkpointer) as saver:
         graph = build_graph(saver)
         config = _config(run_id, settings, state["max_refinements"])
-        return await _drive(graph, dict(state), config, ctx, roles)
+        return await _drive(graph, dict(state), config, ctx, roles, review=request.review)
 
 
 async def load_state(
@@ -271,8 +305,12 @@ async def resume_run(
     emit: Emit | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    plan_cache: PlanCache | None = None,
 ) -> dict[str, Any]:
     """Continue ``run_id`` from its last checkpoint without redoing accepted steps.
+
+    A run waiting for its plan's review stays waiting (its report says ``awaiting_review``);
+    one whose review asked for a new plan re-plans and waits again; an approved one builds.
 
     Raises:
         RunNotFound: the checkpoint store has no such run.
@@ -290,7 +328,14 @@ async def resume_run(
         out_dir.mkdir(parents=True, exist_ok=True)
         trace = TraceWriter(out_dir / TRACE_FILE, run_id, emit=emit)
         prefix = state.get("artifact_prefix", "")
-        ctx = ArtisanContext(roles, runner, settings, trace, out_dir, prefix, clock)
+        ctx = ArtisanContext(roles, runner, settings, trace, out_dir, prefix, clock, plan_cache=plan_cache)
+        review = reviewing(state)
+        if review and (state.get("review") or {}).get("status") == "replan":
+            # Back to just before ``plan``: it plans again from the person's refined prompt.
+            await graph.aupdate_state(config, replan_update(state), as_node="analyze_scene")
+            snapshot = await graph.aget_state(config)
+        elif review and tuple(snapshot.next) == ("execute_step",):
+            return await await_review(graph, config, ctx, roles)  # still (or newly) waiting
         snapshot = await _replay_uncommitted(graph, config, snapshot)
         state = cast(ArtisanState, snapshot.values)
         if not snapshot.next and not snapshot.tasks:
@@ -307,4 +352,38 @@ async def resume_run(
         # results on resume and goes on with the node after them.
         nxt = snapshot.next[0] if snapshot.next else _AFTER.get(snapshot.tasks[0].name, "__end__")
         await _restore_scene(ctx, graph, config, state, nxt)
-        return await _drive(graph, None, config, ctx, roles)
+        return await _drive(graph, None, config, ctx, roles, review=review)
+
+
+def reviewing(state: ArtisanState | dict[str, Any]) -> bool:
+    """Whether the run still has to stop for (or at) its plan's review."""
+    status = (state.get("review") or {}).get("status")
+    return bool(state.get("review_requested")) and status != "approved"
+
+
+async def await_review(
+    graph: Any, config: RunnableConfig, ctx: ArtisanContext, roles: Roles
+) -> dict[str, Any]:
+    """Mark the paused run as waiting for its review and write its ``awaiting_review`` report."""
+    snapshot = await graph.aget_state(config)
+    state = cast(ArtisanState, snapshot.values)
+    review = dict(state.get("review") or {})
+    if review.get("status") != "awaiting":
+        review.update(
+            status="awaiting",
+            original_plan=list(state.get("plan", [])),
+            tools=sorted(t.name for t in await ctx.tools()),
+            changes=list(review.get("notes", [])),
+            edited=bool(review.get("notes")),
+        )
+        await graph.aupdate_state(config, {"review": review}, as_node="plan")
+        state = cast(ArtisanState, (await graph.aget_state(config)).values)
+        ctx.trace.event(
+            "review_requested",
+            refined_prompt=(state.get("refined_prompt") or {}).get("refined"),
+            steps=len(state.get("plan", [])),
+            plan_source=state.get("plan_source"),
+        )
+    report = build_report(state, provider=roles.provider, models=roles.model_names, status=AWAITING_REVIEW)
+    write_report(report, ctx.out_dir)
+    return report

@@ -57,6 +57,18 @@ class ArtisanState(TypedDict, total=False):
     final_judgement: dict[str, Any] | None
     """The critic's verdict on the finished scene against the prompt (report totals.final_score)."""
 
+    # --- plan review and the plan cache (agent/review.py, agent/plan_cache.py) ---------------
+    review_requested: bool
+    """Pause after ``plan`` so the person can approve or change the plan (issue 16)."""
+    review: dict[str, Any] | None
+    """The review's record: status (awaiting/replan/approved), the original plan, the changes."""
+    given_plan: list[dict[str, Any]] | None
+    """A plan the person supplied (``make --plan FILE``): used instead of asking the planner."""
+    fresh_plan: bool
+    """Never start from a cached plan."""
+    plan_source: dict[str, Any] | None
+    """Where the plan came from: ``{"kind": "planner" | "cache" | "given", "run_id": ...}``."""
+
 
 def new_step_record(step: dict[str, Any]) -> StepRecord:
     """An empty record for a plan step."""

@@ -50,6 +50,8 @@ class WorkerConfig:
     restore: bool = False
     """Reopen the scene a previous worker in this workspace held when its last call started
     (the manager restarts a worker this way after stopping a call that ran too long)."""
+    token: str | None = field(default=None, repr=False)
+    """The bearer token HTTP clients must send (see :mod:`prompt2mesh.blender.http`)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import io
@@ -20,6 +21,8 @@ from pydantic import ConfigDict, ValidationError
 
 from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
 from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
+from prompt2mesh.blender.files import register_file_resources
+from prompt2mesh.blender.http import check_token_policy, serve_http
 from prompt2mesh.blender.registry import ToolSpec, all_tools
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
 
@@ -192,8 +195,10 @@ def _guard_incoming(lowlevel: Any) -> None:
 
         async def relay() -> None:
             async with send:
-                async for item in read_stream:
-                    await send.send(_mark_non_finite(item))
+                # An HTTP session's stream is closed, not ended, when its client says goodbye.
+                with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):
+                    async for item in read_stream:
+                        await send.send(_mark_non_finite(item))
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(relay)
@@ -236,6 +241,8 @@ def build_server(config: WorkerConfig) -> FastMCP:
         )
         _refuse_unknown_arguments(server, spec.name)
     server.tool_names = set(tools)
+    # Remote clients read the workspace's files (glb, blend, exports) through resources.
+    register_file_resources(server, worker.workspace)
     return server
 
 
@@ -286,5 +293,6 @@ def run_worker(config: WorkerConfig) -> None:
         server = build_server(config)
         anyio.run(_serve_stdio, server, protocol)
     else:
+        check_token_policy(config.host, config.token)  # before Blender starts, not after
         server = build_server(config)
-        server.run("streamable-http")
+        serve_http(server, config.host, config.port, config.token)

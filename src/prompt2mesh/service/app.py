@@ -27,8 +27,10 @@ from prompt2mesh.service.middleware import (
     inline_script_hashes,
     install_log_redaction,
 )
+from prompt2mesh.service.plan_cache import SqlPlanCacheStore
 from prompt2mesh.service.routes import auth, commands, files, gallery, health, runs, sessions, shares
 from prompt2mesh.service.routes import exports as export_routes
+from prompt2mesh.service.routes import review as review_routes
 from prompt2mesh.service.routes import workers as worker_routes
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.security import with_signing_secret
@@ -83,7 +85,7 @@ def create_app(
         the_agent = agent if agent is not None else ArtisanAgent(settings)
         if isinstance(the_agent, ArtisanAgent):
             the_agent.preload()
-            await the_agent.open()
+            await the_agent.open(plan_cache=SqlPlanCacheStore(store.sessions))
         run_manager = RunManager(settings, store, manager, the_agent)
         app.state.services = Services(
             settings=settings,
@@ -114,6 +116,7 @@ def create_app(
         app.include_router(module.router)
     for module in (gallery, shares, export_routes):
         app.include_router(module.router)
+    app.include_router(review_routes.router)
     _mount_web(app)
 
     def body_limit(path: str) -> int:

@@ -17,10 +17,12 @@ Hierarchy (``code`` -> HTTP status)::
     │   ├── UsernameTaken              "username_taken"        409
     │   ├── RunNotResumable            "run_not_resumable"     409
     │   ├── RunNotActive               "run_not_active"        409
+    │   ├── RunNotAwaitingReview       "run_not_awaiting_review" 409
     │   ├── NoScene                    "no_scene"              409
     │   └── SceneBusy                  "scene_busy"            409
     ├── PayloadTooLarge                "payload_too_large"     413  (refused before reading)
     ├── InvalidInput                   "validation_error"      422  (like the schema's own)
+    │   └── PlanInvalid                "plan_invalid"          422  (an edited plan, every problem named)
     ├── WeakPassword                   "weak_password"         422
     ├── TooManyAttempts                "too_many_attempts"     429  (Retry-After)
     ├── QuotaExceeded                  "quota_exceeded"        429  (Retry-After)
@@ -99,6 +101,10 @@ class RunNotActive(Conflict):
     code = "run_not_active"
 
 
+class RunNotAwaitingReview(Conflict):
+    code = "run_not_awaiting_review"
+
+
 class NoScene(Conflict):
     code = "no_scene"
 
@@ -113,6 +119,10 @@ class PayloadTooLarge(ServiceError):
 
 class InvalidInput(ServiceError):
     status, code = 422, "validation_error"
+
+
+class PlanInvalid(InvalidInput):
+    code = "plan_invalid"
 
 
 class WeakPassword(ServiceError):

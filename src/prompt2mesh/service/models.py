@@ -1,6 +1,6 @@
 """Tables: users, sessions (a chat session = one scene conversation), runs, run_events,
-revoked_tokens, refresh_tokens, login_throttle, share_links, run_leases. The Alembic revisions in
-``migrations/`` create exactly these."""
+revoked_tokens, refresh_tokens, login_throttle, share_links, plan_cache, run_leases. The Alembic
+revisions in ``migrations/`` create exactly these."""
 
 from __future__ import annotations
 
@@ -146,6 +146,24 @@ class ShareLink(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class PlanCacheRow(Base):
+    """A passing run's plan, found again by its refined prompt's key (agent/plan_cache.py)."""
+
+    __tablename__ = "plan_cache"
+    __table_args__ = (Index("ix_plan_cache_key_user", "key", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The entry goes with the run it came from ("plan reused from run X" always names a run).
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    prompt: Mapped[str] = mapped_column(Text)
+    refined_prompt: Mapped[str] = mapped_column(Text)
+    plan: Mapped[list[Any]] = mapped_column()
+    final_score: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RunLease(Base):

@@ -284,14 +284,16 @@ class RunManager:
             async with self._user_locks[job.user_id]:
                 report = await self._run_on_worker(job, resume)
             status = str(report.get("status") or "completed")
+            # awaiting_review: the job (and its worker lease) ends; approving the plan resumes it.
+            final = status if status in ("completed", "halted", "failed", "awaiting_review") else "completed"
             await self._set_status(
                 job,
-                status if status in ("completed", "halted", "failed") else "completed",
+                final,
                 report=report,
                 refined_prompt=_refined(report),
                 plan=report.get("plan"),
                 error=report.get("error"),
-                finished_at=utcnow(),
+                finished_at=None if final == "awaiting_review" else utcnow(),
             )
         except asyncio.CancelledError:
             if job.lease_lost:
@@ -359,7 +361,11 @@ class RunManager:
             if resume:
                 try:
                     return await self.agent.resume(
-                        run_id=job.run_id, out_dir=out_dir, runner=handle.runner, emit=emit
+                        run_id=job.run_id,
+                        out_dir=out_dir,
+                        runner=handle.runner,
+                        emit=emit,
+                        user_id=job.user_id,
                     )
                 except RunNotResumableError:
                     self._publish(
@@ -373,6 +379,7 @@ class RunManager:
                 artifact_prefix=prefix,
                 runner=handle.runner,
                 emit=emit,
+                user_id=job.user_id,
             )
 
     async def _write_loop(self) -> None:

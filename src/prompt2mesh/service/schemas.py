@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-RunStatus = Literal["queued", "running", "completed", "halted", "failed", "cancelled", "interrupted"]
+RunStatus = Literal[
+    "queued", "running", "awaiting_review", "completed", "halted", "failed", "cancelled", "interrupted"
+]
 
 
 class _Out(BaseModel):
@@ -106,6 +108,8 @@ class SessionOut(_Out):
 class RunOptions(_In):
     max_refinements: int | None = Field(default=None, ge=0, le=10)
     refine: bool = True
+    review: bool = Field(default=False, description="Pause after planning until the plan is approved.")
+    fresh_plan: bool = Field(default=False, description="Plan from scratch, never from the plan cache.")
 
 
 class RunCreate(_In):
@@ -149,6 +153,24 @@ class RunOut(RunSummary):
     artifacts: dict[str, str | None]
     report: dict[str, Any] | None
     event_count: int
+    review: dict[str, Any] | None = Field(
+        default=None, description="The plan review (status, original plan, the person's changes), if any."
+    )
+    plan_source: dict[str, Any] | None = Field(
+        default=None,
+        description='Where the plan came from: {"kind": "planner" | "cache" | "given", "run_id"}.',
+    )
+
+
+class PlanEdit(_In):
+    """The person's answer to a plan awaiting review: new steps, or a new refined prompt."""
+
+    steps: list[dict[str, Any]] | None = Field(
+        default=None, max_length=100, description="The whole edited plan, in order (numbers are ignored)."
+    )
+    refined_prompt: str | None = Field(
+        default=None, max_length=4000, description="A new refined prompt: the run plans again from it."
+    )
 
 
 class SessionDetail(SessionOut):

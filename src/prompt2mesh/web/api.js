@@ -165,6 +165,9 @@ export const api = {
   listCommands: (sessionId) => request("GET", `/sessions/${encodeURIComponent(sessionId)}/commands`),
   cancelRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/cancel`),
   resumeRun: (id) => request("POST", `/runs/${encodeURIComponent(id)}/resume`),
+  // Plan review (service/routes/review.py): edit the paused plan, or plan again, then approve.
+  changePlan: (id, body) => request("POST", `/runs/${encodeURIComponent(id)}/plan`, body),
+  approvePlan: (id) => request("POST", `/runs/${encodeURIComponent(id)}/approve`),
   listFiles: (id) => request("GET", `/runs/${encodeURIComponent(id)}/files`),
   // The gallery (service/routes/gallery.py), share links (shares.py) and exports (exports.py).
   gallery: ({ q = "", limit = 24, offset = 0 } = {}) =>

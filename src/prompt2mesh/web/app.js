@@ -6,6 +6,7 @@ import { api, ApiError, auth, fetchFile, followCommandEvents, followEvents, hook
 import { changedScene, EditLog } from "./edits.js";
 import { Gallery } from "./gallery.js";
 import { ResultActions } from "./result.js";
+import { PlanEditor, planOrigin } from "./review.js";
 import { RunView } from "./timeline.js";
 import { $, clearToasts, formatDuration, TERMINAL, toast, toastError } from "./ui.js";
 import { PushToTalk } from "./voice.js";
@@ -316,6 +317,7 @@ async function openRun(id, { push = true } = {}) {
   followEvents(id, (ev) => {
     // Edits of the finished scene share the run's event log; the edit list draws them.
     if (ev.command_id) return;
+    if (ev.type === "plan_reused") view.note(planOrigin({ kind: ev.kind, run_id: ev.from_run }), false);
     // Follow the newest step only when the reader is already at the bottom.
     const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     view.apply(ev);
@@ -343,6 +345,20 @@ async function finishRun(id) {
   if (state.runId !== id) return;
   state.run = run;
   state.view.setStatus(run.status);
+  setHistoryStatus(id, run.status);
+  if (run.status === "awaiting_review") {
+    // Nothing is built yet: the plan waits for the person (approve, change, or plan again).
+    const editor = new PlanEditor(run, {
+      onApproved: () => openRun(id, { push: false }).catch((err) => toastError(err, "Could not follow the run")),
+      onReplanning: () => openRun(id, { push: false }).catch((err) => toastError(err, "Could not follow the run")),
+    });
+    $("#run").append(editor.el);
+    editor.el.scrollIntoView({ block: "start" });
+    setTitle(`Review the plan of “${run.title || run.prompt}”`);
+    return;
+  }
+  const origin = planOrigin(run.plan_source);
+  if (origin && !state.view.notes.textContent.includes(origin)) state.view.note(origin, false);
   if (run.report) state.view.showOutcome(run.report);
   if (run.totals) setSummary(run.totals);
   else setLiveSummary(state.view);
@@ -495,8 +511,12 @@ async function submitPrompt(event) {
 async function startModel(prompt) {
   const session = await api.createSession(prompt);
   let run;
+  // Only the switches that are on: the defaults (no review, cached plans allowed) stay implicit.
+  const options = {};
+  if ($("#review-first").checked) options.review = true;
+  if ($("#fresh-plan").checked) options.fresh_plan = true;
   try {
-    run = await api.startRun(prompt, undefined, session.id);
+    run = await api.startRun(prompt, Object.keys(options).length ? options : undefined, session.id);
   } catch (err) {
     api.deleteSession(session.id).catch(() => {});
     throw err;
@@ -544,6 +564,7 @@ function setMode(mode) {
   $("#composer-hint").textContent = text.hint;
   $("#undo").hidden = mode !== "edit";
   $("#redo").hidden = mode !== "edit";
+  $("#run-options").hidden = mode !== "new";
   updateCounter();
   updateEditButtons();
 }

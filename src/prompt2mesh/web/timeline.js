@@ -105,11 +105,12 @@ export class RunView {
     this.pill.className = `status status-${status}`;
     this.pill.dataset.status = status;
     this.pill.textContent = status;
-    this.cancelBtn.hidden = TERMINAL.has(status) || status === "interrupted";
+    this.cancelBtn.hidden = TERMINAL.has(status) || status === "interrupted" || status === "awaiting_review";
     this.resumeBtn.hidden = !RESUMABLE.has(status);
     this.retryBtn.hidden = !TERMINAL.has(status) || !this.actions.onRetry;
     if (status === "queued") this.activity.textContent = "Queued: waiting for your Blender worker…";
     if (status === "interrupted") this.activity.textContent = "Interrupted by a server restart";
+    if (status === "awaiting_review") this.activity.textContent = "Waiting for you to review the plan";
     if (TERMINAL.has(status)) {
       this.eta.hidden = true;
       this.activity.textContent = this.finalMessage ?? "";

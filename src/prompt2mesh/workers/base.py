@@ -13,6 +13,8 @@ Callers hold a *lease* while they use a worker so it is never reaped mid-run::
 from __future__ import annotations
 
 import abc
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -109,6 +111,15 @@ class WorkerManager(abc.ABC):
         """Whether a user without a worker could get one now (backends that can pre-empt
         idle workers count those as free)."""
         return self.active_count() < self.max_workers
+
+    async def delete_workspace(self, user_id: str) -> None:
+        """Stop the user's worker and delete their workspace for good (the account is deleted).
+
+        Backends that keep a workspace elsewhere (a Docker volume, a PersistentVolumeClaim)
+        delete that too.
+        """
+        await self.stop_worker(user_id)
+        await asyncio.to_thread(shutil.rmtree, self.workspace_for(user_id), True)
 
     @abc.abstractmethod
     async def shutdown(self) -> None:

@@ -89,3 +89,17 @@ async def test_a_part_in_the_wrong_colour_is_not_honoured(runner: AsyncWorker) -
     verdict = await final(built)
     assert verdict.score <= 6
     assert any("Hat" in i and "black" in i for i in verdict.issues), verdict.issues
+
+
+async def test_a_noun_built_as_another_kind_with_its_own_look_is_named_and_not_full_marks(
+    runner: AsyncWorker,
+) -> None:
+    # 'doghouse' is known only through WordNet as a kind of house: a house is what gets built.
+    built = await build(runner, "A dog in front of a doghouse")
+    assert any("'doghouse': built as the nearest kind I know, house" in w for w in built.requirement.warnings)
+    verdict = await final(built)
+    assert verdict.score <= 8
+    assert any("Doghouse is built as a house" in i for i in verdict.issues), verdict.issues
+    # A plain member of a family (a frog as a small animal) is a fair stand-in: no such note.
+    verdict = await final(await build(runner, "A green frog sitting on a lily pad"))
+    assert not any("is built as a" in i for i in verdict.issues), verdict.issues

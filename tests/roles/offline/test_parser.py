@@ -223,3 +223,14 @@ def test_a_tree_with_small_fruit_wears_it_as_decoration() -> None:
 def test_group_words_only_count_before_of() -> None:
     assert kinds(parse("a tower")) == ["tower"]
     assert parse("a tower of red blocks").objects[0].arrangement == "stack"
+
+
+def test_can_is_a_thing_after_an_article_or_modifier_and_a_verb_otherwise() -> None:
+    spec = parse("A green bottle and a red can on a shelf")
+    assert [(o.kind, o.color) for o in spec.objects][:2] == [
+        ("bottle", COLORS["green"]),
+        ("can", COLORS["red"]),
+    ]
+    assert [o.kind for o in parse("Three cans on a table").objects] == ["can", "table"]
+    for request in ("You can make a red cube", "Can you build a tree"):
+        assert "can" not in [o.kind for o in parse(request).objects], request

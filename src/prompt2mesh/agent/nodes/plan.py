@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from prompt2mesh.agent.context import ArtisanContext
 from prompt2mesh.agent.nodes._shared import add_usage, warn
+from prompt2mesh.agent.plan_source import starting_plan
 from prompt2mesh.agent.plan_validation import is_fatal, salvage, validate_plan
 from prompt2mesh.agent.state import ArtisanState, new_step_record
 from prompt2mesh.agent.tool_filter import RESERVED
@@ -38,10 +39,36 @@ async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[st
     # The planner's catalogue leaves out the scene lifecycle, which the agent owns.
     rc = ctx.role_context(tools=[t for t in tools if t.name not in RESERVED], requirement=refined_data)
     scene = state.get("scene", {})
-    proposal: Plan = await roles.planner.plan(requirement, scene, rc)
-    errors = validate_plan(
-        proposal, known, min_steps=settings.min_plan_steps, max_steps=settings.max_plan_steps
-    )
+    start, source, given_errors = await starting_plan(ctx, state, requirement, known)
+    if given_errors:
+        message = "the given plan cannot be used: " + "; ".join(given_errors)
+        ctx.trace.event("error", message=message, errors=given_errors)
+        return {
+            "refined_prompt": refined_data,
+            "plan": [],
+            "steps": [],
+            "current": 0,
+            "critical_error": message,
+            "warnings": warnings,
+            "plan_source": source,
+            "usage": add_usage(state, usage),
+        }
+    if start is not None:
+        # Not "run_id": every event carries its own run's id under that name.
+        ctx.trace.event(
+            "plan_reused",
+            kind=source["kind"],
+            from_run=source.get("run_id"),
+            shared=bool(source.get("shared")),
+            final_score=source.get("final_score"),
+        )
+        proposal: Plan = start
+        errors: list[str] = []
+    else:
+        proposal = await roles.planner.plan(requirement, scene, rc)
+        errors = validate_plan(
+            proposal, known, min_steps=settings.min_plan_steps, max_steps=settings.max_plan_steps
+        )
     if errors:
         ctx.trace.event("warning", message="plan rejected; asking the planner again", errors=errors)
         proposal = await roles.planner.plan(requirement, scene, rc, errors=errors)
@@ -60,6 +87,7 @@ async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[st
             "current": 0,
             "critical_error": message,
             "warnings": warnings,
+            "plan_source": source,
             "usage": add_usage({"usage": add_usage(state, usage)}, rc.usage),
         }
     if errors:
@@ -95,5 +123,6 @@ async def plan(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[st
         "steps": records,
         "current": first,
         "warnings": warnings,
+        "plan_source": source,
         "usage": add_usage({"usage": add_usage(state, usage)}, rc.usage),
     }

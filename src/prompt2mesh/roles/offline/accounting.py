@@ -174,9 +174,9 @@ def account(prompt: str, spec: SceneSpec, built_kinds: set[str] | None = None) -
     known, proxy = _spec_words(spec, built_kinds)
     acc = WordAccount()
     for w in words:
-        if w in V.STOP_WORDS or w in _FILLER:
-            continue
         s = singular(w)
+        if (w in V.STOP_WORDS or w in _FILLER) and s not in known and s not in proxy:
+            continue  # a grammar word, unless the parser read it as a thing ('a red can')
         if w in known or s in known:
             acc.built.setdefault(w, []).append(known.get(w) or known[s])
         elif w in proxy or s in proxy:

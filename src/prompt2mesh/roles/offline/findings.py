@@ -32,6 +32,7 @@ PENALTY = {
     "hidden": 4,
     "detached": 4,
     "too_big": 3,
+    "stand_in": 2,
     "blank": 3,
     "invisible": 2,
     "frame": 2,

@@ -25,6 +25,7 @@ from prompt2mesh.roles.offline.findings import (
     extent,
     relation_holds,
 )
+from prompt2mesh.roles.offline.kinds import stand_in_kind
 from prompt2mesh.roles.offline.layout import Placement
 from prompt2mesh.roles.offline.parser import singular
 from prompt2mesh.roles.offline.scene_facts import color_classes
@@ -94,6 +95,14 @@ def judge_words(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -
             )
     for word in acc.not_understood:
         f.add("not_understood", f"'{word}' in the prompt was not understood; nothing in the scene shows it")
+    for p in u.layout.placements:
+        word = u.spec.get(p.spec_id).word
+        if p.name in facts.objects and p.spec_id not in u.layout.parts and stand_in_kind(word, p.kind):
+            f.add(
+                "stand_in",
+                f"{p.name} is built as a {p.kind.replace('_', ' ')}, the nearest kind the offline "
+                f"modeller knows for '{word}': it shows a {p.kind.replace('_', ' ')}, not a {word}",
+            )
 
 
 def _judge_subject_color(acc: WordAccount, u: Understanding, facts: Facts, f: Findings) -> None:

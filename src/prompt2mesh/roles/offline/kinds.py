@@ -49,6 +49,7 @@ PROXIES: dict[str, Proxy] = {
     "plate": Proxy((0.26, 0.26, 0.02), "cylinder", "#f0f0f0"),
     "bottle": Proxy((0.08, 0.08, 0.3), "cylinder", "#2a7a3a"),
     "glass": Proxy((0.08, 0.08, 0.14), "cylinder", "#d8ecf4"),
+    "can": Proxy((0.066, 0.066, 0.12), "cylinder", "#b8b8c0", synonyms=("tin can", "soda can", "drink can")),
     "vase": Proxy((0.18, 0.18, 0.35), "cylinder", "#3a60b0"),
     "flower_pot": Proxy((0.25, 0.25, 0.25), "cylinder", "#b5562e", synonyms=("pot", "planter")),
     "flower": Proxy((0.12, 0.12, 0.45), "cylinder", "#d02a4a", synonyms=("rose", "tulip", "daisy")),
@@ -233,6 +234,32 @@ def derived_nouns() -> dict[str, str]:
     _loaded()
     known = {*RECIPES, *PROXIES}
     return {word: kind for word, kind in _table("nouns.tsv.gz").items() if kind in known}
+
+
+GENERIC_KINDS: frozenset[str] = frozenset(
+    {"person", "plant", "gadget", "fruit", "small_animal", "large_animal", "bird", "insect", "fish",
+     "tool", "rock", "clothing", "appliance", "ground_surface", "box", "board", "paper", "toy",
+     "cutlery", "cabinet", "post", "bush", "flower", "tree", "jar", "bottle", "table", "hill"}
+)  # fmt: skip
+"""Kinds whose recipe is a plain member of a family (an animal, a tool, a tree): a fair stand-in
+for a noun of that family. Any other kind has a look of its own (a cake has frosting and
+candles), so standing in for another noun (cheese) it shows something else."""
+
+
+def stand_in_kind(word: str, kind: str) -> bool:
+    """Was ``word`` built as ``kind`` only through the WordNet-derived table, by a recipe with a
+    look of its own ('cheese' as a cake, 'doghouse' as a house)?"""
+    known = lexicon()
+    if kind in GENERIC_KINDS or any(w in known for w in (word, singular_phrase(word), word.split()[-1])):
+        return False
+    return derived_nouns().get(singular_phrase(word), derived_nouns().get(word)) == kind
+
+
+def singular_phrase(phrase: str) -> str:
+    from prompt2mesh.roles.offline.parser import singular
+
+    *head, last = phrase.split() or [""]
+    return " ".join([*head, singular(last)])
 
 
 @lru_cache(maxsize=1)

@@ -125,6 +125,8 @@ class _Reader:
             head = singular(chunk[-1])
             phrase = " ".join([*chunk[:-1], head])
             plural = head != chunk[-1] and head not in ("fish", "sheep")
+            if n == 1 and head in _MODAL_NOUNS and not self._after_determiner(i):
+                continue  # 'you can make', 'can you build': the verb, not a tin can
             if phrase in self.lex:
                 return self.lex[phrase], phrase, n, plural
             if self._derived_ok(chunk):
@@ -133,6 +135,18 @@ class _Reader:
                     if form in table:
                         return table[form], form, n, plural and form == phrase
         return None
+
+    def _after_determiner(self, i: int) -> bool:
+        """Does the word at ``i`` follow an article, a number or a modifier ('a red can')?"""
+        prev = self.w[i - 1] if i > 0 else ""
+        return (
+            prev in ("a", "an", "the", "this", "that", "some", "of")
+            or prev in V.COUNT_WORDS
+            or prev.isdigit()
+            or prev in V.COLORS
+            or prev in V.MATERIAL_WORDS
+            or prev in V.SIZE_WORDS
+        )
 
     def _derived_ok(self, chunk: list[str]) -> bool:
         """May ``chunk`` be looked up in the WordNet-derived table? Not counts, places, colours
@@ -536,6 +550,10 @@ class _Reader:
 
 
 __all__ = ["ObjectSpec", "RelationSpec", "SceneSpec", "parse", "singular"]
+
+
+_MODAL_NOUNS = frozenset({"can"})
+"""Nouns that are also common verbs in requests: a noun only after an article or modifier."""
 
 
 def V_rel(a: int, relation: str, b: int) -> RelationSpec:  # noqa: N802 - reads like a constructor

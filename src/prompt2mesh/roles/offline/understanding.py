@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from prompt2mesh.roles.offline.kinds import stand_in_kind
 from prompt2mesh.roles.offline.layout import Layout, Placement, solve
 from prompt2mesh.roles.offline.parser import SceneSpec, parse
 from prompt2mesh.roles.offline.scene_facts import main_class
@@ -178,6 +179,13 @@ def _finish(prompt: str, spec: SceneSpec, warnings: list[str]) -> Understanding:
     warnings.extend(
         f"no recipe for {kind!r}: built a simple proxy shape of the right size"
         for kind in dict.fromkeys(p.kind for p in layout.placements if p.info.recipe is None)
+    )
+    warnings.extend(
+        f"no recipe for {word!r}: built as the nearest kind I know, {kind.replace('_', ' ')}, "
+        f"which has a look of its own"
+        for word, kind in dict.fromkeys(
+            (o.word, o.kind) for o in spec.objects if stand_in_kind(o.word, o.kind)
+        )
     )
     warnings.extend(layout.warnings)
     return Understanding(prompt=prompt, spec=spec, layout=layout, warnings=warnings)

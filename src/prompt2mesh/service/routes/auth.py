@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Response, status
@@ -319,10 +318,10 @@ async def delete_account(
     for run_id in active:
         await services.runs.cancel(run_id)
     await services.workers.stop_worker(user_id)
-    workspace = services.workers.workspace_for(user_id)
     db.delete(user)
     db.commit()
-    await asyncio.to_thread(shutil.rmtree, workspace, True)
+    # The backend's own way: a local folder, or a container volume / PVC and the local copy.
+    await services.workers.delete_workspace(user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

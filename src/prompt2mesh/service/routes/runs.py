@@ -110,6 +110,8 @@ async def get_run(run_id: str, user: CurrentUser, db: SessionDep, services: Serv
         artifacts={k: _basename(artifacts.get(k)) for k in ("blend", "glb")},
         report=report,
         event_count=run.event_count,
+        review=(report or {}).get("review"),
+        plan_source=(report or {}).get("plan_source"),
     )
 
 

@@ -1,7 +1,7 @@
 """Run leases: one owner replica per run (or edit command), renewed while it works.
 
-Revision ID: 0004_run_leases
-Revises: 0003_gallery_shares
+Revision ID: 0005_run_leases
+Revises: 0004_plan_cache
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_run_leases"
-down_revision = "0003_gallery_shares"
+revision = "0005_run_leases"
+down_revision = "0004_plan_cache"
 branch_labels = None
 depends_on = None
 
