@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "bench_worker.py",
+    "bench_start.py",
     "bench_service.py",
     "bench_fuzz.py",
     "bench_backends.py",

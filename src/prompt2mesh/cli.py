@@ -19,7 +19,7 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
 
     from prompt2mesh.blender.http import TOKEN_ENV, TokenRequired
     from prompt2mesh.blender.runtime import WorkerConfig
-    from prompt2mesh.blender.server import run_worker
+    from prompt2mesh.blender.startup import run_worker
 
     config = WorkerConfig(
         workspace=Path(ns.workspace),
@@ -29,6 +29,8 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
         host=ns.host,
         port=ns.port,
         restore=ns.restore,
+        hold_blender=Path(ns.test_hold_blender) if ns.test_hold_blender else None,
+        spare_root=Path(ns.spare_root) if ns.spare_root else None,
         allow_software_eevee=ns.allow_software_eevee,
         # The worker takes plain flags; its one secret comes from the environment (a flag would
         # be readable by every user of the machine in /proc).
@@ -39,6 +41,9 @@ def _cmd_mcp(ns: argparse.Namespace) -> int:
             if k.startswith("limit_") and v is not None
         },
     )
+    if config.spare_root is not None and config.transport != "stdio":
+        print("prompt2mesh mcp: --spare-root needs stdio (the parent assigns the workspace)", file=sys.stderr)
+        return 2
     try:
         run_worker(config)
     except TokenRequired as exc:
@@ -65,6 +70,14 @@ def _add_mcp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--restore", action="store_true", help="reopen the scene of the previous worker")
+    p.add_argument(
+        "--spare-root",
+        metavar="DIR",
+        default=None,
+        help="start as a spare: --workspace is a placeholder until the parent assigns a folder under DIR",
+    )
+    # Tests only (not shown in --help): see prompt2mesh.blender.loader.BlenderLoader.
+    p.add_argument("--test-hold-blender", metavar="FIFO", default=None, help=argparse.SUPPRESS)
     # Limits (defaults in WorkerConfig, documented in the README's "Limits" paragraph).
     for flag, kind in (
         ("max-vertices", int),

@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     worker_start_concurrency: int = Field(
         default=4, ge=1, description="Workers booting at once; more wait their turn (a burst of cold starts)."
     )
+    worker_spares: int = Field(
+        default=0,
+        ge=0,
+        description="Workers started ahead so a log-in gets one at once (each ~300 MB; count against max_workers).",
+    )
     worker_allow_code: bool = False
     tool_timeout_s: float = Field(default=120.0, gt=0)
     worker_health_interval_s: float = Field(default=10.0, gt=0)

@@ -7,7 +7,9 @@ ToolError                     base; ``code`` is stable, ``message`` says what wa
 ├── LimitExceeded             the call would exceed a memory or time limit of the worker
 ├── PathOutsideWorkspace      a path escapes the worker's workspace
 ├── CodeExecutionDisabled     execute_blender_code without ``--allow-code``
-└── BlenderOperationFailed    Blender refused or failed the operation
+├── BlenderOperationFailed    Blender refused or failed the operation
+├── BlenderUnavailable        Blender could not be loaded when the worker started
+└── NotReady                  a spare worker called before its workspace was assigned
 
 Messages never echo huge input: every ``ToolError`` message is passed through
 :func:`clip_message` (quoted values cut to ``QUOTE_CHARS``, the whole text to
@@ -91,3 +93,11 @@ class NotAvailable(ToolError):
 
 class BlenderOperationFailed(ToolError):
     code = "blender_operation_failed"
+
+
+class BlenderUnavailable(ToolError):
+    code = "blender_unavailable"
+
+
+class NotReady(ToolError):
+    code = "not_ready"

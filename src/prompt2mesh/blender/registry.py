@@ -8,6 +8,7 @@ publishes the category in the tool's ``meta`` so clients can filter tools per st
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -60,6 +61,15 @@ def tool(
 
 def all_tools() -> dict[str, ToolSpec]:
     """Every registered tool (importing the tool modules first)."""
-    from prompt2mesh.blender import tools  # noqa: F401  (registers on import)
+    from prompt2mesh.blender.tools import MODULES
 
+    for module in MODULES:
+        importlib.import_module(f"prompt2mesh.blender.tools.{module}")
+    return dict(_TOOLS)
+
+
+def tools_of(module: str) -> dict[str, ToolSpec]:
+    """The tools registered so far, after importing the tool module ``module`` (a name from
+    ``prompt2mesh.blender.tools.MODULES``) and whatever it imports."""
+    importlib.import_module(f"prompt2mesh.blender.tools.{module}")
     return dict(_TOOLS)

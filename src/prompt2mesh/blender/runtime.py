@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from prompt2mesh.blender.arguments import ArgumentLimits
-from prompt2mesh.blender.errors import LimitExceeded
+from prompt2mesh.blender.errors import InvalidArgument, LimitExceeded
 from prompt2mesh.blender.workspace import Workspace
 
 MIB = 1024 * 1024
@@ -50,6 +50,13 @@ class WorkerConfig:
     restore: bool = False
     """Reopen the scene a previous worker in this workspace held when its last call started
     (the manager restarts a worker this way after stopping a call that ran too long)."""
+    spare_root: Path | None = None
+    """A spare worker, started before anyone needs it: ``workspace`` is a placeholder and the
+    parent assigns the real one, a folder directly under ``spare_root``, once (see
+    :meth:`Worker.assign_workspace`); no tool runs before that."""
+    hold_blender: Path | None = None
+    """Tests only: a FIFO the worker reads to its end before it loads Blender (see
+    :class:`prompt2mesh.blender.loader.BlenderLoader`)."""
     token: str | None = field(default=None, repr=False)
     """The bearer token HTTP clients must send (see :mod:`prompt2mesh.blender.http`)."""
     extra: dict[str, str] = field(default_factory=dict)
@@ -68,6 +75,31 @@ class Worker:
         self.config = config
         self.workspace = Workspace(config.workspace, max_file_bytes=config.max_file_bytes)
         self.history = History(self)
+        self.assigned = config.spare_root is None
+        """False for a spare until :meth:`assign_workspace`."""
+
+    def assign_workspace(self, path: Path) -> None:
+        """Make ``path`` this spare worker's workspace (once, before any tool ran).
+
+        Raises:
+            InvalidArgument: the worker is not a spare, already has its workspace, or ``path``
+                is not an existing folder directly under its ``spare_root``.
+        """
+        from dataclasses import replace
+
+        from prompt2mesh.blender.history import History
+
+        root = self.config.spare_root
+        if root is None or self.assigned:
+            raise InvalidArgument("this worker is not an unassigned spare")
+        if not path.is_absolute() or path.is_symlink() or not path.is_dir():
+            raise InvalidArgument(f"{path} is not an existing folder")
+        if path.resolve().parent != root.resolve():
+            raise InvalidArgument(f"{path} is not a workspace under {root}")
+        self.config = replace(self.config, workspace=path.resolve(), spare_root=None)
+        self.workspace = Workspace(self.config.workspace, max_file_bytes=self.config.max_file_bytes)
+        self.history = History(self)
+        self.assigned = True
 
     def before_call(self, tool_name: str, arguments: Mapping[str, Any]) -> None:
         """Called by the server before every tool: keeps the recovery file current, and refuses

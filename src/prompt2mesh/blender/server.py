@@ -5,26 +5,37 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import io
 import json
 import os
 import re
 import sys
 import typing
 from collections.abc import Callable, Sequence
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import Any, cast
 
 import anyio
 from mcp.server.fastmcp import FastMCP
 from mcp.types import CallToolResult, ContentBlock, JSONRPCRequest, TextContent, ToolAnnotations
+from mcp.types import Tool as MCPTool
 from pydantic import ConfigDict, ValidationError
 
 from prompt2mesh.blender.arguments import NON_FINITE_MARK, screen_arguments
-from prompt2mesh.blender.errors import BlenderOperationFailed, ToolError, clip_message
+from prompt2mesh.blender.catalogue import Catalogue, library_version, load_catalogue
+from prompt2mesh.blender.errors import (
+    BlenderOperationFailed,
+    BlenderUnavailable,
+    NotReady,
+    ToolError,
+    clip_message,
+)
 from prompt2mesh.blender.files import register_file_resources
-from prompt2mesh.blender.http import check_token_policy, serve_http
-from prompt2mesh.blender.registry import ToolSpec, all_tools
+from prompt2mesh.blender.front import ASSIGN_WORKSPACE, REPLAYED_INITIALIZE_ID, StdioFront
+from prompt2mesh.blender.http import serve_http
+from prompt2mesh.blender.loader import BlenderLoader, BlenderLoadFailed
+from prompt2mesh.blender.registry import ToolSpec, all_tools, tools_of
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
+from prompt2mesh.blender.workspace import Workspace
 
 INSTRUCTIONS = (
     "Tools for a real, headless Blender 5 scene. Units are metres, Z is up, rotations are in "
@@ -91,6 +102,9 @@ def _as_result(value: Any) -> Any:
     return value
 
 
+_SWITCH_INTERVAL_S = 0.005
+"""Python's default thread switch interval (see startup.run_worker)."""
+
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:])(/[^\s'\"/:,;()\[\]]+){2,}")
 
 
@@ -103,17 +117,124 @@ class _GuardedServer(FastMCP):
     (the SDK's validation, a tool, Blender) wrote it.
     """
 
-    def __init__(self, worker: Worker, **kwargs: Any) -> None:
+    def __init__(self, worker: Worker, *, catalogue: Catalogue | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.worker = worker
-        self.tool_names: set[str] = set()
+        self.catalogue = catalogue
+        self.specs: dict[str, ToolSpec] = {}
+        """Every tool (filled by :meth:`load_blender`; registered with the SDK on first use)."""
+        self.blender_error: str | None = None
+        self._listed: list[MCPTool] | None = None
         root = str(worker.workspace.root)
         self._root_prefix = re.compile(re.escape(root) + r"/?")
+
+    @property
+    def tool_names(self) -> set[str]:
+        return set(self.catalogue.tool_names) if self.catalogue else set(self.specs)
+
+    def _spec(self, name: str) -> ToolSpec | None:
+        """The tool ``name``, importing its module on first use when the catalogue names it."""
+        spec = self.specs.get(name)
+        if spec is None and self.catalogue is not None and name in self.catalogue.modules:
+            self.specs = tools_of(self.catalogue.modules[name])
+            spec = self.specs.get(name)
+        return spec
+
+    def load_blender(self, loader: BlenderLoader) -> None:
+        """Initialise Blender, import the tools and start from an empty scene.
+
+        The worker starts from an empty scene, not Blender's default cube, camera and light:
+        whatever a client builds (and whatever a restarted worker reopens) is all there is. A
+        failure is kept and answered to every tool call (the protocol itself keeps working).
+        """
+        try:
+            loader.load()
+            # With the catalogue, a tool's module is imported on its first call only.
+            new_scene = self._spec("new_scene") if self.catalogue else all_tools()["new_scene"]
+            if self.catalogue is None:
+                self.specs = all_tools()
+            loader.mark("tools imported")
+            assert new_scene is not None
+            new_scene.func(self.worker)
+            if self.worker.config.restore:
+                self.worker.history.restore_recovery()
+            loader.mark("scene ready")
+        except BlenderLoadFailed as exc:
+            self.blender_error = str(exc)
+        except Exception as exc:  # noqa: BLE001  (a broken installation must not kill the worker)
+            self.blender_error = f"{type(exc).__name__}: {exc}"
+        if self.blender_error is not None:
+            print(f"prompt2mesh worker: Blender could not be loaded: {self.blender_error}", file=sys.stderr)
+
+    def assign_workspace(self, line: bytes) -> None:
+        """Apply the parent's :data:`ASSIGN_WORKSPACE` notification (a spare worker only).
+
+        ``log`` names a file in the new workspace that takes over stderr (and fd 1, where
+        Blender logs), so the worker's log lands with its user from then on.
+        """
+        try:
+            params = json.loads(line).get("params") or {}
+            path = Path(params["workspace"])
+            self.worker.assign_workspace(path)
+        except (ToolError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            print(f"prompt2mesh worker: workspace assignment refused: {exc}", file=sys.stderr)
+            return
+        self._root_prefix = re.compile(re.escape(str(self.worker.workspace.root)) + r"/?")
+        log = params.get("log")
+        if isinstance(log, str) and log:
+            fd = os.open(self.worker.workspace.resolve(log), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            sys.stderr.flush()
+            os.dup2(fd, 2)
+            os.dup2(fd, 1)
+            os.close(fd)
+
+    def register_all_tools(self) -> None:
+        """Give every tool its SDK form now (otherwise each gets it on its first call)."""
+        self.specs = all_tools()
+        for name in self.specs:
+            self._register(name)
+
+    def _register(self, name: str) -> None:
+        spec = self._spec(name)
+        if spec is None or self._tool_manager.get_tool(name) is not None:
+            return
+        self.add_tool(
+            _bind(self.worker, spec),
+            name=spec.name,
+            description=inspect.getdoc(spec.func) or spec.name,
+            annotations=ToolAnnotations(readOnlyHint=not spec.mutates, openWorldHint=False),
+            meta={"category": spec.category, "mutates": spec.mutates},
+            structured_output=False,
+        )
+        _refuse_unknown_arguments(self, spec.name)
+
+    async def list_tools(self) -> list[MCPTool]:
+        """The shipped catalogue's tools when it is current, else the SDK's own listing.
+
+        Building the SDK form of 74 tools (an argument model and a schema each) takes longer
+        than loading Blender; with the catalogue a tool gets it on its first call only.
+        """
+        if self.catalogue is None:
+            self.register_all_tools()
+            return await super().list_tools()
+        if self._listed is None:
+            self._listed = [MCPTool.model_validate(t) for t in self.catalogue.tools["tools"]]
+        return self._listed
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any]
     ) -> Sequence[ContentBlock] | dict[str, Any]:
+        if not self.worker.assigned:
+            return self._error(
+                f"Error executing tool {name}: {NotReady('this spare worker has no workspace yet')}"
+            )
+        if self.blender_error is not None:
+            unavailable = BlenderUnavailable(
+                f"Blender could not be loaded, so no tool can run: {self.blender_error}"
+            )
+            return self._error(f"Error executing tool {name}: {unavailable}")
         try:
+            self._register(name)
             screen_arguments(arguments, self.worker.config.argument_limits)
             result = await super().call_tool(name, arguments)
         except ToolError as exc:
@@ -210,19 +331,28 @@ def _guard_incoming(lowlevel: Any) -> None:
     lowlevel.run = run
 
 
-def build_server(config: WorkerConfig) -> FastMCP:
-    """Create the MCP server with every tool bound to one worker.
+class _LiveWorkspace:
+    """The worker's current workspace, looked up on every use."""
 
-    The worker starts from an empty scene, not Blender's default cube, camera and light:
-    whatever a client builds (and whatever a restarted worker reopens) is all there is.
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._worker.workspace, name)
+
+
+def build_server(
+    config: WorkerConfig, *, catalogue: Catalogue | None = None, loader: BlenderLoader | None = None
+) -> _GuardedServer:
+    """Create the MCP server for one worker and load Blender into it (on this thread).
+
+    ``catalogue`` answers ``tools/list`` without building every tool's schema (see
+    :mod:`prompt2mesh.blender.catalogue`); ``loader`` may have started mapping Blender already.
     """
     worker = Worker(config)
-    tools = all_tools()
-    tools["new_scene"].func(worker)
-    if config.restore:
-        worker.history.restore_recovery()
     server = _GuardedServer(
         worker,
+        catalogue=catalogue,
         name="prompt2mesh-blender",
         instructions=INSTRUCTIONS,
         host=config.host,
@@ -230,19 +360,13 @@ def build_server(config: WorkerConfig) -> FastMCP:
         log_level="WARNING",
     )
     _guard_incoming(server._mcp_server)
-    for spec in tools.values():
-        server.add_tool(
-            _bind(worker, spec),
-            name=spec.name,
-            description=inspect.getdoc(spec.func) or spec.name,
-            annotations=ToolAnnotations(readOnlyHint=not spec.mutates, openWorldHint=False),
-            meta={"category": spec.category, "mutates": spec.mutates},
-            structured_output=False,
-        )
-        _refuse_unknown_arguments(server, spec.name)
-    server.tool_names = set(tools)
-    # Remote clients read the workspace's files (glb, blend, exports) through resources.
-    register_file_resources(server, worker.workspace)
+    # The SDK would look its own version up through importlib.metadata on every
+    # initialization (a scan of the installed distributions, ~15-80 ms); the same value, cheaply.
+    server._mcp_server.version = library_version("mcp")
+    server.load_blender(loader or BlenderLoader())
+    # Remote clients read the workspace's files (glb, blend, exports) through resources; they
+    # follow the worker's workspace (a spare's is assigned after start).
+    register_file_resources(server, cast(Workspace, _LiveWorkspace(worker)))
     return server
 
 
@@ -261,38 +385,76 @@ def _refuse_unknown_arguments(server: FastMCP, name: str) -> None:
     registered.parameters = registered.fn_metadata.arg_model.model_json_schema(by_alias=True)
 
 
-def _reserve_stdout_for_protocol() -> BinaryIO:
-    """Keep the process's stdout for MCP messages only; return the protocol stream.
+async def _serve_front(server: _GuardedServer, front: StdioFront) -> None:
+    """Serve the stream :class:`StdioFront` hands over (what ``stdio_server`` did before, with
+    the front reading stdin and writing the protocol stream)."""
+    import asyncio
+    import math
 
-    Blender prints render/export logs to C-level stdout (fd 1) and operator reports and add-on
-    messages (e.g. the glTF exporter) through Python's ``sys.stdout``. Both now go to stderr:
-    fd 1 becomes a copy of fd 2 and ``sys.stdout`` is stderr. The MCP messages are written to
-    a private duplicate of the original fd 1, which nothing else knows about.
+    from mcp.shared.message import SessionMessage
+    from mcp.types import JSONRPCError, JSONRPCMessage, JSONRPCResponse
+
+    loop = asyncio.get_running_loop()
+    send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](math.inf)
+    out_send, out_receive = anyio.create_memory_object_stream[SessionMessage](0)
+
+    def deliver(line: bytes | None) -> None:  # on the event loop's thread
+        if line is None:
+            send.close()
+            return
+        if ASSIGN_WORKSPACE.encode() in line:
+            # Applied here, in order: every call after it runs in the assigned workspace.
+            server.assign_workspace(line)
+            return
+        try:
+            item: SessionMessage | Exception = SessionMessage(JSONRPCMessage.model_validate_json(line))
+        except Exception as exc:  # noqa: BLE001  (the SDK's stdio transport passes these on too)
+            item = exc
+        with contextlib.suppress(anyio.ClosedResourceError):
+            send.send_nowait(item)
+
+    async def write() -> None:
+        async with out_receive:
+            async for item in out_receive:
+                message = item.message.root
+                if (
+                    isinstance(message, JSONRPCResponse | JSONRPCError)
+                    and message.id == REPLAYED_INITIALIZE_ID
+                ):
+                    if isinstance(message, JSONRPCError):
+                        print(
+                            f"prompt2mesh worker: replayed initialize refused: {message.error}",
+                            file=sys.stderr,
+                        )
+                    continue  # the front answered the client's initialize already
+                front.write_line(item.message.model_dump_json(by_alias=True, exclude_none=True).encode())
+
+    def hand_over(line: bytes | None) -> None:
+        loop.call_soon_threadsafe(deliver, line)
+
+    front.attach(hand_over)
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(write)
+        async with receive:
+            await server._mcp_server.run(
+                receive, out_send, server._mcp_server.create_initialization_options()
+            )
+        tg.cancel_scope.cancel()
+
+
+def serve(config: WorkerConfig, *, front: StdioFront | None, loader: BlenderLoader) -> None:
+    """Load Blender and serve it: over ``front`` (stdio) or streamable HTTP.
+
+    Called by :func:`prompt2mesh.blender.startup.run_worker` once the front answers stdin and
+    Blender's library is being mapped.
     """
-    sys.stdout.flush()
-    protocol_fd = os.dup(1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return os.fdopen(protocol_fd, "wb", buffering=0)
-
-
-async def _serve_stdio(server: FastMCP, protocol: BinaryIO) -> None:
-    from mcp.server.stdio import stdio_server
-
-    stdout = anyio.wrap_file(io.TextIOWrapper(protocol, encoding="utf-8", newline="\n", write_through=True))
-    async with stdio_server(stdout=stdout) as (read_stream, write_stream):
-        await server._mcp_server.run(
-            read_stream, write_stream, server._mcp_server.create_initialization_options()
-        )
-
-
-def run_worker(config: WorkerConfig) -> None:
-    """Serve one Blender over the configured transport until the client goes away."""
-    if config.transport == "stdio":
-        protocol = _reserve_stdout_for_protocol()
-        server = build_server(config)
-        anyio.run(_serve_stdio, server, protocol)
+    loader.mark("sdk imported")
+    catalogue = front.catalogue if front is not None else load_catalogue()
+    server = build_server(config, catalogue=catalogue, loader=loader)
+    # Back to the interpreter's default once the front no longer races Blender for the GIL.
+    sys.setswitchinterval(_SWITCH_INTERVAL_S)
+    print(f"prompt2mesh worker start-up (ms): {loader.timeline()}", file=sys.stderr)
+    if front is not None:
+        anyio.run(_serve_front, server, front)
     else:
-        check_token_policy(config.host, config.token)  # before Blender starts, not after
-        server = build_server(config)
         serve_http(server, config.host, config.port, config.token)

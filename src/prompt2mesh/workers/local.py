@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import re
+import shutil
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +29,13 @@ from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
 from prompt2mesh.workers.base import WorkerHandle, WorkerInfo, WorkerManager, WorkerState
 from prompt2mesh.workers.errors import WorkersBusy, WorkerStartFailed, WorkerUnavailable
-from prompt2mesh.workers.session import ToolTimedOut, WorkerSession, find_child_pid, open_local_worker
+from prompt2mesh.workers.session import (
+    ToolTimedOut,
+    WorkerSession,
+    assign_workspace,
+    find_child_pid,
+    open_local_worker,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +47,13 @@ _STOP_TIMEOUT_S = 10.0
 class _Worker:
     """Book-keeping for one user's worker process."""
 
-    def __init__(self, user_id: str, workspace: Path, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, user_id: str, workspace: Path, clock: Callable[[], float], *, spare: bool = False
+    ) -> None:
         self._clock = clock
         self.user_id = user_id
+        self.spare = spare
+        """Started ahead for whoever needs a worker next; ``workspace`` is its placeholder."""
         self.workspace = workspace
         self.state = WorkerState.STOPPED
         self.session: WorkerSession | None = None
@@ -163,10 +176,17 @@ class LocalWorkerManager(WorkerManager):
         tool_timeout_s: float = 120.0,
         health_interval_s: float = 10.0,
         ping_timeout_s: float = _PING_TIMEOUT_S,
+        spares: int = 0,
         clock: Callable[[], float] = time.monotonic,
         limit_args: Sequence[str] = (),
     ) -> None:
         self.root = root
+        self.spares = spares
+        """Workers kept started ahead (they count against ``max_workers``)."""
+        self._spares: list[_Worker] = []
+        self._spare_ids = itertools.count(1)
+        self._filling: asyncio.Task[int] | None = None
+        self._booting: set[asyncio.Task[None]] = set()
         self.limit_args = tuple(limit_args)
         """Budget flags for every worker (``--max-vertices N``...), from the settings."""
         self.max_workers = max_workers
@@ -193,6 +213,7 @@ class LocalWorkerManager(WorkerManager):
             allow_code=settings.worker_allow_code,
             tool_timeout_s=settings.tool_timeout_s,
             health_interval_s=settings.worker_health_interval_s,
+            spares=settings.worker_spares,
             limit_args=settings.worker_limit_args(),
         )
 
@@ -208,6 +229,7 @@ class LocalWorkerManager(WorkerManager):
     async def start(self) -> None:
         if self._monitor is None:
             self._monitor = asyncio.create_task(self._housekeeping(), name="p2m-worker-monitor")
+        self._fill_later()
 
     async def acquire(self, user_id: str) -> WorkerHandle:
         w = self._worker(user_id)
@@ -283,10 +305,22 @@ class LocalWorkerManager(WorkerManager):
         )
 
     def active_count(self) -> int:
-        return sum(w.state in (WorkerState.STARTING, WorkerState.READY) for w in self._workers.values())
+        """Workers started or starting, spares included: a spare is a process like any other."""
+        running = (WorkerState.STARTING, WorkerState.READY)
+        return sum(w.state in running for w in self._workers.values()) + sum(
+            s.state in running for s in self._spares
+        )
+
+    def spare_count(self) -> int:
+        """Spares ready to be handed out now."""
+        return sum(s.state is WorkerState.READY and s.alive() for s in self._spares)
 
     def has_free_slot(self) -> bool:
-        return self.active_count() < self.max_workers or self._idle_victim(None) is not None
+        return (
+            self.active_count() < self.max_workers
+            or bool(self._spares)
+            or self._idle_victim(None) is not None
+        )
 
     async def shutdown(self) -> None:
         if self._monitor is not None:
@@ -294,7 +328,103 @@ class LocalWorkerManager(WorkerManager):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._monitor
             self._monitor = None
-        await asyncio.gather(*(self._stop(w) for w in self._workers.values()), return_exceptions=True)
+        if self._filling is not None:
+            self._filling.cancel()
+            with contextlib.suppress(BaseException):
+                await self._filling
+        spares, self._spares = self._spares, []
+        for booting in list(self._booting):
+            booting.cancel()
+        await asyncio.gather(*self._booting, return_exceptions=True)
+        await asyncio.gather(
+            *(self._stop(w) for w in [*self._workers.values(), *spares]), return_exceptions=True
+        )
+        for spare in spares:
+            shutil.rmtree(spare.workspace, ignore_errors=True)
+
+    # --- spares ---------------------------------------------------------------------------
+
+    async def fill_spares(self) -> int:
+        """Start spares until there are ``spares`` of them or the cap is reached, and return
+        how many are ready once those started have booted.
+
+        A spare takes a free slot only: it never pre-empts anyone, and a user who needs a slot
+        takes a spare's (see :meth:`_ensure`).
+        """
+        for gone in [s for s in self._spares if s.state is not WorkerState.STARTING and not s.alive()]:
+            await self._drop_spare(gone)
+        while len(self._spares) < self.spares and self.active_count() < self.max_workers:
+            spare = _Worker(
+                f"spare-{next(self._spare_ids)}",
+                self.root / ".spares" / uuid.uuid4().hex,
+                self._clock,
+                spare=True,
+            )
+            # Claimed before the first await, like a user's start: racing starts count it.
+            spare.state = WorkerState.STARTING
+            self._spares.append(spare)
+            booting = asyncio.create_task(self._start_spare(spare), name=f"p2m-{spare.user_id}")
+            self._booting.add(booting)
+            booting.add_done_callback(self._booting.discard)
+        # Also those another fill started: "ready" means booted, whoever started them.
+        await asyncio.gather(*self._booting)
+        return self.spare_count()
+
+    async def _start_spare(self, spare: _Worker) -> None:
+        spare.workspace.mkdir(parents=True, exist_ok=True)
+        try:
+            async with self._start_slots:
+                if spare.state is not WorkerState.STARTING:  # taken for a user while waiting
+                    return
+                await self._launch(spare)
+        except Exception as exc:  # noqa: BLE001  (a spare that fails is only a missed head start)
+            log.warning("spare worker did not start: %r", exc)
+            await self._drop_spare(spare)
+
+    async def _drop_spare(self, spare: _Worker) -> None:
+        if spare in self._spares:
+            self._spares.remove(spare)
+        await self._stop(spare)
+        shutil.rmtree(spare.workspace, ignore_errors=True)
+
+    def _fill_later(self) -> None:
+        if self.spares and (self._filling is None or self._filling.done()):
+            self._filling = asyncio.create_task(self.fill_spares(), name="p2m-worker-spares")
+
+    def _take_spare(self) -> _Worker | None:
+        """A ready spare, removed from the pool (synchronously: no other start can take it)."""
+        for spare in self._spares:
+            if spare.state is WorkerState.READY and spare.alive() and spare.session is not None:
+                self._spares.remove(spare)
+                return spare
+        return None
+
+    async def _adopt(self, w: _Worker, spare: _Worker) -> bool:
+        """Make ``spare`` the worker of ``w``'s user: its process gets their workspace. False
+        (and the spare stopped) when it cannot, and the caller starts a worker as usual."""
+        assert spare.session is not None
+        try:
+            with anyio.fail_after(self.start_timeout_s):
+                await assign_workspace(spare.session, w.workspace)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("spare worker could not be handed to %s: %r", w.user_id, exc)
+            await self._drop_spare(spare)
+            return False
+        w.task, w.session, w.ready, w.stop, w.pid = (
+            spare.task,
+            spare.session,
+            spare.ready,
+            spare.stop,
+            spare.pid,
+        )
+        w.error = None
+        w.launches += 1
+        w.state = WorkerState.READY
+        w.started_at = spare.started_at
+        w.touch()
+        shutil.rmtree(spare.workspace, ignore_errors=True)
+        log.info("spare worker (pid %s) handed to %s", w.pid, w.user_id)
+        return True
 
     # --- internals ------------------------------------------------------------------------
 
@@ -324,6 +454,17 @@ class LocalWorkerManager(WorkerManager):
             if w.state is not WorkerState.STOPPED:
                 await self._stop(w)
                 w.restarts += 1
+            # A spare needs no new slot: its process already counts against the cap. (A
+            # restart that must reopen the scene needs a process started with --restore.)
+            spare = None if w.restore_next else self._take_spare()
+            if spare is not None:
+                w.state = WorkerState.STARTING  # claimed before the first await
+                adopted = await self._adopt(w, spare)
+                self._fill_later()
+                if adopted:
+                    assert w.session is not None
+                    return w.session
+                w.state = WorkerState.STOPPED
             # Sixteen Blender processes booting at once on two cores each take longer than
             # the start timeout and all fail; in turns, every one boots within it. The cap is
             # checked inside the turn, so workers waiting for one never overshoot it.
@@ -333,14 +474,18 @@ class LocalWorkerManager(WorkerManager):
                     for o in self._workers.values()
                     if o is not w
                 )
+                others += sum(s.state in (WorkerState.STARTING, WorkerState.READY) for s in self._spares)
                 victim = None
                 if others >= self.max_workers:
-                    # A worker nobody holds (warmed at log-in, or done with its run) gives
-                    # way: idle sign-ups must never keep a real run from starting.
-                    victim = self._idle_victim(w)
+                    # A spare still booting gives way first, then a worker nobody holds
+                    # (warmed at log-in, or done with its run): idle sign-ups must never keep
+                    # a real run from starting.
+                    victim = next((s for s in self._spares if not s.evicting), None) or self._idle_victim(w)
                     if victim is None:
                         raise WorkersBusy(self.max_workers)
                     victim.evicting = True
+                    if victim in self._spares:
+                        self._spares.remove(victim)
                 # Claimed before the first await: several starts run at once (one per start
                 # slot), and each must count this one and never pick the same victim.
                 w.state = WorkerState.STARTING
@@ -350,6 +495,8 @@ class LocalWorkerManager(WorkerManager):
                         try:
                             async with victim.lock:
                                 await self._stop(victim)
+                                if victim.spare:
+                                    shutil.rmtree(victim.workspace, ignore_errors=True)
                         finally:
                             victim.evicting = False
                     await self._launch(w)
@@ -407,7 +554,10 @@ class LocalWorkerManager(WorkerManager):
                 allow_code=self.allow_code,
                 timeout_s=self.tool_timeout_s,
                 restore=restore,
-                extra_args=self.limit_args,
+                extra_args=[*self.limit_args, "--spare-root", str(self.root.resolve())]
+                if w.spare
+                else self.limit_args,
+                spare=w.spare,
             ) as session:
                 w.session = session
                 w.ready.set()
@@ -446,5 +596,6 @@ class LocalWorkerManager(WorkerManager):
                         # Someone is mid-run: bring a fresh worker up before their next call.
                         await self._ensure(user_id)
                 await self.reap()
+                self._fill_later()
             except Exception:
                 log.exception("worker housekeeping failed")

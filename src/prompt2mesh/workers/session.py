@@ -25,7 +25,11 @@ from mcp.shared.exceptions import McpError
 from mcp.types import CONNECTION_CLOSED, CallToolResult, ImageContent, TextContent
 
 from prompt2mesh.blender.arguments import find_unsendable
+from prompt2mesh.blender.front import ASSIGN_WORKSPACE
 from prompt2mesh.roles.interface import ToolInfo, ToolResult
+
+READY_PROBE = "get_history"
+"""A cheap read-only tool: its first answer says the worker's Blender is loaded."""
 
 
 class WorkerUnavailable(RuntimeError):
@@ -209,6 +213,36 @@ class WorkerSession:
         return parse_result(tool, args, raw, time.perf_counter() - started)
 
 
+async def _wait_for_blender(session: ClientSession) -> None:
+    probe = await session.call_tool(READY_PROBE, {})
+    if probe.isError:
+        reason = " ".join(c.text for c in probe.content if isinstance(c, TextContent))
+        raise WorkerUnavailable(f"the worker has no usable Blender: {reason}")
+
+
+async def assign_workspace(worker: WorkerSession, workspace: Path, *, log: str = "worker.log") -> None:
+    """Give a spare worker its workspace, and return once its Blender answers there.
+
+    The assignment is a notification only the worker's parent can send (it holds the
+    worker's stdin); the SDK's client has no type for it, so it goes out on the session's
+    write stream directly.
+
+    Raises:
+        WorkerUnavailable: the worker is gone, or has no usable Blender.
+    """
+    from mcp.shared.message import SessionMessage
+    from mcp.types import JSONRPCMessage, JSONRPCNotification
+
+    notification = JSONRPCNotification(
+        jsonrpc="2.0", method=ASSIGN_WORKSPACE, params={"workspace": str(workspace), "log": log}
+    )
+    try:
+        await worker.session._write_stream.send(SessionMessage(JSONRPCMessage(notification)))
+    except _CONNECTION_ERRORS as exc:
+        raise WorkerUnavailable("the spare worker is gone") from exc
+    await worker._request("the first call", lambda: _wait_for_blender(worker.session))
+
+
 def _closed_error(exc: BaseException) -> bool:
     return isinstance(exc, McpError) and exc.error.code == CONNECTION_CLOSED
 
@@ -261,13 +295,15 @@ async def open_local_worker(
     start_timeout_s: float = 60.0,
     restore: bool = False,
     extra_args: Sequence[str] = (),
+    spare: bool = False,
 ) -> AsyncIterator[WorkerSession]:
     """Start a private Blender worker over stdio and yield a ready :class:`WorkerSession`.
 
     The worker's stderr (Blender's logs) goes to ``errlog``, by default ``worker.log`` in
     the workspace. Leaving the block ends the worker process. A call that runs past
     ``timeout_s`` kills the process (:class:`ToolTimedOut`); see :func:`worker_command` for
-    ``restore`` and ``extra_args``.
+    ``restore`` and ``extra_args``. A ``spare`` worker (started with ``--spare-root``) is
+    handed out without waiting for Blender: it waits for :func:`assign_workspace` first.
     """
     workspace.mkdir(parents=True, exist_ok=True)
     params = worker_command(workspace, allow_code=allow_code, restore=restore, extra_args=extra_args)
@@ -280,6 +316,11 @@ async def open_local_worker(
             async with ClientSession(_WatchedStream(read, closed), write) as session:  # type: ignore[arg-type]
                 with anyio.fail_after(start_timeout_s):
                     await session.initialize()
+                    if not spare:
+                        # The worker answers the handshake before Blender has loaded; a session
+                        # is handed out once Blender answers, so start-up stays within this
+                        # timeout and never counts against the first call's.
+                        await _wait_for_blender(session)
                 pid = find_child_pid(workspace)
                 yield WorkerSession(
                     session, timeout_s=timeout_s, closed=closed, kill=(lambda: kill_pid(pid)) if pid else None
