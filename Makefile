@@ -6,7 +6,7 @@ STAMP := $(VENV)/.setup-stamp
 PROMPT ?= Create a decorated Christmas tree
 OUT ?= out
 
-.PHONY: setup run test lint typecheck unit bench eval serve clean screenshots
+.PHONY: setup run test lint typecheck unit bench eval serve clean screenshots images
 
 # Re-run only when the project's dependency list changes: a no-op otherwise.
 $(STAMP): pyproject.toml scripts/setup.sh $(wildcard scripts/setup.d/*.sh) $(wildcard web/package*.json)
@@ -45,3 +45,9 @@ clean:
 # Refresh the README's UI screenshots (taken by the browser tests).
 screenshots: setup
 	P2M_UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e
+
+# Container images (Docker's builder; the base from Debian with mmdebstrap when no registry
+# answers): prompt2mesh:latest, prompt2mesh-base:bookworm, prompt2mesh-postgres:15.
+# VOICE=1 adds spoken commands (the Whisper model).
+images:
+	P2M_IMAGE_VOICE=$(or $(VOICE),0) bash scripts/images.sh all

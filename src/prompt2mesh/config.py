@@ -111,6 +111,22 @@ class Settings(BaseSettings):
     port: int = 8000
     resume_runs_on_start: bool = Field(default=True, description="Resume runs a restart interrupted.")
     warm_worker_on_login: bool = Field(default=True, description="Start the user's worker at log-in.")
+    # Several replicas on one database: each run is executed by the replica holding its lease.
+    replica_id: str | None = Field(
+        default=None,
+        description="This replica's name in run leases (unset: host name, pid and a random tag).",
+    )
+    run_lease_ttl_s: float = Field(
+        default=30.0,
+        ge=1.0,
+        description="A run whose owner stops renewing its lease this long is taken over.",
+    )
+    run_lease_scan_s: float = Field(
+        default=5.0, gt=0, description="How often a replica looks for runs without a live owner."
+    )
+    event_poll_s: float = Field(
+        default=0.5, gt=0, description="Event streams re-read the log this often when no notice wakes them."
+    )
 
     # --- workers ----------------------------------------------------------------------------
     worker_backend: Literal["local", "docker", "kubernetes"] = "local"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import queue
+import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
@@ -149,3 +154,69 @@ def stream_events(user: User, run_id: str, *, after: int = 0, timeout: float = 1
                 break
             events.append(data)
     return events
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServeProcess:
+    """``python -m prompt2mesh serve`` with its own data directory, in its own process group."""
+
+    def __init__(self, data_dir: Path, port: int, **env: str) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
+        self.env.update(
+            {
+                "P2M_DATA_DIR": str(data_dir),
+                "P2M_SECRET_KEY": SECRET,
+                "P2M_SCREENSHOT_SIZE": "256",
+                "P2M_WARM_WORKER_ON_LOGIN": "false",
+                # The same replica after a restart (any port): it takes its runs back at once.
+                "P2M_REPLICA_ID": f"serve-{data_dir.parent.name}",
+                **env,
+            }
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.log: list[str] = []
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 120) -> ServeProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "prompt2mesh", "serve", "--port", str(self.port), "--log-level", "info"],
+            env=self.env,
+            # The access log goes to stdout, the rest to stderr: one stream keeps both.
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._drain, daemon=True).start()
+        while (line := self.lines.get(timeout=timeout)) is not None:
+            if "Uvicorn running on" in line:
+                return self
+        raise AssertionError("serve exited before listening:\n" + "".join(self.log))
+
+    def _drain(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.log.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, like a machine losing power."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -8,6 +8,10 @@ The conversation (focus stack and history) is ``session.json`` in the run's fold
 
 A command holds the user's run lock: a run started meanwhile waits (``queued``) for it, since
 both would use the same worker; the routes refuse a command while a run is active.
+
+With several replicas, a command holds the lease of the run whose scene it edits (so it runs
+where the user's worker lives, and never beside a run of the same user on another replica),
+and its stream follows the stored events from any replica.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from prompt2mesh.config import Settings
+from prompt2mesh.service.errors import SceneBusy
 from prompt2mesh.service.events import KEEPALIVE_S, format_sse
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.store import RunStore
@@ -98,9 +103,25 @@ class CommandManager:
         return self._jobs.get(command_id)
 
     async def submit(self, user_id: str, session_id: str, run_id: str, text: str) -> CommandJob:
-        """Start the command on the run's scene in the background; returns at once."""
+        """Start the command on the run's scene in the background; returns at once.
+
+        Raises:
+            SceneBusy: another replica works on this user's scene (a run or a command).
+        """
         job = CommandJob(uuid.uuid4().hex, user_id, session_id, run_id, text, next_seq=0)
         self._jobs[job.id] = job  # claimed before awaiting: a second command sees it
+        # Held before it is claimed: the lease scan must never take it for a dead one.
+        self.runs.keeper.command_leases.add(run_id)
+        try:
+            claim = await asyncio.to_thread(self.runs.leases.claim, run_id, user_id, command_id=job.id)
+        except BaseException:
+            self._jobs.pop(job.id, None)
+            self.runs.keeper.command_leases.discard(run_id)
+            raise
+        if not claim.granted:
+            self._jobs.pop(job.id, None)
+            self.runs.keeper.command_leases.discard(run_id)
+            raise SceneBusy("another run or command is working on your scene; wait for it to finish")
         job.next_seq = await asyncio.to_thread(self.store.last_seq, run_id) + 1
         job.task = asyncio.create_task(self._execute(job), name=f"p2m-command-{job.id}")
         return job
@@ -128,6 +149,7 @@ class CommandManager:
             if not batch:
                 return
             await asyncio.to_thread(self.store.append_events, batch)
+            self.runs.eventlog.wake([job.run_id])
             for event in batch:
                 for queue in job.subscribers:
                     queue.put_nowait(event)
@@ -188,6 +210,10 @@ class CommandManager:
             self._jobs.pop(job.id, None)
             for queue in job.subscribers:
                 queue.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await asyncio.shield(asyncio.to_thread(self.runs.leases.release, job.run_id))
+            # Only now: until the lease is gone, a scan must not take it for a dead one.
+            self.runs.keeper.command_leases.discard(job.run_id)
 
     def _failed(self, job: CommandJob, message: str) -> dict[str, Any]:
         return {"id": job.id, "command": job.text, "status": "failed", "message": message}
@@ -241,52 +267,45 @@ async def command_stream(
 ) -> AsyncIterator[str]:
     """Replay the command's stored events after ``after``, follow it live, then send ``end``.
 
-    Registers for live events first (so none fall in a gap), like the runs' stream.
+    Follows the run's stored events (``eventlog.py``) like the runs' stream, so it works from
+    any replica; it ends at the command's ``command_finished``, or when no replica works on
+    the command any more.
     """
-    job = commands.get(command_id)
-    queue: asyncio.Queue[Event | None] | None = None
-    if job is not None:
-        queue = asyncio.Queue()
-        job.subscribers.add(queue)
+    runs = commands.runs
     last = after
     final = "unknown"
-    try:
-        stored = await asyncio.to_thread(commands.store.events, run_id, after)
-        for event in stored:
+    quiet_since = time.monotonic()
+    while True:
+        signal = runs.eventlog.signal(run_id)
+        for event in await asyncio.to_thread(commands.store.events, run_id, last):
+            last = event["seq"]
             if event.get("command_id") != command_id:
                 continue
-            last = event["seq"]
+            quiet_since = time.monotonic()
             final = _status_of(event, final)
             yield format_sse(event)
-        if queue is not None:
-            while True:
-                try:
-                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                if item is None:
-                    break
-                if item["seq"] > last:
-                    last = item["seq"]
-                    final = _status_of(item, final)
-                    yield format_sse(item)
-            # A batch the writer stored while it was being cancelled (a command over in a few
-            # ms) reached the database but not the queue: send what is stored after ``last``.
+        if final not in ("unknown", "running"):
+            break
+        if (
+            commands.get(command_id) is None
+            and await asyncio.to_thread(runs.leases.command_run, command_id) is None
+        ):
+            # Nobody works on it (it ended, or it ended before ``after``): read what is left.
             for event in await asyncio.to_thread(commands.store.events, run_id, last):
                 if event.get("command_id") == command_id:
-                    last = event["seq"]
                     final = _status_of(event, final)
                     yield format_sse(event)
-        if final in ("unknown", "running") and after > 0:
-            # Resumed past the command's last event: its outcome is earlier in the log.
-            for event in await asyncio.to_thread(commands.store.events, run_id, 0):
-                if event.get("command_id") == command_id:
-                    final = _status_of(event, final)
-        yield f"event: end\ndata: {json.dumps({'status': final})}\n\n"
-    finally:
-        if job is not None and queue is not None:
-            job.subscribers.discard(queue)
+            break
+        woken = await runs.eventlog.wait(signal, KEEPALIVE_S)
+        if not woken and time.monotonic() - quiet_since >= KEEPALIVE_S:
+            quiet_since = time.monotonic()
+            yield ": keep-alive\n\n"
+    if final in ("unknown", "running") and after > 0:
+        # Resumed past the command's last event: its outcome is earlier in the log.
+        for event in await asyncio.to_thread(commands.store.events, run_id, 0):
+            if event.get("command_id") == command_id:
+                final = _status_of(event, final)
+    yield f"event: end\ndata: {json.dumps({'status': final})}\n\n"
 
 
 def _status_of(event: Event, current: str) -> str:

@@ -1,19 +1,22 @@
 """Server-sent events for a run, and the step timeline built from events while it runs.
 
-A subscriber first registers for live events (so none fall in a gap), then replays the
-stored ones, then the live ones it has not seen (by ``seq``), and ends with ``end``.
+A stream follows the run's stored events (``eventlog.py``), whichever replica executes the
+run: it reads the log after the last ``seq`` it sent, waits for a wake-up (or polls), and
+ends with ``end`` once the run has stopped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from prompt2mesh.service.paths import relative_paths
 from prompt2mesh.service.runs import RunManager
 from prompt2mesh.service.schemas import StepOut
+from prompt2mesh.service.store import ACTIVE
 
 KEEPALIVE_S = 15.0
 BUILDING_NODES = ("execute_step", "refine_step")
@@ -26,37 +29,45 @@ def format_sse(event: dict[str, Any]) -> str:
     return f"id: {event['seq']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 
+def has_stopped(status: str | None, *, resumes: bool) -> bool:
+    """Whether a run in ``status`` will produce no more events: anything but queued and
+    running, except ``interrupted`` while some replica resumes interrupted runs."""
+    if status is None:
+        return True
+    return status not in ACTIVE and not (status == "interrupted" and resumes)
+
+
 async def event_stream(runs: RunManager, run_id: str, after: int = 0) -> AsyncIterator[str]:
     """Replay the run's events after ``after``, follow it live, then send ``end``."""
-    live = runs.subscribe(run_id)
+    resumes = runs.settings.resume_runs_on_start
     last = after
-    try:
-        for event in await runs.events(run_id, after):
+    quiet_since = time.monotonic()
+    while True:
+        # Taken before reading, so events stored meanwhile wake the wait below.
+        signal = runs.eventlog.signal(run_id)
+        announced: str | None = None
+        for event in await runs.events(run_id, last):
             last = event["seq"]
+            quiet_since = time.monotonic()
             yield format_sse(event)
-        if live is not None:
-            backlog, queue = live
-            for event in backlog:
-                if event["seq"] > last:
-                    last = event["seq"]
-                    yield format_sse(event)
-            while True:
-                try:
-                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                if item is None:
-                    break
-                if item["seq"] > last:
-                    last = item["seq"]
-                    yield format_sse(item)
+            if event["type"] == "status":
+                announced = str(event.get("status"))
         run = await asyncio.to_thread(runs.store.get, run_id)
         status = run.status if run is not None else "deleted"
-        yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
-    finally:
-        if live is not None:
-            runs.unsubscribe(run_id, live[1])
+        stopped = announced is not None and has_stopped(announced, resumes=resumes)
+        if stopped:
+            status = str(announced)
+        if stopped or run is None or has_stopped(run.status, resumes=resumes):
+            # The final status event is stored before the run's row: read what is left.
+            for event in await runs.events(run_id, last):
+                last = event["seq"]
+                yield format_sse(event)
+            break
+        woken = await runs.eventlog.wait(signal, KEEPALIVE_S)
+        if not woken and time.monotonic() - quiet_since >= KEEPALIVE_S:
+            quiet_since = time.monotonic()
+            yield ": keep-alive\n\n"
+    yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
 
 
 def summarize_steps(events: list[dict[str, Any]], plan: list[Any] | None) -> list[StepOut]:

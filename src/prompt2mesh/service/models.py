@@ -1,6 +1,6 @@
 """Tables: users, sessions (a chat session = one scene conversation), runs, run_events,
-revoked_tokens, refresh_tokens, login_throttle, share_links, plan_cache. The Alembic revisions in
-``migrations/`` create exactly these."""
+revoked_tokens, refresh_tokens, login_throttle, share_links, plan_cache, run_leases. The Alembic
+revisions in ``migrations/`` create exactly these."""
 
 from __future__ import annotations
 
@@ -8,7 +8,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -153,3 +164,25 @@ class PlanCacheRow(Base):
     plan: Mapped[list[Any]] = mapped_column()
     final_score: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RunLease(Base):
+    """Which replica executes a run (or an edit command on its scene) right now.
+
+    The owner renews ``expires_at`` while it works; once it lapses (the replica died or hung),
+    another replica may take the run over. Times are epoch seconds of the replicas' clocks.
+    """
+
+    __tablename__ = "run_leases"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    # Set while the lease covers an edit command on the run's scene rather than the run.
+    command_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    acquired_at: Mapped[float] = mapped_column(Float)
+    heartbeat_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+    takeovers: Mapped[int] = mapped_column(Integer, default=0)
+    # A replica that does not own the run asks its owner to cancel it through this flag.
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from prompt2mesh.service.db import retry_locked
+from prompt2mesh.service.eventlog import notify_stored
 from prompt2mesh.service.models import Run, RunEvent
 from prompt2mesh.service.paths import relative_paths
 
@@ -66,6 +67,7 @@ class RunStore:
                     db.execute(update(Run).where(Run.id == run_id).values(**facts))
             for run_id, seq in counts.items():
                 db.execute(update(Run).where(Run.id == run_id).values(event_count=seq))
+            notify_stored(db, counts)
 
     def set_status(self, run_id: str, status: str, **values: Any) -> None:
         values = {

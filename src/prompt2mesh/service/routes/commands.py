@@ -182,6 +182,10 @@ def _command_run(
     job = commands.get(command_id)
     if job is not None and job.session_id == chat.id:
         return job.run_id
+    # Running on another replica: its lease names the run whose scene it edits.
+    leased = services.runs.leases.command_run(command_id)
+    if leased is not None and db.scalar(select(Run.id).where(Run.id == leased, Run.session_id == chat.id)):
+        return leased
     workspace = services.workers.workspace_for(chat.user_id)
     for run_id in db.scalars(select(Run.id).where(Run.session_id == chat.id)):
         if any(entry.get("id") == command_id for entry in read_history(workspace, run_id)):
