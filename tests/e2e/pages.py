@@ -68,7 +68,7 @@ def start_model(page: Any, prompt: str) -> str:
 def build_model(page: Any, prompt: str) -> str:
     """Starts a model and waits until the viewer shows it and editing is on."""
     run_id = start_model(page, prompt)
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector(".mode[data-mode=edit]:not([disabled])")
     return run_id
 

@@ -57,7 +57,7 @@ def approved_as_is(page: Any) -> str:
     assert steps.count() == len(get_run(page, run_id)["plan"]) >= 5
     assert page.locator("#viewer[data-loaded=true]").count() == 0  # nothing built yet
     page.click("[data-testid=review-approve]")
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     return run_id
 
 
@@ -90,7 +90,7 @@ def test_editing_and_deleting_steps_is_checked_and_built_as_changed(page: Any, a
     page.click("[data-testid=review-add]")
     page.fill("[data-testid=review-step]:last-child .review-action", "Light the scene warmly")
     page.click("[data-testid=review-approve]")
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     run = get_run(page, run_id)
     assert run["status"] == "completed"
     assert f"Plan reused from run {approved_as_is}" in page.inner_text("#run .notes-box")

@@ -107,7 +107,7 @@ def test_a_duplicate_is_a_model_of_its_own_and_delete_removes_it_with_its_files(
     page.wait_for_function("() => new URLSearchParams(location.hash.slice(1)).get('run')")  # opened
     copy_id = page.evaluate("() => new URLSearchParams(location.hash.slice(1)).get('run')")
     assert copy_id and copy_id != maker.run_id
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=60_000)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=60_000)
     assert page.inner_text(f".history-item[data-run='{copy_id}'] .history-prompt").startswith("Copy of")
 
     files = live_server.settings.data_dir
@@ -154,7 +154,7 @@ def test_a_share_link_shows_the_model_without_an_account_until_it_is_revoked(
     try:
         viewer = stranger.new_page()
         viewer.goto(url)
-        viewer.wait_for_selector("#viewer[data-loaded=true]", timeout=60_000)
+        viewer.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=60_000)
         assert canvas_opaque_fraction(viewer) > 0.02
         assert "table" in viewer.inner_text("#share-name").lower()
         viewer.screenshot(path=SCREENSHOTS / "share.png")

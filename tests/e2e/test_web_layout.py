@@ -112,7 +112,7 @@ def test_a_finished_model_has_no_serious_accessibility_violation(
 ) -> None:
     log_in(desktop, live_server.url, phone.username)
     desktop.click(f".history-item[data-run='{phone.run_id}']")
-    desktop.wait_for_selector("#viewer[data-loaded=true]")
+    desktop.wait_for_selector("#viewer[data-loaded=true][data-kind=model]")
     desktop.wait_for_selector("[data-testid=outcome]")
     assert "mushroom" in desktop.title().lower()
     assert axe_violations(desktop) == []
@@ -128,7 +128,7 @@ def test_the_viewer_orbits_and_zooms_with_the_keyboard(
 ) -> None:
     log_in(desktop, live_server.url, phone.username)
     desktop.click(f".history-item[data-run='{phone.run_id}']")
-    desktop.wait_for_selector("#viewer[data-loaded=true]")
+    desktop.wait_for_selector("#viewer[data-loaded=true][data-kind=model]")
     before = desktop.eval_on_selector("#viewer canvas", "c => c.toDataURL('image/png')")
     desktop.focus("#viewer canvas")
     desktop.keyboard.press("ArrowLeft")

@@ -61,7 +61,7 @@ def owner(live_server: Any, chromium: Any) -> Iterator[Owner]:
         }""",
         timeout=RUN_TIMEOUT_MS,
     ).json_value()
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector(".mode[data-mode=edit]:not([disabled])")
     yield Owner(
         username=username,
@@ -87,7 +87,7 @@ def page(chromium: Any) -> Iterator[Any]:
 def _open_owned_model(page: Any, url: str, owner: Owner) -> None:
     log_in(page, url, owner.username)
     page.click(f".history-item[data-run='{owner.run_id}']")
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector("[data-testid=outcome]")
 
 
@@ -133,7 +133,7 @@ def test_reopening_or_reloading_a_finished_model_does_not_announce_it_again(
 ) -> None:
     _open_owned_model(page, live_server.url, owner)
     page.reload()
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector("[data-testid=outcome]")
     page.wait_for_selector(".mode[data-mode=edit]:not([disabled])")
     assert page.locator(".toast", has_text="ready").count() == 0

@@ -47,6 +47,6 @@ def test_variations_appear_side_by_side_and_each_opens_as_its_own_model(live_ser
     page.wait_for_function(
         "(id) => new URLSearchParams(location.hash.slice(1)).get('run') === id", arg=variation
     )
-    page.wait_for_selector("#viewer[data-loaded=true]", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector("#viewer[data-loaded=true][data-kind=model]", timeout=RUN_TIMEOUT_MS)
     page.wait_for_selector(".variation[data-variation='1'].current")
     assert page.get_attribute(".variation[data-variation='0']", "data-run") == original

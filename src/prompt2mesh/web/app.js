@@ -428,6 +428,8 @@ async function showModel(id, name, { preview = false } = {}) {
       $("#viewer").dataset.loads = String(state.viewerLoads);
     }
     $("#viewer").dataset.file = name;
+    // What is on screen: a step's preview while the run builds, or a model (tests wait on it).
+    $("#viewer").dataset.kind = preview ? "preview" : "model";
     for (const b of ["#view-reset", "#view-rotate", "#view-wire"]) $(b).disabled = false;
     const tris = stats.triangles >= 10_000 ? `${(stats.triangles / 1000).toFixed(1)}k` : stats.triangles;
     $("#viewer-stats").textContent = `${stats.meshes} meshes · ${tris} triangles`;

@@ -102,6 +102,7 @@ export class Viewer {
     }
     this.stats = null;
     this.host.dataset.loaded = "false";
+    delete this.host.dataset.kind;
     this.show(text);
     // Draw the empty scene now: the old model must not stay on the canvas behind the message.
     this.requestRender();
