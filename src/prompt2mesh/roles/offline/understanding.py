@@ -186,7 +186,9 @@ def _finish(prompt: str, spec: SceneSpec, warnings: list[str]) -> Understanding:
         f"no recipe for {word!r}: built as the nearest kind I know, {kind.replace('_', ' ')}, "
         f"which has a look of its own"
         for word, kind in dict.fromkeys(
-            (o.word, o.kind) for o in spec.objects if stand_in_kind(o.word, o.kind)
+            (o.word, o.kind)
+            for o in spec.objects
+            if o.id not in layout.parts and stand_in_kind(o.word, o.kind)  # not a host's own part
         )
     )
     warnings.extend(layout.warnings)
