@@ -23,6 +23,8 @@ def test_a_plural_word_takes_no_article() -> None:
 
 def test_a_stand_in_of_its_own_look_is_warned_about_unless_it_is_the_hosts_own_part() -> None:
     warned = [w for w in understand("A dog in front of a doghouse").warnings if "nearest kind" in w]
-    assert warned == ["no recipe for 'doghouse': built as the nearest kind I know, house, which has a look of its own"]
+    assert warned == [
+        "no recipe for 'doghouse': built as the nearest kind I know, house, which has a look of its own"
+    ]
     # The sail is the sailboat's own part, not a rug standing in for one.
     assert not [w for w in understand("A small sailboat with a white sail").warnings if "nearest kind" in w]
