@@ -19,6 +19,7 @@ from typing import Any
 from prompt2mesh.config import Settings
 from prompt2mesh.workers.docker_api import DockerEngine, DockerError
 from prompt2mesh.workers.errors import WorkerStartFailed
+from prompt2mesh.workers.local import pool_options
 from prompt2mesh.workers.remote import WORKER_PORT, Endpoint, RemoteWorkerManager, resource_name
 
 DATA_MOUNT = "/data"
@@ -77,14 +78,7 @@ class DockerWorkerManager(RemoteWorkerManager):
             mounts=settings.docker_mounts,
             socket=settings.docker_socket,
             max_fetch_bytes=settings.worker_max_fetch_bytes,
-            max_workers=settings.max_workers,
-            idle_timeout_s=settings.worker_idle_timeout_s,
-            start_timeout_s=settings.worker_start_timeout_s,
-            start_concurrency=settings.worker_start_concurrency,
-            allow_code=settings.worker_allow_code,
-            tool_timeout_s=settings.tool_timeout_s,
-            health_interval_s=settings.worker_health_interval_s,
-            limit_args=settings.worker_limit_args(),
+            **pool_options(settings),
         )
 
     # --- names --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from prompt2mesh.config import Settings
 from prompt2mesh.workers.docker import DATA_MOUNT, WORKSPACE, user_label
 from prompt2mesh.workers.errors import WorkerStartFailed
+from prompt2mesh.workers.local import pool_options
 from prompt2mesh.workers.remote import WORKER_PORT, Endpoint, RemoteWorkerManager, resource_name
 
 LABEL_APP = "app.kubernetes.io/name"
@@ -100,14 +101,7 @@ class KubernetesWorkerManager(RemoteWorkerManager):
             storage_class=settings.k8s_storage_class,
             url_template=settings.k8s_worker_url,
             max_fetch_bytes=settings.worker_max_fetch_bytes,
-            max_workers=settings.max_workers,
-            idle_timeout_s=settings.worker_idle_timeout_s,
-            start_timeout_s=settings.worker_start_timeout_s,
-            start_concurrency=settings.worker_start_concurrency,
-            allow_code=settings.worker_allow_code,
-            tool_timeout_s=settings.tool_timeout_s,
-            health_interval_s=settings.worker_health_interval_s,
-            limit_args=settings.worker_limit_args(),
+            **pool_options(settings),
         )
 
     # --- names and manifests ------------------------------------------------------------------

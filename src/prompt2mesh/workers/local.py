@@ -161,6 +161,20 @@ def process_rss_bytes(pid: int) -> int | None:
     return None
 
 
+def pool_options(settings: Settings) -> dict[str, Any]:
+    """The pool settings every backend's manager takes (cap, timeouts, budgets)."""
+    return {
+        "max_workers": settings.max_workers,
+        "idle_timeout_s": settings.worker_idle_timeout_s,
+        "start_timeout_s": settings.worker_start_timeout_s,
+        "start_concurrency": settings.worker_start_concurrency,
+        "allow_code": settings.worker_allow_code,
+        "tool_timeout_s": settings.tool_timeout_s,
+        "health_interval_s": settings.worker_health_interval_s,
+        "limit_args": settings.worker_limit_args(),
+    }
+
+
 class LocalWorkerManager(WorkerManager):
     """Per-user Blender workers as local child processes, workspaces under ``root``."""
 
@@ -204,18 +218,7 @@ class LocalWorkerManager(WorkerManager):
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalWorkerManager:
         """A manager configured from :class:`Settings` (workspaces under ``data_dir/workspaces``)."""
-        return cls(
-            settings.data_dir / "workspaces",
-            max_workers=settings.max_workers,
-            idle_timeout_s=settings.worker_idle_timeout_s,
-            start_timeout_s=settings.worker_start_timeout_s,
-            start_concurrency=settings.worker_start_concurrency,
-            allow_code=settings.worker_allow_code,
-            tool_timeout_s=settings.tool_timeout_s,
-            health_interval_s=settings.worker_health_interval_s,
-            spares=settings.worker_spares,
-            limit_args=settings.worker_limit_args(),
-        )
+        return cls(settings.data_dir / "workspaces", spares=settings.worker_spares, **pool_options(settings))
 
     # --- interface ------------------------------------------------------------------------
 
