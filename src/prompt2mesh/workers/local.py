@@ -18,6 +18,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -550,18 +551,10 @@ class LocalWorkerManager(WorkerManager):
         log.info("worker of %s ready (pid %s)", w.user_id, w.pid)
 
     async def _hold(self, w: _Worker) -> None:
+        """Run the worker's session until it is told to stop (the task behind a running worker)."""
         restore, w.restore_next = w.restore_next, False
         try:
-            async with open_local_worker(
-                w.workspace,
-                allow_code=self.allow_code,
-                timeout_s=self.tool_timeout_s,
-                restore=restore,
-                extra_args=[*self.limit_args, "--spare-root", str(self.root.resolve())]
-                if w.spare
-                else self.limit_args,
-                spare=w.spare,
-            ) as session:
+            async with self._open_session(w, restore) as session:
                 w.session = session
                 w.ready.set()
                 await w.stop.wait()
@@ -572,6 +565,23 @@ class LocalWorkerManager(WorkerManager):
             w.session = None
             if w.state is WorkerState.READY:
                 w.state = WorkerState.DEAD
+            await self._after_session(w)
+
+    def _open_session(self, w: _Worker, restore: bool) -> AbstractAsyncContextManager[WorkerSession]:
+        """The worker process and its MCP session (other backends start a container or pod)."""
+        return open_local_worker(
+            w.workspace,
+            allow_code=self.allow_code,
+            timeout_s=self.tool_timeout_s,
+            restore=restore,
+            extra_args=[*self.limit_args, "--spare-root", str(self.root.resolve())]
+            if w.spare
+            else self.limit_args,
+            spare=w.spare,
+        )
+
+    async def _after_session(self, w: _Worker) -> None:
+        """Clean-up once a session has ended, however it ended (nothing for a local process)."""
 
     async def _stop(self, w: _Worker) -> None:
         task, w.task = w.task, None

@@ -31,7 +31,7 @@ import httpx
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from prompt2mesh.workers.base import WorkerHandle, WorkerState
+from prompt2mesh.workers.base import WorkerHandle
 from prompt2mesh.workers.errors import WorkerStartFailed
 from prompt2mesh.workers.local import LocalWorkerManager, _Worker
 from prompt2mesh.workers.mirror import DEFAULT_MAX_FILE_BYTES, MirroringRunner
@@ -150,26 +150,18 @@ class RemoteWorkerManager(LocalWorkerManager):
         await self._delete_volume(user_id)
         await asyncio.to_thread(shutil.rmtree, self.root / user_id, True)
 
-    async def _hold(self, w: _Worker) -> None:
-        restore, w.restore_next = w.restore_next, False
-        try:
-            endpoint = await self._provision(w.user_id, new_token(), restore)
-            self._endpoints[w.user_id] = endpoint
-            async with open_http_worker(
-                endpoint, timeout_s=self.tool_timeout_s, start_timeout_s=self.start_timeout_s
-            ) as session:
-                w.session = session
-                w.ready.set()
-                await w.stop.wait()
-        except Exception as exc:
-            w.error = exc
-            log.warning("worker of %s ended: %r", w.user_id, exc)
-        finally:
-            w.session = None
-            if w.state is WorkerState.READY:
-                w.state = WorkerState.DEAD
-            self._endpoints.pop(w.user_id, None)
-            # Shielded: a start that timed out cancels this task, and the container or pod it
-            # began must still go.
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._deprovision(w.user_id))
+    @asynccontextmanager
+    async def _open_session(self, w: _Worker, restore: bool) -> AsyncIterator[WorkerSession]:
+        endpoint = await self._provision(w.user_id, new_token(), restore)
+        self._endpoints[w.user_id] = endpoint
+        async with open_http_worker(
+            endpoint, timeout_s=self.tool_timeout_s, start_timeout_s=self.start_timeout_s
+        ) as session:
+            yield session
+
+    async def _after_session(self, w: _Worker) -> None:
+        self._endpoints.pop(w.user_id, None)
+        # Shielded: a start that timed out cancels this task, and the container or pod it
+        # began must still go.
+        with contextlib.suppress(Exception):
+            await asyncio.shield(self._deprovision(w.user_id))
