@@ -265,3 +265,9 @@ def test_a_noun_naming_a_shade_of_a_colour_is_no_thing_of_its_own() -> None:
     spec = parse("a cherry red car")
     assert [(o.word, o.color_word) for o in spec.objects] == [("car", "red")]
     assert spec.objects[0].color == "#b01830" and spec.shades == ["cherry"]
+
+
+def test_a_stand_in_named_after_a_colour_takes_it_unless_another_is_asked() -> None:
+    assert parse("a plum").objects[0].color == COLORS["plum"]
+    assert parse("a red plum").objects[0].color == COLORS["red"]
+    assert parse("a cube").objects[0].color is None  # a recipe or a plain shape keeps its own

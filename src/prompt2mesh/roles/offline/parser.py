@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from prompt2mesh.roles.offline import vocabulary as V
-from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, lexicon, word_tags
+from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, kind_info, lexicon, word_tags
 from prompt2mesh.roles.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
@@ -475,6 +475,9 @@ class _Reader:
                 color = V.shade(color, m["shade"])
         elif m.get("material"):
             color = V.MATERIALS[m["material"]].color
+        elif kind_info(kind).recipe is None:
+            # 'a plum', 'a cherry', 'a coral': a stand-in shape takes the colour it is named after.
+            color = V.FOOD_COLORS.get(phrase) or V.COLORS.get(phrase)
         scale = 1.0
         for s in m.get("size_words", []):
             scale *= V.SIZE_WORDS[s]
