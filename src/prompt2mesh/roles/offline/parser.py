@@ -105,6 +105,8 @@ class _Reader:
         self.fronted: tuple[str, int] | None = None
         self.with_host: int | None = None
         self.noun_end = -1
+        self.portion: int | None = None
+        """The object read from a portion word ('loaf' in 'a loaf of bread') that the next noun replaces."""
         self._relation_starts = frozenset(p.split()[0] for p, _ in V.RELATION_PHRASES)
 
     # --- lookups ---------------------------------------------------------------------------
@@ -147,6 +149,25 @@ class _Reader:
             or prev in V.MATERIAL_WORDS
             or prev in V.SIZE_WORDS
         )
+
+    def _measure_before(self) -> bool:
+        """Was the word before 'of' a portion ('a slice of', 'a loaf of')? Then it is not a thing
+        of its own: the noun after 'of' takes its place, its count, colour and relations."""
+        prev = singular(self.w[self.i - 1]) if self.i > 0 else ""
+        if prev not in _MEASURE_WORDS:
+            return False
+        j = self.i + 1
+        while j < len(self.w) and self._is_modifier_word(self.w[j]):
+            j += 1
+        if j >= len(self.w) or self._noun_at(j) is None:
+            return False  # 'a bar of soap' with no soap known: the bar stays what it was
+        if self.noun_end == self.i and self.spec.objects and self.spec.objects[-1].word == prev:
+            self.portion = self.spec.objects[-1].id
+        elif self.w[self.i - 1] in self.stray:
+            self.stray.remove(self.w[self.i - 1])
+        else:
+            return False
+        return True
 
     def _names_a_shade(self, word: str) -> bool:
         """A noun right before a colour that qualifies a noun ('cherry red car')."""
@@ -215,6 +236,9 @@ class _Reader:
         ignored = self._phrase(_IGNORED_PHRASES)
         if ignored:
             self.i += ignored[1]
+            return
+        if word == "of" and self._measure_before():
+            self.i += 1  # 'a loaf of bread', 'two slices of cake': the thing is what comes after
             return
         if word == "of" and self.noun_end == self.i and self.subjects:
             # "a vase of roses", "a bowl of oranges": the contents go in the container
@@ -454,6 +478,17 @@ class _Reader:
         return True
 
     def _object(self, kind: str, phrase: str, used: int, plural: bool) -> None:
+        if self.portion is not None:
+            # 'a loaf of bread': the loaf already read becomes the bread, keeping its place.
+            obj = self.spec.get(self.portion)
+            self.portion = None
+            obj.kind, obj.word = kind, " ".join([*self.mods.get("compound", []), phrase])
+            if obj.color is None and self.mods.get("color_word"):
+                obj.color, obj.color_word = V.COLORS[self.mods["color_word"]], self.mods["color_word"]
+            self.mods = {}
+            self.i += used
+            self.noun_end = self.i
+            return
         m = self.mods
         same = [o for o in self.spec.objects if o.kind == kind]
         if m.get("definite") and same and not plural:
@@ -585,6 +620,12 @@ class _Reader:
 
 __all__ = ["ObjectSpec", "RelationSpec", "SceneSpec", "parse", "singular"]
 
+
+_MEASURE_WORDS = frozenset(
+    {"loaf", "slice", "piece", "bar", "wedge", "chunk", "stick", "scoop", "lump", "block", "slab", "portion",
+     "serving", "helping", "bite", "sheet", "strip", "sprig", "stalk", "clove", "drop", "dollop", "head"}
+)  # fmt: skip
+"""Portion words: 'a slice of cake' is cake, 'a loaf of bread' is bread (not bread in a loaf)."""
 
 _MODAL_NOUNS = frozenset({"can"})
 """Nouns that are also common verbs in requests: a noun only after an article or modifier."""
