@@ -103,6 +103,8 @@ def test_size_words_scale_the_object() -> None:
         ("a picture hanging on a wall", "hanging_on"),
         ("a ladder leaning against a wall", "leaning_against"),
         ("four chairs around a table", "around"),
+        ("two armchairs either side of a coffee table", "next_to"),
+        ("two lamps flanking a sofa", "next_to"),
     ],
 )
 def test_relation_phrases_link_the_two_objects(prompt: str, relation: str) -> None:
