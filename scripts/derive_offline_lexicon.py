@@ -250,6 +250,16 @@ ANCHORS: dict[str, str] = {
 }
 
 # Words that must not become nouns however WordNet lists them (function words, colours).
+MYTHICAL: dict[str, str] = {
+    "dragon": "large_animal", "unicorn": "large_animal", "griffin": "large_animal", "griffon": "large_animal",
+    "gryphon": "large_animal", "pegasus": "large_animal", "dinosaur": "large_animal", "monster": "large_animal",
+    "yeti": "large_animal", "phoenix": "bird", "mermaid": "person", "fairy": "person", "elf": "person",
+    "troll": "person", "goblin": "person", "angel": "person", "giant": "person", "dwarf": "person",
+}  # fmt: skip
+"""Creatures people model every day that WordNet files where no anchor reaches (or under a
+small animal): the nearest buildable kind, so they are built as a stand-in of their look
+(reported as such) instead of a box or nothing."""
+
 NOT_NOUNS = {
     "a",
     "an",
@@ -358,6 +368,7 @@ def main(out_dir: str) -> None:
                 best = (dist, kind)
         if best is not None:
             nouns[word.replace("_", " ").replace("-", " ")] = best[1]
+    nouns.update(MYTHICAL)
     words: dict[str, set[str]] = {}
     for lemma in w.all_lemma_names("v"):
         if "_" in lemma or not lemma.isalpha():

@@ -170,9 +170,9 @@ def test_words_it_does_not_understand_are_reported() -> None:
 
 
 def test_an_unknown_noun_after_an_article_becomes_its_own_object() -> None:
-    spec = parse("a gryphon next to a house")
-    assert kinds(spec) == ["gryphon", "house"]
-    assert relations(spec) == [("gryphon", "next_to", "house")]
+    spec = parse("a glorpus next to a house")
+    assert kinds(spec) == ["glorpus", "house"]
+    assert relations(spec) == [("glorpus", "next_to", "house")]
 
 
 def test_smooth_and_detailed_set_the_detail_intent() -> None:
@@ -294,3 +294,17 @@ def test_a_loaf_of_bread_keeps_the_loafs_place_in_the_scene() -> None:
     spec = parse("a jar next to a loaf of bread")
     bread = next(o for o in spec.objects if o.word == "bread")
     assert [(r.relation, r.b) for r in spec.relations] == [("next_to", bread.id)]
+
+
+def test_an_unknown_noun_before_what_it_does_is_still_a_thing_to_report() -> None:
+    spec = parse("a glorp sleeping on a rug")
+    assert [(o.word, o.kind) for o in spec.objects] == [("glorp", "glorp"), ("rug", "rug")]
+    assert [(r.relation, r.b) for r in spec.relations] == [("on", 1)]
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"), [("dragon", "large_animal"), ("unicorn", "large_animal"), ("mermaid", "person")]
+)
+def test_creatures_of_legend_are_built_as_the_nearest_kind(word: str, kind: str) -> None:
+    spec = parse(f"a {word} sleeping under a tree")
+    assert [(o.word, o.kind) for o in spec.objects] == [(word, kind), ("tree", "tree")]

@@ -462,7 +462,12 @@ class _Reader:
             return False
         nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else None
         return (
-            nxt is None or nxt in ("and", "with") or any(nxt == p.split()[0] for p, _ in V.RELATION_PHRASES)
+            nxt is None
+            or nxt in ("and", "with")
+            or any(nxt == p.split()[0] for p, _ in V.RELATION_PHRASES)
+            # 'a glorp sleeping on a rug': what it does ends the noun phrase
+            or nxt.endswith(("ing", "ed"))
+            and "v" in word_tags().get(nxt, "")
         )
 
     def _count(self) -> bool:
