@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -68,7 +69,7 @@ def timeline(worker: HttpWorker) -> dict[str, float]:
     return {step: float(ms) for step, _, ms in (part.rpartition(" ") for part in found.group(1).split(", "))}
 
 
-def event_data(response: httpx.Response) -> dict[str, object]:
+def event_data(response: httpx.Response) -> dict[str, Any]:
     data = [line[5:] for line in response.text.splitlines() if line.startswith("data:")]
     assert len(data) == 1, response.text
     return dict(json.loads(data[0]))
@@ -79,7 +80,9 @@ async def test_the_handshake_is_answered_from_the_catalogue_while_blender_is_hel
 ) -> None:
     async with held_session(held.endpoint) as session:
         tools = await session.list_tools()
-        assert [t.name for t in tools] == [t["name"] for t in json.loads(CATALOGUE_PATH.read_text())["tools"]["tools"]]
+        assert [t.name for t in tools] == [
+            t["name"] for t in json.loads(CATALOGUE_PATH.read_text())["tools"]["tools"]
+        ]
         await release(hold)
         scene = await session.call("get_scene_info", {})
         assert scene.ok, scene.error
@@ -100,7 +103,7 @@ async def test_a_call_during_start_up_waits_for_blender_and_then_runs_in_the_sam
         assert made.ok, made.error
         # The session the front opened is the SDK's now: later calls go straight to uvicorn.
         scene = await session.call("get_scene_info", {})
-        assert scene.ok and [o["name"] for o in scene.result["objects"]] == ["Early"]  # type: ignore[index]
+        assert scene.ok and [o["name"] for o in scene.result["objects"]] == ["Early"]
 
 
 async def test_a_session_opened_during_start_up_keeps_its_id_after_the_handover(
@@ -112,15 +115,22 @@ async def test_a_session_opened_during_start_up_keeps_its_id_after_the_handover(
         session_id = opened.headers["mcp-session-id"]
         in_session = {**AUTHORIZED, "mcp-session-id": session_id, "mcp-protocol-version": "2025-06-18"}
         said = await http.post(
-            held.endpoint.url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=in_session
+            held.endpoint.url,
+            json={"jsonrpc": "2.0", "method": "notifications/initialized"},
+            headers=in_session,
         )
         assert said.status_code == 202
         await release(hold)
-        call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_scene_info", "arguments": {}}}
+        call = {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "get_scene_info", "arguments": {}},
+        }
         answered = await http.post(held.endpoint.url, json=call, headers=in_session)
         assert answered.status_code == 200 and answered.headers["server"] == "uvicorn"
         answer = event_data(answered)
-        assert answer["id"] == 2 and answer["result"]["isError"] is False  # type: ignore[index]
+        assert answer["id"] == 2 and answer["result"]["isError"] is False
         unknown = {**in_session, "mcp-session-id": "0" * 32}
         assert (await http.post(held.endpoint.url, json=call, headers=unknown)).status_code == 404
 
@@ -134,14 +144,21 @@ async def test_the_token_is_required_from_the_first_request(held: HttpWorker, ho
             assert (await http.get(held.endpoint.url, headers=headers)).status_code == 401
         # A request the front leaves to the SDK is refused too, before it waits for anything.
         call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_scene_info"}}
-        refused = await http.post(held.endpoint.url, json=call, headers={**MCP_HEADERS, "mcp-session-id": "x"})
+        refused = await http.post(
+            held.endpoint.url, json=call, headers={**MCP_HEADERS, "mcp-session-id": "x"}
+        )
         assert refused.status_code == 401
         opened = await http.post(held.endpoint.url, json=INITIALIZE, headers=AUTHORIZED)
-        assert opened.status_code == 200 and event_data(opened)["result"]["serverInfo"]["name"] == "prompt2mesh-blender"  # type: ignore[index]
+        assert (
+            opened.status_code == 200
+            and event_data(opened)["result"]["serverInfo"]["name"] == "prompt2mesh-blender"
+        )
         await release(hold)
 
 
-async def test_a_request_the_front_cannot_answer_exactly_waits_for_the_sdk(held: HttpWorker, hold: Path) -> None:
+async def test_a_request_the_front_cannot_answer_exactly_waits_for_the_sdk(
+    held: HttpWorker, hold: Path
+) -> None:
     async with httpx.AsyncClient(timeout=60) as http:
         # The SDK's DNS-rebinding check decides about browsers' requests; the front leaves them.
         browser = {**AUTHORIZED, "Origin": "http://evil.example"}

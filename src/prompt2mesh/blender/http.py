@@ -13,7 +13,7 @@ import contextlib
 import hmac
 import ipaddress
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from prompt2mesh.blender.http_front import MCP_PATH, FrontSession, HttpFront
@@ -95,8 +95,17 @@ class BearerAuth:
         )
 
 
-def serve_http(server: Any, host: str, port: int, token: str | None, front: HttpFront | None = None) -> None:
-    """Serve a FastMCP ``server`` over streamable HTTP until stopped.
+def serve_http(
+    server: Any,
+    host: str,
+    port: int,
+    token: str | None,
+    front: HttpFront | None = None,
+    *,
+    ready: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve a FastMCP ``server`` over streamable HTTP until stopped; ``ready`` is called
+    once uvicorn is about to answer.
 
     With ``front`` (see :mod:`prompt2mesh.blender.http_front`), uvicorn takes over the front's
     listening socket: the front stops, the sessions it opened are adopted by the SDK before
@@ -109,15 +118,14 @@ def serve_http(server: Any, host: str, port: int, token: str | None, front: Http
 
     check_token_policy(host, token)
     app: Any = server.streamable_http_app()
-    if front is not None:
-        _adopt_on_startup(app, server.session_manager, front)
+    _on_startup(app, server.session_manager, front, ready)
     if token is not None:
         app = BearerAuth(app, token)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     uvicorn.Server(config).run(sockets=[front.socket] if front is not None and front.socket else None)
 
 
-def _adopt_on_startup(app: Any, manager: Any, front: HttpFront) -> None:
+def _on_startup(app: Any, manager: Any, front: HttpFront | None, ready: Callable[[], None]) -> None:
     """Hand the front over inside the app's lifespan: after the SDK's session manager runs,
     before uvicorn accepts the first connection."""
     inner = app.router.lifespan_context
@@ -125,9 +133,13 @@ def _adopt_on_startup(app: Any, manager: Any, front: HttpFront) -> None:
     @contextlib.asynccontextmanager
     async def lifespan(scope_app: Any) -> AsyncIterator[Any]:
         async with inner(scope_app) as state:
-            for session in front.hand_over():
-                await adopt_session(manager, session)
-            front.release()
+            if front is not None:
+                for session in front.hand_over():
+                    await adopt_session(manager, session)
+                front.mark("sessions adopted")
+            ready()
+            if front is not None:
+                front.release()
             yield state
 
     app.router.lifespan_context = lifespan
@@ -165,7 +177,10 @@ async def adopt_session(manager: Any, session: FrontSession) -> None:
             b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
         )
     if status is None or status >= 400:
-        print(f"prompt2mesh worker: session {session.id[:8]} could not be taken over ({status})", file=sys.stderr)
+        print(
+            f"prompt2mesh worker: session {session.id[:8]} could not be taken over ({status})",
+            file=sys.stderr,
+        )
 
 
 async def _replay(handler: Any, transport: Any, headers: list[tuple[str, str]], body: bytes) -> int | None:

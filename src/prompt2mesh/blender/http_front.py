@@ -37,7 +37,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from prompt2mesh.blender.catalogue import Catalogue
 from prompt2mesh.blender.front import _well_formed_initialize
@@ -104,7 +104,7 @@ class HttpFront:
         self.catalogue = catalogue
         self._expected = f"Bearer {token}".encode() if token is not None else None
         self._host_checked = host in LOOPBACK_HOSTS
-        self._mark = mark
+        self.mark = mark
         self.sessions: dict[str, FrontSession] = {}
         self.socket: socket.socket | None = None
         self._lock = threading.Lock()
@@ -269,7 +269,7 @@ class HttpFront:
             headers=[(k, v) for k, v in request.headers.items() if k not in ("connection", "content-length")],
         )
         self.sessions[session.id] = session
-        self._mark("initialize answered")
+        self.mark("initialize answered")
         return _event(session.id, ident, self.catalogue.initialize_result(params["protocolVersion"]))
 
     def _in_session(
@@ -291,7 +291,7 @@ class HttpFront:
         if method == "tools/list" and session.initialized and set(params or {}) <= {"_meta"}:
             if not self._listed:
                 self._listed = True
-                self._mark("tools listed")
+                self.mark("tools listed")
             return _event(session.id, ident, self.catalogue.tools)
         return _HOLD
 
@@ -302,7 +302,7 @@ _UNAUTHORIZED_HEADERS = [
 ]
 
 
-def _is_id(ident: Any) -> bool:
+def _is_id(ident: Any) -> TypeGuard[int | str]:
     return not isinstance(ident, bool) and isinstance(ident, int | str)
 
 
@@ -321,9 +321,13 @@ def _json_headers(session_id: str) -> list[tuple[str, str]]:
     return [("content-type", "application/json"), ("mcp-session-id", session_id)]
 
 
-def _event(session_id: str, ident: int | str, result: dict[str, Any]) -> tuple[int, str, list[tuple[str, str]], bytes]:
+def _event(
+    session_id: str, ident: int | str, result: dict[str, Any]
+) -> tuple[int, str, list[tuple[str, str]], bytes]:
     """A JSON-RPC result as the SDK sends it: one server-sent event on the POST's stream."""
-    data = json.dumps({"jsonrpc": "2.0", "id": ident, "result": result}, separators=(",", ":"), ensure_ascii=False)
+    data = json.dumps(
+        {"jsonrpc": "2.0", "id": ident, "result": result}, separators=(",", ":"), ensure_ascii=False
+    )
     headers = [
         ("cache-control", "no-cache, no-transform"),
         ("content-type", "text/event-stream"),
@@ -386,7 +390,9 @@ def _read_request(conn: socket.socket) -> _Request | None:
     return _Request(method, target, head, headers, repeated, data[:length], data[length:], complete=True)
 
 
-def _respond(conn: socket.socket, status: int, reason: str, headers: list[tuple[str, str]], body: bytes) -> None:
+def _respond(
+    conn: socket.socket, status: int, reason: str, headers: list[tuple[str, str]], body: bytes
+) -> None:
     lines = [f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers)]
     lines += [f"content-length: {len(body)}", "connection: close", "", ""]
     try:

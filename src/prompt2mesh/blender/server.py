@@ -466,8 +466,12 @@ def serve(
     server = build_server(config, catalogue=catalogue, loader=loader)
     # Back to the interpreter's default once the front no longer races Blender for the GIL.
     sys.setswitchinterval(_SWITCH_INTERVAL_S)
-    print(f"prompt2mesh worker start-up (ms): {loader.timeline()}", file=sys.stderr)
+
+    def report() -> None:
+        print(f"prompt2mesh worker start-up (ms): {loader.timeline()}", file=sys.stderr)
+
     if front is not None:
+        report()
         anyio.run(_serve_front, server, front)
     else:
-        serve_http(server, config.host, config.port, config.token, front=http_front)
+        serve_http(server, config.host, config.port, config.token, front=http_front, ready=report)
