@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,20 @@ async def test_a_request_the_front_cannot_answer_exactly_waits_for_the_sdk(
         await release(hold)
         refused = await waiting
         assert refused.status_code == 403 and refused.headers["server"] == "uvicorn"
+
+
+async def test_a_malformed_request_during_start_up_is_answered_400_as_uvicorn_would(
+    held: HttpWorker, hold: Path
+) -> None:
+    def ask(raw: bytes) -> bytes:
+        with socket.create_connection(("127.0.0.1", held.port), timeout=30) as conn:
+            conn.sendall(raw)
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+            return answer
+
+    for raw in (b"NONSENSE\r\n\r\n", b"POST /mcp HTTP/1.1\r\nno colon here\r\n\r\n"):
+        answer = await asyncio.to_thread(ask, raw)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer
+    await release(hold)

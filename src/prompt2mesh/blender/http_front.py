@@ -175,7 +175,13 @@ class HttpFront:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            request = _read_request(conn)
+            try:
+                request = _read_request(conn)
+            except _Malformed:
+                _respond(
+                    conn, 400, "Bad Request", _TEXT, b"Invalid HTTP request received."
+                )  # uvicorn's words
+                return
             if request is None:
                 conn.close()
                 return
@@ -352,13 +358,24 @@ def _get_without_session(headers: dict[str, str]) -> tuple[int, str, list[tuple[
     return status, reason, _json_headers(uuid.uuid4().hex), body
 
 
+class _Malformed(ValueError):
+    """Not an HTTP/1.1 request head the front can read."""
+
+
+_TEXT = [("content-type", "text/plain; charset=utf-8")]
+
+
 def _read_request(conn: socket.socket) -> _Request | None:
-    """One request from ``conn`` (None if the client closed or sent something unparsable
-    before a complete head; a body that is chunked or large is left unread)."""
+    """One request from ``conn`` (None if the client closed before its end; a body that is
+    chunked or large is left unread).
+
+    Raises:
+        _Malformed: the head is too long or not HTTP.
+    """
     data = b""
     while b"\r\n\r\n" not in data:
         if len(data) > _MAX_HEAD_BYTES:
-            return None
+            raise _Malformed("request head too long")
         chunk = conn.recv(65536)
         if not chunk:
             return None
@@ -368,13 +385,13 @@ def _read_request(conn: socket.socket) -> _Request | None:
     try:
         method, target, _version = lines[0].decode("latin-1").split(" ", 2)
     except ValueError:
-        return None
+        raise _Malformed("no request line") from None
     headers: dict[str, str] = {}
     repeated = False
     for line in lines[1:]:
         name, sep, value = line.decode("latin-1").partition(":")
         if not sep:
-            return None
+            raise _Malformed("a header without a colon")
         key = name.strip().lower()
         repeated = repeated or key in headers
         headers[key] = value.strip()
