@@ -121,7 +121,9 @@ def serve_http(
     _on_startup(app, server.session_manager, front, ready)
     if token is not None:
         app = BearerAuth(app, token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    # No websockets (MCP does not use them): their protocol module is most of uvicorn's
+    # configuration time, on the way to the first answer.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="none")
     uvicorn.Server(config).run(sockets=[front.socket] if front is not None and front.socket else None)
 
 
