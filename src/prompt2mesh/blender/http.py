@@ -10,6 +10,7 @@ MCP client such as Claude Desktop), but once configured it is always required.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import ipaddress
 import sys
@@ -169,15 +170,13 @@ async def adopt_session(manager: Any, session: FrontSession) -> None:
     )
     async with manager._session_creation_lock:
         manager._server_instances[session.id] = transport
-    status = await _replay(manager._serve_opening_request, transport, session.headers, session.initialize)
+    status = await _replay(
+        functools.partial(manager._serve_opening_request, transport), session.headers, session.initialize
+    )
     if status is not None and status < 400 and session.initialized:
         headers = [*session.headers, ("mcp-session-id", session.id)]
-        status = await _replay(
-            lambda *asgi: transport.handle_request(*asgi),
-            None,
-            headers,
-            b'{"jsonrpc":"2.0","method":"notifications/initialized"}',
-        )
+        initialized = b'{"jsonrpc":"2.0","method":"notifications/initialized"}'
+        status = await _replay(transport.handle_request, headers, initialized)
     if status is None or status >= 400:
         print(
             f"prompt2mesh worker: session {session.id[:8]} could not be taken over ({status})",
@@ -185,8 +184,8 @@ async def adopt_session(manager: Any, session: FrontSession) -> None:
         )
 
 
-async def _replay(handler: Any, transport: Any, headers: list[tuple[str, str]], body: bytes) -> int | None:
-    """Run ``handler`` for a POST of ``body`` to the MCP path; return the status it answered."""
+async def _replay(app: Any, headers: list[tuple[str, str]], body: bytes) -> int | None:
+    """Run the ASGI ``app`` for a POST of ``body`` to the MCP path; return its status."""
     import anyio
 
     scope = {
@@ -223,9 +222,6 @@ async def _replay(handler: Any, transport: Any, headers: list[tuple[str, str]], 
         elif message["type"] == "http.response.body" and not message.get("more_body", False):
             done.set()
 
-    if transport is not None:
-        await handler(transport, scope, receive, send)
-    else:
-        await handler(scope, receive, send)
+    await app(scope, receive, send)
     done.set()
     return status

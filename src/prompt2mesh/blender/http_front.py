@@ -30,6 +30,7 @@ Standard library only: this module runs before the SDK is imported.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import socket
@@ -222,6 +223,9 @@ class HttpFront:
         threading.Thread(target=forward, name="p2m-http-relay", daemon=True).start()
         _pipe(upstream, conn)
         for sock in (upstream, conn):
+            # shutdown, not only close: it also ends the forwarding thread's recv on ``conn``
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
     # --- answers ----------------------------------------------------------------------------
