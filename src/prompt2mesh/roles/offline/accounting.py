@@ -183,6 +183,8 @@ def account(prompt: str, spec: SceneSpec, built_kinds: set[str] | None = None) -
             acc.proxies[w] = proxy.get(w) or proxy[s]
         elif any(test(w) for _, test in _APPLIED_KINDS):
             acc.applied[w] = next(name for name, test in _APPLIED_KINDS if test(w))
+        elif w in spec.shades:
+            acc.applied[w] = "colour"  # 'cherry' in 'a cherry red car'
         elif w in _relation_words():
             acc.relations.append(w)
         elif w in SETTINGS or w in ("living", "dining"):

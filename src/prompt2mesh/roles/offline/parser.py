@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from prompt2mesh.roles.offline import vocabulary as V
-from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, lexicon, word_tags
+from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, kind_info, lexicon, word_tags
 from prompt2mesh.roles.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
@@ -129,7 +129,7 @@ class _Reader:
                 continue  # 'you can make', 'can you build': the verb, not a tin can
             if phrase in self.lex:
                 return self.lex[phrase], phrase, n, plural
-            if self._derived_ok(chunk):
+            if self._derived_ok(chunk) or n == 1 and self._colour_names_a_thing(i):
                 table = derived_nouns()
                 for form in (phrase, " ".join(chunk)):
                     if form in table:
@@ -147,6 +147,29 @@ class _Reader:
             or prev in V.MATERIAL_WORDS
             or prev in V.SIZE_WORDS
         )
+
+    def _names_a_shade(self, word: str) -> bool:
+        """A noun right before a colour that qualifies a noun ('cherry red car')."""
+        nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else ""
+        if nxt not in V.COLORS or word in V.COLORS or V.is_shade_word(word):
+            return False
+        noun = self._noun_at(self.i)
+        return noun is not None and noun[2] == 1 and self._modifier_then_noun()
+
+    def _colour_names_a_thing(self, i: int) -> bool:
+        """'a peach in a bowl', 'a plum', 'a bowl of cherry tomatoes': a colour word after an
+        article, a number or a modifier that qualifies no noun after it is the thing it is named
+        after; 'a peach dress' and 'a cherry red car' keep it a colour, and so does 'in pink'."""
+        if self.w[i] not in V.COLORS or not self._after_determiner(i):
+            return False
+        j = i + 1
+        while j < len(self.w) and (self._is_modifier_word(self.w[j]) or self.w[j] in ("colored", "coloured")):
+            j += 1
+        return j >= len(self.w) or self._noun_at(j) is None
+
+    @staticmethod
+    def _is_modifier_word(word: str) -> bool:
+        return word in V.COLORS or word in V.MATERIAL_WORDS or word in V.SIZE_WORDS or word in SHAPE_WORDS
 
     def _derived_ok(self, chunk: list[str]) -> bool:
         """May ``chunk`` be looked up in the WordNet-derived table? Not counts, places, colours
@@ -241,6 +264,14 @@ class _Reader:
             return
         if self._verb_here(word):
             self.stray.append(word)
+            self.i += 1
+            return
+        if self._names_a_shade(word):
+            # 'a cherry red car', 'a sky blue bike': the noun says which red, it is not a thing.
+            hue = V.FOOD_COLORS.get(word) or V.COLORS.get(word)
+            if hue:
+                self.mods["flavour"] = hue
+            self.spec.shades.append(word)
             self.i += 1
             return
         noun = self._noun_at(self.i)
@@ -444,6 +475,9 @@ class _Reader:
                 color = V.shade(color, m["shade"])
         elif m.get("material"):
             color = V.MATERIALS[m["material"]].color
+        elif kind_info(kind).recipe is None:
+            # 'a plum', 'a cherry', 'a coral': a stand-in shape takes the colour it is named after.
+            color = V.FOOD_COLORS.get(phrase) or V.COLORS.get(phrase)
         scale = 1.0
         for s in m.get("size_words", []):
             scale *= V.SIZE_WORDS[s]

@@ -45,6 +45,8 @@ class SceneSpec:
     objects: list[ObjectSpec] = field(default_factory=list)
     relations: list[RelationSpec] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    shades: list[str] = field(default_factory=list)
+    """Nouns read as which colour rather than as things ('cherry' in 'a cherry red car')."""
     detail: str | None = None
     variation: int = 0
     """Which variation of the prompt to lay out (0: the plain one; see variation.py)."""
@@ -61,6 +63,7 @@ class SceneSpec:
             objects=[ObjectSpec(**o) for o in data.get("objects", [])],
             relations=[RelationSpec(**r) for r in data.get("relations", [])],
             unknown=list(data.get("unknown", [])),
+            shades=list(data.get("shades", [])),
             detail=data.get("detail"),
             variation=int(data.get("variation") or 0),
         )
