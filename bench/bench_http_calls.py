@@ -58,10 +58,14 @@ class Worker:
             except OSError:
                 time.sleep(0.01)
         opened = self.http.post(
-            self.url, json={"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": INITIALIZE}, headers=self.headers
+            self.url,
+            json={"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": INITIALIZE},
+            headers=self.headers,
         )
         self.headers["mcp-session-id"] = opened.headers["mcp-session-id"]
-        self.http.post(self.url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=self.headers)
+        self.http.post(
+            self.url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=self.headers
+        )
         self.call()  # waits for Blender
 
     def call(self) -> float:
@@ -122,7 +126,9 @@ def main() -> int:
         },
     }
     summary["median_vs_baseline"] = round(
-        summary["get_scene_info_ms"]["http"]["median"] / summary["get_scene_info_ms"]["http_baseline"]["median"], 3
+        summary["get_scene_info_ms"]["http"]["median"]
+        / summary["get_scene_info_ms"]["http_baseline"]["median"],
+        3,
     )
     ns.output.parent.mkdir(parents=True, exist_ok=True)
     ns.output.write_text(json.dumps(summary, indent=2) + "\n")
