@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import selectors
 import socket
 import threading
 import uuid
@@ -156,8 +157,6 @@ class HttpFront:
 
     # --- connections ------------------------------------------------------------------------
     def _accept(self) -> None:
-        import selectors
-
         assert self.socket is not None
         with selectors.DefaultSelector() as selector:
             selector.register(self.socket, selectors.EVENT_READ)
@@ -179,9 +178,7 @@ class HttpFront:
             try:
                 request = _read_request(conn)
             except _Malformed:
-                _respond(
-                    conn, 400, "Bad Request", _TEXT, b"Invalid HTTP request received."
-                )  # uvicorn's words
+                _respond(conn, 400, "Bad Request", _TEXT, _MALFORMED_BODY)
                 return
             if request is None:
                 conn.close()
@@ -367,6 +364,8 @@ class _Malformed(ValueError):
 
 
 _TEXT = [("content-type", "text/plain; charset=utf-8")]
+_MALFORMED_BODY = b"Invalid HTTP request received."
+"""uvicorn's answer to the same."""
 
 
 def _read_request(conn: socket.socket) -> _Request | None:
