@@ -7,19 +7,26 @@ when Blender may load through the worker's test-only hold FIFO, so nothing here 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.types import CallToolResult, TextContent
 
-from http_worker import HttpWorker, held_session, http_worker
+from http_worker import HttpWorker, http_worker
 from prompt2mesh.blender.catalogue import CATALOGUE_PATH
+from prompt2mesh.roles.interface import ToolResult
+from prompt2mesh.workers.remote import open_http_worker
+from prompt2mesh.workers.session import WorkerUnavailable
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -52,12 +59,13 @@ def held(tmp_path: Path, hold: Path) -> Iterator[HttpWorker]:
         yield worker
 
 
-async def release(hold: Path) -> None:
-    """Let the held worker load Blender (opening the FIFO waits until the worker reads it)."""
+async def release(hold: Path, word: str = "") -> None:
+    """Let the held worker load Blender (opening the FIFO waits until the worker reads it);
+    ``fail`` makes the load fail."""
 
     def write() -> None:
         with open(hold, "w", encoding="utf-8") as fifo:
-            fifo.write("")
+            fifo.write(word)
 
     await asyncio.to_thread(write)
 
@@ -76,17 +84,35 @@ def event_data(response: httpx.Response) -> dict[str, Any]:
     return dict(json.loads(data[0]))
 
 
+@contextlib.asynccontextmanager
+async def sdk_session(worker: HttpWorker) -> AsyncIterator[ClientSession]:
+    """A plain MCP SDK client session (as Claude Desktop or Cursor would hold one)."""
+    headers = {"Authorization": f"Bearer {worker.endpoint.token}"}
+    async with (
+        httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(10.0, read=90.0)) as http,
+        streamable_http_client(worker.endpoint.url, http_client=http) as (read, write, _),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        yield session
+
+
+def scene_of(result: CallToolResult) -> dict[str, Any]:
+    assert not result.isError, result
+    block = result.content[0]
+    assert isinstance(block, TextContent)
+    return dict(json.loads(block.text))
+
+
 async def test_the_handshake_is_answered_from_the_catalogue_while_blender_is_held(
     held: HttpWorker, hold: Path
 ) -> None:
-    async with held_session(held.endpoint) as session:
-        tools = await session.list_tools()
-        assert [t.name for t in tools] == [
-            t["name"] for t in json.loads(CATALOGUE_PATH.read_text())["tools"]["tools"]
-        ]
+    async with sdk_session(held) as session:
+        listed = await session.list_tools()
+        shipped = json.loads(CATALOGUE_PATH.read_text())["tools"]["tools"]
+        assert [t.name for t in listed.tools] == [t["name"] for t in shipped]
         await release(hold)
-        scene = await session.call("get_scene_info", {})
-        assert scene.ok, scene.error
+        scene_of(await session.call_tool("get_scene_info", {}))
     marks = timeline(held)
     # The worker's own clock: both answers went out before Blender was even initialised.
     assert marks["initialize answered"] < marks["tools listed"] < marks["blender initialised"]
@@ -95,16 +121,50 @@ async def test_the_handshake_is_answered_from_the_catalogue_while_blender_is_hel
 async def test_a_call_during_start_up_waits_for_blender_and_then_runs_in_the_same_session(
     held: HttpWorker, hold: Path
 ) -> None:
-    async with held_session(held.endpoint) as session:
-        created = asyncio.create_task(session.call("create_primitive", {"kind": "cube", "name": "Early"}))
-        await session.session.send_ping()  # answered while the call waits for Blender
+    async with sdk_session(held) as session:
+        created = asyncio.create_task(
+            session.call_tool("create_primitive", {"kind": "cube", "name": "Early"})
+        )
+        await session.send_ping()  # answered while the call waits for Blender
         assert not created.done()
         await release(hold)
-        made = await created
-        assert made.ok, made.error
+        assert scene_of(await created)["name"] == "Early"
         # The session the front opened is the SDK's now: later calls go straight to uvicorn.
-        scene = await session.call("get_scene_info", {})
-        assert scene.ok and [o["name"] for o in scene.result["objects"]] == ["Early"]
+        scene = scene_of(await session.call_tool("get_scene_info", {}))
+        assert [o["name"] for o in scene["objects"]] == ["Early"]
+
+
+async def test_the_services_remote_client_gets_its_session_once_blender_answers(
+    held: HttpWorker, hold: Path
+) -> None:
+    opening = asyncio.create_task(_open_remote(held))
+    # The worker answers the handshake meanwhile; the service's client still waits for Blender.
+    async with httpx.AsyncClient(timeout=60) as http:
+        assert (await http.post(held.endpoint.url, json=INITIALIZE, headers=AUTHORIZED)).status_code == 200
+    assert not opening.done()
+    await release(hold, "fail")
+    # A worker whose Blender does not load is never handed out (it would fail every call).
+    with pytest.raises(ExceptionGroup) as refused:  # raised inside the MCP client's task group
+        await opening
+    assert refused.group_contains(WorkerUnavailable, match="no usable Blender", depth=None)
+
+
+async def test_the_services_remote_client_runs_calls_on_a_worker_that_was_starting(
+    held: HttpWorker, hold: Path
+) -> None:
+    opening = asyncio.create_task(
+        _open_remote(held, call=("create_primitive", {"kind": "cube", "name": "Remote"}))
+    )
+    await release(hold)
+    made = await opening
+    assert made is not None and made.ok and made.result["name"] == "Remote"  # type: ignore[index]
+
+
+async def _open_remote(
+    worker: HttpWorker, call: tuple[str, dict[str, Any]] | None = None
+) -> ToolResult | None:
+    async with open_http_worker(worker.endpoint, start_timeout_s=90) as session:
+        return await session.call(*call) if call else None
 
 
 async def test_a_session_opened_during_start_up_keeps_its_id_after_the_handover(
