@@ -31,6 +31,9 @@ class ObjectSpec:
     """The second colour of a two-colour pattern ('blue and white striped')."""
     pattern: str | None = None
     """'stripes', 'checks' or 'spots' when the prompt names a two-colour pattern."""
+    measured: str | None = None
+    """The size the prompt gave in units ('3 m height'): ``scale`` makes it exact, and a
+    variation keeps it."""
 
 
 @dataclass
