@@ -18,6 +18,8 @@ from prompt2mesh.roles.offline.recipes import BuildContext, Recipe, lookup
 from prompt2mesh.roles.offline.recipes.materials import material_args
 
 _GAP = 0.1
+_RESTING_TOLERANCE = 0.02
+"""Metres between a thing's bottom and a support's top that still count as standing on it."""
 _SCENE_LEVEL = frozenset({"add_object", "describe", "focus_camera", "undo"})
 _PRIMITIVE_KIND = {
     "cube": "cube",
@@ -142,6 +144,27 @@ class CodeGenerator:
                         name=obj.name,
                         location=[obj.location[0], obj.location[1], round(new_z, 5)],
                     )
+                )
+            self._carry_resting(obj, scene, factor, out)
+
+    def _carry_resting(self, obj: SceneObject, scene: SceneState, factor: list[float], out: GeneratedEdit) -> None:
+        """What stands on a scaled object (a vase on a table) rides with its top: the same spot
+        on the surface at the new height. A real model saw the vase sunk into a bigger table."""
+        if obj.bbox_min is None or obj.bbox_max is None:
+            return
+        rise = (obj.bbox_max[2] - obj.bbox_min[2]) * (factor[2] - 1)
+        ox, oy = obj.location[0], obj.location[1]
+        family = {obj.name, *(d.name for d in scene.descendants(obj.name))}
+        for other in scene.roots:
+            if other.name in family or other.bbox_min is None:
+                continue
+            cx, cy, _ = other.center
+            on_top = abs(other.bbox_min[2] - obj.bbox_max[2]) <= _RESTING_TOLERANCE
+            inside = obj.bbox_min[0] <= cx <= obj.bbox_max[0] and obj.bbox_min[1] <= cy <= obj.bbox_max[1]
+            if on_top and inside:
+                offset = [(cx - ox) * (factor[0] - 1), (cy - oy) * (factor[1] - 1), rise]
+                out.calls.append(
+                    _call("set_transform", name=other.name, location=[round(v, 5) for v in offset], relative=True)
                 )
 
     def _rotate(
