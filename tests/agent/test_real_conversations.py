@@ -85,7 +85,9 @@ async def test_a_recorded_christmas_tree_make_and_two_edits_replay_green(
 
     before = {m["name"]: m for m in (await runner.call("list_materials", {})).result["materials"]}
     star_before = (await runner.call("get_bounding_boxes", {"names": ["Star"]})).result["boxes"]["Star"]
-    session = tree_edit_session(runner, settings, worker.workspace / tmp_path.name, prefix, REPLAY_SCREENSHOT_SIZE)
+    session = tree_edit_session(
+        runner, settings, worker.workspace / tmp_path.name, prefix, REPLAY_SCREENSHOT_SIZE
+    )
     star = ReplayServer(load(CASSETTES / "christmas_tree_edit1.json"))
     with star.serve() as url:
         replay = make_settings(url, tmp_path / "data", screenshot_size=REPLAY_SCREENSHOT_SIZE)

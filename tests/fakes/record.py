@@ -21,15 +21,15 @@ from pathlib import Path
 
 from fakes.cassette import compile_recording
 from fakes.scenarios import (
+    EDIT_JUDGE_RECORD_SIZE,
     EDIT_SCREENSHOT_SIZE,
     EDIT_SESSIONS,
-    EDIT_JUDGE_RECORD_SIZE,
     RECORD_SCREENSHOT_SIZE,
     TREE_EDITS,
-    build_room,
-    edit_session,
     Place,
+    build_room,
     cli_env,
+    edit_session,
     is_kill_point,
     kill,
     make_settings,
@@ -66,7 +66,9 @@ async def _record_make(base_url: str, relay_dir: Path, work: Path) -> None:
         report = await make_tree(runner, settings, Place(work / "out", "make/"))
         print(json.dumps({k: report[k] for k in ("status", "error", "totals")}, indent=1), flush=True)
         _write(relay_dir, "christmas_tree_make", first)
-        session = tree_edit_session(runner, settings, work / "workspace" / "make", "make/", EDIT_JUDGE_RECORD_SIZE)
+        session = tree_edit_session(
+            runner, settings, work / "workspace" / "make", "make/", EDIT_JUDGE_RECORD_SIZE
+        )
         for i, command in enumerate(TREE_EDITS, 1):
             first = max(_numbers(relay_dir), default=0) + 1
             outcome = await session.handle(command)
@@ -114,7 +116,9 @@ async def _record_edits(base_url: str, relay_dir: Path, work: Path, names: list[
             session = edit_session(runner, settings, work / name, f"{name}/")
             for command in EDIT_SESSIONS[name]:
                 outcome = await session.handle(command)
-                actions = [(op.action, op.target) for op in (outcome.taskspec.operations if outcome.taskspec else [])]
+                actions = [
+                    (op.action, op.target) for op in (outcome.taskspec.operations if outcome.taskspec else [])
+                ]
                 print(f"{command!r}: {outcome.status} {actions} {outcome.message}", flush=True)
             _write(relay_dir, f"edits_{name}", first)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fakes.cassette import role_of, text_of
 from prompt2mesh.agent.runner import RunRequest, run_make
 from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolRunner
-from fakes.cassette import role_of, text_of
 
 MAKE_PROMPT = "Create a decorated Christmas tree"
 
@@ -65,7 +65,9 @@ critic passed every step of this prompt at 7-8 (its honest judgement), and the c
 hold a real refinement."""
 
 
-def make_settings(base_url: str, data_dir: Path, *, screenshot_size: int, timeout_s: float = 120.0) -> Settings:
+def make_settings(
+    base_url: str, data_dir: Path, *, screenshot_size: int, timeout_s: float = 120.0
+) -> Settings:
     """:func:`model_settings` with :data:`MAKE_STRICTNESS`."""
     return model_settings(
         base_url, data_dir, screenshot_size=screenshot_size, timeout_s=timeout_s, **MAKE_STRICTNESS
@@ -111,7 +113,9 @@ RESUME_PROMPT = "A wooden chair"
 RESUME_RUN_ID = "killed-chair"
 
 
-def cli_env(base_url: str, data_dir: Path, *, screenshot_size: int, timeout_s: float = 120.0) -> dict[str, str]:
+def cli_env(
+    base_url: str, data_dir: Path, *, screenshot_size: int, timeout_s: float = 120.0
+) -> dict[str, str]:
     """:func:`model_settings` as the environment of a ``prompt2mesh`` process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
     env.update(
@@ -141,8 +145,18 @@ def is_kill_point(body: dict[str, Any]) -> bool:
 def start_make(env: dict[str, str], out_dir: Path) -> subprocess.Popen[str]:
     """``prompt2mesh make RESUME_PROMPT`` as a person starts it (its own process and worker)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "prompt2mesh", "make", RESUME_PROMPT, "--out", str(out_dir),
-         "--run-id", RESUME_RUN_ID, "--fresh-plan"],
+        [
+            sys.executable,
+            "-m",
+            "prompt2mesh",
+            "make",
+            RESUME_PROMPT,
+            "--out",
+            str(out_dir),
+            "--run-id",
+            RESUME_RUN_ID,
+            "--fresh-plan",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -185,8 +199,15 @@ ROOM_MATERIALS: list[dict[str, Any]] = [
 
 def _legs(parent: str, prefix: str, x: float, y: float, height: float, radius: float) -> list[dict[str, Any]]:
     return [
-        {"kind": "cylinder", "name": f"{prefix}_Leg_{i + 1}", "parent": parent, "radius": radius,
-         "depth": height, "location": [sx * x, sy * y, height / 2], "material": "Oak"}
+        {
+            "kind": "cylinder",
+            "name": f"{prefix}_Leg_{i + 1}",
+            "parent": parent,
+            "radius": radius,
+            "depth": height,
+            "location": [sx * x, sy * y, height / 2],
+            "material": "Oak",
+        }
         for i, (sx, sy) in enumerate([(-1, -1), (1, -1), (-1, 1), (1, 1)])
     ]
 
@@ -195,27 +216,88 @@ ROOM_OBJECTS: list[dict[str, Any]] = [
     # A table (oak, 1.2 x 0.7 m, 0.75 m high) at the origin, a chair in front of it (same oak),
     # a blue vase on the table, a brass floor lamp, a cardboard box and a book on the floor.
     {"empty": "Table", "location": [0, 0, 0]},
-    {"kind": "cube", "name": "Table_Top", "parent": "Table", "size": 1, "scale": [1.2, 0.7, 0.05],
-     "location": [0, 0, 0.725], "material": "Oak"},
+    {
+        "kind": "cube",
+        "name": "Table_Top",
+        "parent": "Table",
+        "size": 1,
+        "scale": [1.2, 0.7, 0.05],
+        "location": [0, 0, 0.725],
+        "material": "Oak",
+    },
     *_legs("Table", "Table", 0.55, 0.3, 0.7, 0.03),
     {"empty": "Chair", "location": [0, -0.75, 0]},
-    {"kind": "cube", "name": "Chair_Seat", "parent": "Chair", "size": 1, "scale": [0.45, 0.45, 0.05],
-     "location": [0, 0, 0.45], "material": "Oak"},
+    {
+        "kind": "cube",
+        "name": "Chair_Seat",
+        "parent": "Chair",
+        "size": 1,
+        "scale": [0.45, 0.45, 0.05],
+        "location": [0, 0, 0.45],
+        "material": "Oak",
+    },
     *_legs("Chair", "Chair", 0.19, 0.19, 0.425, 0.02),
-    {"kind": "cube", "name": "Chair_Back", "parent": "Chair", "size": 1, "scale": [0.45, 0.04, 0.5],
-     "location": [0, -0.205, 0.725], "material": "Oak"},
-    {"kind": "cylinder", "name": "Vase", "radius": 0.07, "depth": 0.22, "location": [0.3, 0.1, 0.86],
-     "material": "Blue_Ceramic"},
+    {
+        "kind": "cube",
+        "name": "Chair_Back",
+        "parent": "Chair",
+        "size": 1,
+        "scale": [0.45, 0.04, 0.5],
+        "location": [0, -0.205, 0.725],
+        "material": "Oak",
+    },
+    {
+        "kind": "cylinder",
+        "name": "Vase",
+        "radius": 0.07,
+        "depth": 0.22,
+        "location": [0.3, 0.1, 0.86],
+        "material": "Blue_Ceramic",
+    },
     {"empty": "Floor_Lamp", "location": [1.3, 0.5, 0]},
-    {"kind": "cylinder", "name": "Lamp_Base", "parent": "Floor_Lamp", "radius": 0.15, "depth": 0.03,
-     "location": [0, 0, 0.015], "material": "Brass"},
-    {"kind": "cylinder", "name": "Lamp_Pole", "parent": "Floor_Lamp", "radius": 0.015, "depth": 1.5,
-     "location": [0, 0, 0.78], "material": "Brass"},
-    {"kind": "cone", "name": "Lamp_Shade", "parent": "Floor_Lamp", "radius": 0.22, "radius_top": 0.12,
-     "depth": 0.25, "location": [0, 0, 1.6], "material": "Linen"},
-    {"kind": "cube", "name": "Storage_Box", "size": 0.4, "location": [-1.3, 0.3, 0.2], "material": "Cardboard"},
-    {"kind": "cube", "name": "Book", "size": 1, "scale": [0.22, 0.15, 0.04], "location": [-1.2, -0.7, 0.02],
-     "material": "Red_Cover"},
+    {
+        "kind": "cylinder",
+        "name": "Lamp_Base",
+        "parent": "Floor_Lamp",
+        "radius": 0.15,
+        "depth": 0.03,
+        "location": [0, 0, 0.015],
+        "material": "Brass",
+    },
+    {
+        "kind": "cylinder",
+        "name": "Lamp_Pole",
+        "parent": "Floor_Lamp",
+        "radius": 0.015,
+        "depth": 1.5,
+        "location": [0, 0, 0.78],
+        "material": "Brass",
+    },
+    {
+        "kind": "cone",
+        "name": "Lamp_Shade",
+        "parent": "Floor_Lamp",
+        "radius": 0.22,
+        "radius_top": 0.12,
+        "depth": 0.25,
+        "location": [0, 0, 1.6],
+        "material": "Linen",
+    },
+    {
+        "kind": "cube",
+        "name": "Storage_Box",
+        "size": 0.4,
+        "location": [-1.3, 0.3, 0.2],
+        "material": "Cardboard",
+    },
+    {
+        "kind": "cube",
+        "name": "Book",
+        "size": 1,
+        "scale": [0.22, 0.15, 0.04],
+        "location": [-1.2, -0.7, 0.02],
+        "material": "Red_Cover",
+    },
 ]
 
 

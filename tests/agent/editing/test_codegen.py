@@ -196,10 +196,20 @@ async def test_what_stands_on_a_scaled_table_rides_up_with_its_top(
 ) -> None:
     """A real model saw a vase sunk into a table made 20% bigger (edit cassette, issue 10)."""
     for tool, args in [
-        ("create_primitive", {"kind": "cube", "name": "Table", "size": 1, "scale": [1.2, 0.7, 0.75],
-                              "location": [0, 0, 0.375]}),
-        ("create_primitive", {"kind": "cylinder", "name": "Vase", "radius": 0.07, "depth": 0.2,
-                              "location": [0.3, 0.1, 0.85]}),
+        (
+            "create_primitive",
+            {
+                "kind": "cube",
+                "name": "Table",
+                "size": 1,
+                "scale": [1.2, 0.7, 0.75],
+                "location": [0, 0, 0.375],
+            },
+        ),
+        (
+            "create_primitive",
+            {"kind": "cylinder", "name": "Vase", "radius": 0.07, "depth": 0.2, "location": [0.3, 0.1, 0.85]},
+        ),
         ("create_primitive", {"kind": "cube", "name": "Box", "size": 0.4, "location": [-1.3, 0, 0.2]}),
     ]:
         assert worker.call(tool, **args).ok

@@ -44,7 +44,8 @@ async def test_a_vision_critic_judges_a_lighting_step_from_a_render(
     assert all(shots[i] == {"get_viewport_screenshot"} for i in range(1, 5))
     # In the scene's aspect (1920 x 1080, what frame_camera framed for), not a square.
     [render] = [
-        e for e in read_events(request.out_dir / "trace.jsonl")
+        e
+        for e in read_events(request.out_dir / "trace.jsonl")
         if e["type"] == "tool_call" and e["tool"] == "render_image"
     ]
     size = settings.screenshot_size

@@ -147,7 +147,9 @@ class CodeGenerator:
                 )
             self._carry_resting(obj, scene, factor, out)
 
-    def _carry_resting(self, obj: SceneObject, scene: SceneState, factor: list[float], out: GeneratedEdit) -> None:
+    def _carry_resting(
+        self, obj: SceneObject, scene: SceneState, factor: list[float], out: GeneratedEdit
+    ) -> None:
         """What stands on a scaled object (a vase on a table) rides with its top: the same spot
         on the surface at the new height. A real model saw the vase sunk into a bigger table."""
         if obj.bbox_min is None or obj.bbox_max is None:
@@ -164,7 +166,12 @@ class CodeGenerator:
             if on_top and inside:
                 offset = [(cx - ox) * (factor[0] - 1), (cy - oy) * (factor[1] - 1), rise]
                 out.calls.append(
-                    _call("set_transform", name=other.name, location=[round(v, 5) for v in offset], relative=True)
+                    _call(
+                        "set_transform",
+                        name=other.name,
+                        location=[round(v, 5) for v in offset],
+                        relative=True,
+                    )
                 )
 
     def _rotate(

@@ -38,7 +38,9 @@ async def _render_size(ctx: ArtisanContext, size: int) -> tuple[int, int]:
     """Longest side ``size`` in the scene's own aspect: ``frame_camera`` frames for that aspect,
     so a square picture of a 16:9 framing showed real models a subject lost in empty space."""
     settings = await ctx.runner.call("get_render_settings", {})
-    resolution = settings.result.get("resolution") if settings.ok and isinstance(settings.result, dict) else None
+    resolution = (
+        settings.result.get("resolution") if settings.ok and isinstance(settings.result, dict) else None
+    )
     if not resolution or min(resolution) < 1:
         return size, size
     w, h = resolution
