@@ -160,7 +160,11 @@ async def two_chairs(outcome: CommandOutcome, scene: Scene) -> None:
     assert len(chairs) == 2, chairs
     a, b = [await scene.box(n) for n in chairs]
     assert a["dimensions"] == pytest.approx(b["dimensions"], abs=1e-3)
-    assert abs(a["center"][0] - b["center"][0]) > a["dimensions"][0]  # side by side, not inside each other
+    apart = any(a["max"][i] <= b["min"][i] or b["max"][i] <= a["min"][i] for i in range(3))
+    assert apart  # side by side, not inside each other
+    [copy_name] = [n for n in chairs if n != "Chair"]
+    lamp, copy = await scene.box("Floor_Lamp"), await scene.box(copy_name)
+    assert any(lamp["max"][i] <= copy["min"][i] or copy["max"][i] <= lamp["min"][i] for i in range(3))
 
 
 async def box_became_a_barrel(outcome: CommandOutcome, scene: Scene) -> None:

@@ -220,3 +220,25 @@ async def test_what_stands_on_a_scaled_table_rides_up_with_its_top(
     assert vase.bbox_min[2] == pytest.approx(0.9, abs=1e-3)  # on the new top, not sunk into it
     assert vase.center[:2] == pytest.approx([0.36, 0.12], abs=1e-3)  # the same spot on a bigger top
     assert box.center == pytest.approx([-1.3, 0, 0.2], abs=1e-3)  # beside it on the floor: untouched
+
+
+async def test_a_copy_is_put_where_nothing_stands(worker: BlockingWorker, runner: AsyncWorker) -> None:
+    """A real model saw "make a copy of the chair" put the copy through a floor lamp on its right."""
+    for tool, args in [
+        ("create_primitive", {"kind": "cube", "name": "Chair", "size": 0.45, "location": [0, 0, 0.225]}),
+        (
+            "create_primitive",
+            {"kind": "cylinder", "name": "Lamp", "radius": 0.15, "depth": 1.6, "location": [0.55, 0, 0.8]},
+        ),
+    ]:
+        assert worker.call(tool, **args).ok
+    after = await apply(runner, spec(Operation(action="duplicate", target="Chair", parameters={})))
+    [copy] = [o for n, o in after.objects.items() if n.startswith("Chair") and n != "Chair"]
+    lamp = after.objects["Lamp"]
+    assert copy.bbox_min is not None and copy.bbox_max is not None
+    assert lamp.bbox_min is not None and lamp.bbox_max is not None
+    overlaps = all(
+        copy.bbox_min[i] < lamp.bbox_max[i] and lamp.bbox_min[i] < copy.bbox_max[i] for i in range(3)
+    )
+    assert not overlaps
+    assert copy.center == pytest.approx([-0.55, 0, 0.225], abs=1e-3)  # the left was free

@@ -384,15 +384,37 @@ class CodeGenerator:
     def _duplicate(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
-        step = round(max(obj.size[0], 0.1) + _GAP, 4)
+        count = int(op.parameters.get("count", 1))
         out.calls.append(
-            _call(
-                "duplicate_object",
-                name=obj.name,
-                count=int(op.parameters.get("count", 1)),
-                offset=[step, 0.0, 0.0],
-            )
+            _call("duplicate_object", name=obj.name, count=count, offset=self._free_offset(obj, scene, count))
         )
+
+    def _free_offset(self, obj: SceneObject, scene: SceneState, count: int) -> list[float]:
+        """A step to the right, left, back or front whose copies stand clear of everything else
+        (a real model saw a chair's copy put through a floor lamp); to the right when none is."""
+        w, d = (round(max(v, 0.1) + _GAP, 4) for v in obj.size[:2])
+        steps = [[w, 0.0, 0.0], [-w, 0.0, 0.0], [0.0, d, 0.0], [0.0, -d, 0.0]]
+        if obj.bbox_min is None or obj.bbox_max is None:
+            return steps[0]
+        family = {obj.name, *(o.name for o in scene.descendants(obj.name))}
+        others = [
+            o
+            for o in scene.subjects
+            if o.name not in family and o.bbox_min is not None and o.bbox_max is not None
+        ]
+        lo, hi = obj.bbox_min, obj.bbox_max
+
+        def clear(step: list[float]) -> bool:
+            for k in range(1, count + 1):
+                a = [lo[i] + k * step[i] for i in range(3)]
+                b = [hi[i] + k * step[i] for i in range(3)]
+                for o in others:
+                    assert o.bbox_min is not None and o.bbox_max is not None
+                    if all(a[i] < o.bbox_max[i] and o.bbox_min[i] < b[i] for i in range(3)):
+                        return False
+            return True
+
+        return next((step for step in steps if clear(step)), steps[0])
 
     def _recipe(self, kind: str) -> Recipe:
         recipe = lookup(kind)
