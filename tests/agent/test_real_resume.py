@@ -83,6 +83,8 @@ def test_a_recorded_make_killed_after_an_accepted_step_resumes_to_completed(
     report = json.loads((out / "report.json").read_text())
     assert report["status"] == "completed", report["error"]
     assert all(s["status"].startswith("accepted") for s in report["steps"])
+    assert report["totals"]["steps_done"] == 4 and report["totals"]["failed_tool_calls"] == 0
+    assert [s["scores"] for s in report["steps"]] == [[8], [8], [8], [6, 7]]  # one refinement, resumed
     trace = read_events(out / "trace.jsonl")
     started = [e["step"] for e in trace if e["type"] == "step_started"]
     assert started.count(1) == 1, "the accepted step 1 was done again"
