@@ -37,7 +37,8 @@ ROLE_PROMPTS = {
 }
 
 
-def _text(content: Any) -> str:
+def text_of(content: Any) -> str:
+    """The text of a message's content (a string, or the text blocks of a list)."""
     if isinstance(content, str) or content is None:
         return content or ""
     return "\n".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
@@ -46,7 +47,7 @@ def _text(content: Any) -> str:
 def role_of(body: dict[str, Any]) -> str:
     """Which role sent a chat request: the role whose system prompt opens its system message."""
     system = next(
-        (_text(m.get("content")) for m in body.get("messages", []) if m.get("role") == "system"), ""
+        (text_of(m.get("content")) for m in body.get("messages", []) if m.get("role") == "system"), ""
     )
     for role, prompt in ROLE_PROMPTS.items():
         if system.startswith(prompt.split("\n", 1)[0][:60]):
@@ -70,15 +71,20 @@ def summary(body: dict[str, Any]) -> dict[str, Any]:
             if isinstance(b, dict) and b.get("type") == "image_url"
         ),
         "bytes": len(json.dumps(body)),
-        "last": _text(last.get("content"))[:1500],
+        "last": text_of(last.get("content"))[:1500],
     }
 
 
-def compile_recording(folder: Path) -> dict[str, Any]:
-    """The exchanges of a relay folder, in order (request summaries and the answers given)."""
+def compile_recording(folder: Path, first: int = 1, last: int | None = None) -> dict[str, Any]:
+    """The exchanges ``first``..``last`` of a relay folder, in order (request summaries and the
+    answers given); without ``last``, up to the first request without an answer."""
     exchanges = []
-    n = 1
-    while (folder / f"req-{n}.json").exists() and (folder / f"resp-{n}.json").exists():
+    n = first
+    while (
+        (last is None or n <= last)
+        and (folder / f"req-{n}.json").exists()
+        and (folder / f"resp-{n}.json").exists()
+    ):
         body = json.loads((folder / f"req-{n}.json").read_text())
         exchanges.append(
             {"request": summary(body), "response": json.loads((folder / f"resp-{n}.json").read_text())}
@@ -112,11 +118,16 @@ def _answer(response: dict[str, Any], n: int, model: str) -> dict[str, Any]:
 class ReplayServer:
     """Serves one cassette's answers in order and checks each live request against its recording."""
 
-    def __init__(self, cassette: dict[str, Any]) -> None:
+    def __init__(self, cassette: dict[str, Any], *, hold_at: int | None = None) -> None:
         self.exchanges = list(cassette["exchanges"])
         self.served = 0
         self.problems: list[str] = []
         self.requests: list[dict[str, Any]] = []
+        self.bodies: list[dict[str, Any]] = []
+        self.hold_at = hold_at
+        """Request number (1-based) left unanswered: the product is killed while it waits."""
+        self.held = threading.Event()
+        self._release = threading.Event()
         self._lock = threading.Lock()
 
     def check(self, n: int, body: dict[str, Any]) -> str | None:
@@ -140,11 +151,18 @@ class ReplayServer:
             self.served += 1
             n = self.served
             self.requests.append(summary(body))
+            self.bodies.append(body)
             problem = self.check(n, body)
             if problem:
                 self.problems.append(problem)
                 return 400, {"error": {"message": problem, "type": "invalid_request_error"}}
-            return 200, _answer(self.exchanges[n - 1]["response"], n, str(body.get("model")))
+            held = n == self.hold_at
+            if held:
+                self.held.set()
+        if held:  # the recording's product was killed here: no answer until the server stops
+            self._release.wait()
+            return 503, {"error": {"message": f"request {n} was held", "type": "server_error"}}
+        return 200, _answer(self.exchanges[n - 1]["response"], n, str(body.get("model")))
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -155,12 +173,21 @@ class ReplayServer:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", 0))
                 status, payload = replay.handle(json.loads(self.rfile.read(length)))
+                self._send(status, payload)
+
+            def do_GET(self) -> None:  # noqa: N802 (the CLI's one cheap question: GET /v1/models)
+                self._send(200, {"object": "list", "data": [{"id": "relay", "object": "model"}]})
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the client was killed while its request was held
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -171,6 +198,7 @@ class ReplayServer:
         try:
             yield f"http://127.0.0.1:{server.server_address[1]}/v1"
         finally:
+            self._release.set()
             server.shutdown()
             server.server_close()
             thread.join(timeout=10)

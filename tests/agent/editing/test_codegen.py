@@ -189,3 +189,56 @@ async def test_restyling_every_part_that_shares_a_material_changes_it_once_in_pl
     assert after.objects["Star"].materials == ["Gold"] and after.objects["Bauble"].materials == ["Gold"]
     assert [m for m in after.materials if m.startswith("Gold")] == ["Gold"]
     assert after.materials["Gold"]["emission_color"] == "#ffdd55"
+
+
+async def test_what_stands_on_a_scaled_table_rides_up_with_its_top(
+    worker: BlockingWorker, runner: AsyncWorker
+) -> None:
+    """A real model saw a vase sunk into a table made 20% bigger (edit cassette, issue 10)."""
+    for tool, args in [
+        (
+            "create_primitive",
+            {
+                "kind": "cube",
+                "name": "Table",
+                "size": 1,
+                "scale": [1.2, 0.7, 0.75],
+                "location": [0, 0, 0.375],
+            },
+        ),
+        (
+            "create_primitive",
+            {"kind": "cylinder", "name": "Vase", "radius": 0.07, "depth": 0.2, "location": [0.3, 0.1, 0.85]},
+        ),
+        ("create_primitive", {"kind": "cube", "name": "Box", "size": 0.4, "location": [-1.3, 0, 0.2]}),
+    ]:
+        assert worker.call(tool, **args).ok
+    after = await apply(runner, spec(Operation(action="scale", target="Table", parameters={"factor": 1.2})))
+    table, vase, box = after.objects["Table"], after.objects["Vase"], after.objects["Box"]
+    assert table.bbox_max is not None and vase.bbox_min is not None and box.bbox_min is not None
+    assert table.bbox_max[2] == pytest.approx(0.9, abs=1e-3)
+    assert vase.bbox_min[2] == pytest.approx(0.9, abs=1e-3)  # on the new top, not sunk into it
+    assert vase.center[:2] == pytest.approx([0.36, 0.12], abs=1e-3)  # the same spot on a bigger top
+    assert box.center == pytest.approx([-1.3, 0, 0.2], abs=1e-3)  # beside it on the floor: untouched
+
+
+async def test_a_copy_is_put_where_nothing_stands(worker: BlockingWorker, runner: AsyncWorker) -> None:
+    """A real model saw "make a copy of the chair" put the copy through a floor lamp on its right."""
+    for tool, args in [
+        ("create_primitive", {"kind": "cube", "name": "Chair", "size": 0.45, "location": [0, 0, 0.225]}),
+        (
+            "create_primitive",
+            {"kind": "cylinder", "name": "Lamp", "radius": 0.15, "depth": 1.6, "location": [0.55, 0, 0.8]},
+        ),
+    ]:
+        assert worker.call(tool, **args).ok
+    after = await apply(runner, spec(Operation(action="duplicate", target="Chair", parameters={})))
+    [copy] = [o for n, o in after.objects.items() if n.startswith("Chair") and n != "Chair"]
+    lamp = after.objects["Lamp"]
+    assert copy.bbox_min is not None and copy.bbox_max is not None
+    assert lamp.bbox_min is not None and lamp.bbox_max is not None
+    overlaps = all(
+        copy.bbox_min[i] < lamp.bbox_max[i] and lamp.bbox_min[i] < copy.bbox_max[i] for i in range(3)
+    )
+    assert not overlaps
+    assert copy.center == pytest.approx([-0.55, 0, 0.225], abs=1e-3)  # the left was free

@@ -36,6 +36,8 @@ def tree_scene() -> SceneState:
         "color": "#ffcc33",
         "metallic": 1.0,
         "emission_color": "#ffdd55",
+        "transmission": 0.0,
+        "alpha": 1.0,
     }
     return state
 
@@ -106,3 +108,22 @@ def test_codegen_reports_a_malformed_operation_instead_of_raising_key_error() ->
 def test_a_single_scale_number_means_every_axis() -> None:
     op = Operation(action="scale", target="Star", parameters={"factor": 1.5})
     assert validate_parameters(op) == {"factor": [1.5, 1.5, 1.5]}
+
+
+async def test_the_translator_sees_that_a_material_became_glass() -> None:
+    """A real model could not tell from the scene that "make the vase out of glass" had worked:
+    the material keeps its name, and only its colour was shown."""
+    scene = tree_scene()
+    scene.materials["Gold"].update(transmission=1.0, alpha=0.35)
+    model = ScriptedChatModel(script=[json_reply(add_box({"kind": "cube", "anchor": "Tree"}))])
+    await make_translator(Settings(), NoTools(), chat_model=model).translate(
+        "add a red gift box under the tree", scene, FocusStack()
+    )
+    task = str(model.received[0][-1].content)
+    assert '"transmission": 1.0' in task and '"alpha": 0.35' in task
+    plain = ScriptedChatModel(script=[json_reply(add_box({"kind": "cube", "anchor": "Tree"}))])
+    await make_translator(Settings(), NoTools(), chat_model=plain).translate(
+        "add a red gift box under the tree", tree_scene(), FocusStack()
+    )
+    task = str(plain.received[0][-1].content)
+    assert "transmission" not in task and "alpha" not in task  # opaque: nothing extra to read

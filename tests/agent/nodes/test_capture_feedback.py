@@ -42,6 +42,14 @@ async def test_a_vision_critic_judges_a_lighting_step_from_a_render(
     shots = pictures_by_step(request.out_dir)
     assert shots[5] == {"render_image"}
     assert all(shots[i] == {"get_viewport_screenshot"} for i in range(1, 5))
+    # In the scene's aspect (1920 x 1080, what frame_camera framed for), not a square.
+    [render] = [
+        e
+        for e in read_events(request.out_dir / "trace.jsonl")
+        if e["type"] == "tool_call" and e["tool"] == "render_image"
+    ]
+    size = settings.screenshot_size
+    assert (render["args"]["width"], render["args"]["height"]) == (size, round(size * 1080 / 1920))
 
 
 async def test_the_offline_critic_reads_the_screenshot_of_a_lighting_step_not_a_slow_render(

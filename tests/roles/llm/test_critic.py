@@ -40,6 +40,18 @@ async def test_critic_sends_the_screenshot_as_an_image_block_and_parses_the_scor
     assert ctx.usage.calls == 1
 
 
+async def test_the_final_judgement_is_not_called_a_step_past_the_plan(
+    ctx: RoleContext, screenshot: bytes
+) -> None:
+    """A real model read "Step 4 of 3" for the judgement after the plan as an off-by-one."""
+    final = PlanStep(number=4, action="Judge the finished scene against the prompt")
+    model = ScriptedChatModel(script=[critique(8)])
+    await LLMCritic(model).critique(final, screenshot, ctx)
+
+    assert "After all 3 steps: Judge the finished scene against the prompt" in model.turns[0].text
+    assert "Step 4 of 3" not in model.turns[0].text
+
+
 async def test_a_step_that_builds_objects_is_also_shown_from_behind(
     ctx: RoleContext, screenshot: bytes
 ) -> None:

@@ -18,6 +18,8 @@ from prompt2mesh.roles.offline.recipes import BuildContext, Recipe, lookup
 from prompt2mesh.roles.offline.recipes.materials import material_args
 
 _GAP = 0.1
+_RESTING_TOLERANCE = 0.02
+"""Metres between a thing's bottom and a support's top that still count as standing on it."""
 _SCENE_LEVEL = frozenset({"add_object", "describe", "focus_camera", "undo"})
 _PRIMITIVE_KIND = {
     "cube": "cube",
@@ -141,6 +143,34 @@ class CodeGenerator:
                         "set_transform",
                         name=obj.name,
                         location=[obj.location[0], obj.location[1], round(new_z, 5)],
+                    )
+                )
+            self._carry_resting(obj, scene, factor, out)
+
+    def _carry_resting(
+        self, obj: SceneObject, scene: SceneState, factor: list[float], out: GeneratedEdit
+    ) -> None:
+        """What stands on a scaled object (a vase on a table) rides with its top: the same spot
+        on the surface at the new height. A real model saw the vase sunk into a bigger table."""
+        if obj.bbox_min is None or obj.bbox_max is None:
+            return
+        rise = (obj.bbox_max[2] - obj.bbox_min[2]) * (factor[2] - 1)
+        ox, oy = obj.location[0], obj.location[1]
+        family = {obj.name, *(d.name for d in scene.descendants(obj.name))}
+        for other in scene.roots:
+            if other.name in family or other.bbox_min is None:
+                continue
+            cx, cy, _ = other.center
+            on_top = abs(other.bbox_min[2] - obj.bbox_max[2]) <= _RESTING_TOLERANCE
+            inside = obj.bbox_min[0] <= cx <= obj.bbox_max[0] and obj.bbox_min[1] <= cy <= obj.bbox_max[1]
+            if on_top and inside:
+                offset = [(cx - ox) * (factor[0] - 1), (cy - oy) * (factor[1] - 1), rise]
+                out.calls.append(
+                    _call(
+                        "set_transform",
+                        name=other.name,
+                        location=[round(v, 5) for v in offset],
+                        relative=True,
                     )
                 )
 
@@ -354,15 +384,37 @@ class CodeGenerator:
     def _duplicate(
         self, op: Operation, obj: SceneObject, scene: SceneState, out: GeneratedEdit, taken: set[str]
     ) -> None:
-        step = round(max(obj.size[0], 0.1) + _GAP, 4)
+        count = int(op.parameters.get("count", 1))
         out.calls.append(
-            _call(
-                "duplicate_object",
-                name=obj.name,
-                count=int(op.parameters.get("count", 1)),
-                offset=[step, 0.0, 0.0],
-            )
+            _call("duplicate_object", name=obj.name, count=count, offset=self._free_offset(obj, scene, count))
         )
+
+    def _free_offset(self, obj: SceneObject, scene: SceneState, count: int) -> list[float]:
+        """A step to the right, left, back or front whose copies stand clear of everything else
+        (a real model saw a chair's copy put through a floor lamp); to the right when none is."""
+        w, d = (round(max(v, 0.1) + _GAP, 4) for v in obj.size[:2])
+        steps = [[w, 0.0, 0.0], [-w, 0.0, 0.0], [0.0, d, 0.0], [0.0, -d, 0.0]]
+        if obj.bbox_min is None or obj.bbox_max is None:
+            return steps[0]
+        family = {obj.name, *(o.name for o in scene.descendants(obj.name))}
+        others = [
+            o
+            for o in scene.subjects
+            if o.name not in family and o.bbox_min is not None and o.bbox_max is not None
+        ]
+        lo, hi = obj.bbox_min, obj.bbox_max
+
+        def clear(step: list[float]) -> bool:
+            for k in range(1, count + 1):
+                a = [lo[i] + k * step[i] for i in range(3)]
+                b = [hi[i] + k * step[i] for i in range(3)]
+                for o in others:
+                    assert o.bbox_min is not None and o.bbox_max is not None
+                    if all(a[i] < o.bbox_max[i] and o.bbox_min[i] < b[i] for i in range(3)):
+                        return False
+            return True
+
+        return next((step for step in steps if clear(step)), steps[0])
 
     def _recipe(self, kind: str) -> Recipe:
         recipe = lookup(kind)

@@ -70,7 +70,10 @@ def _describe_object(obj: SceneObject, scene: SceneState) -> dict[str, Any]:
     wears = []
     for name in obj.materials[:2]:
         mat = scene.materials.get(name, {})
-        looks = {k: mat[k] for k in ("color", "metallic", "emission_color") if mat.get(k)}
+        looks = {k: mat[k] for k in ("color", "metallic", "emission_color", "transmission") if mat.get(k)}
+        if mat.get("alpha") is not None and mat["alpha"] < 1:
+            # Glass keeps its material's name: without these a model cannot tell it is glass now.
+            looks["alpha"] = mat["alpha"]
         wears.append({"material": name, **looks})
     if wears:
         row["materials"] = wears

@@ -23,14 +23,28 @@ async def _picture(ctx: ArtisanContext, step: PlanStep) -> ToolResult:
     when the render fails. A render costs seconds (tens under load), a screenshot a fraction."""
     size = ctx.settings.screenshot_size
     if ctx.roles.critic.judges_renders and judged_rendered(step, await ctx.tools()):
+        width, height = await _render_size(ctx, size)
         render = await ctx.call(
             "render_image",
-            {"engine": "cycles", "samples": RENDER_SAMPLES, "width": size, "height": size},
+            {"engine": "cycles", "samples": RENDER_SAMPLES, "width": width, "height": height},
             step=step.number,
         )
         if render.ok and render.images:
             return render
     return await ctx.call("get_viewport_screenshot", {"max_size": size}, step=step.number)
+
+
+async def _render_size(ctx: ArtisanContext, size: int) -> tuple[int, int]:
+    """Longest side ``size`` in the scene's own aspect: ``frame_camera`` frames for that aspect,
+    so a square picture of a 16:9 framing showed real models a subject lost in empty space."""
+    settings = await ctx.runner.call("get_render_settings", {})
+    resolution = (
+        settings.result.get("resolution") if settings.ok and isinstance(settings.result, dict) else None
+    )
+    if not resolution or min(resolution) < 1:
+        return size, size
+    w, h = resolution
+    return (size, max(16, round(size * h / w))) if w >= h else (max(16, round(size * w / h)), size)
 
 
 async def capture_feedback(state: ArtisanState, runtime: Runtime[ArtisanContext]) -> dict[str, Any]:

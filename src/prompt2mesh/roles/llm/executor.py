@@ -14,8 +14,12 @@ from prompt2mesh.roles.llm._toolloop import run_tool_loop, scene_summary
 
 def step_text(step: PlanStep, ctx: RoleContext, *, details: bool = True) -> str:
     """The step as the modeller reads it (with its place in the plan and the brief)."""
-    of = f" of {ctx.total_steps}" if ctx.total_steps else ""
-    lines = [f"Step {step.number}{of}: {step.action}"]
+    if ctx.total_steps and step.number > ctx.total_steps:
+        # The final judgement follows the plan; "Step 5 of 4" reads like an off-by-one.
+        lines = [f"After all {ctx.total_steps} steps: {step.action}"]
+    else:
+        of = f" of {ctx.total_steps}" if ctx.total_steps else ""
+        lines = [f"Step {step.number}{of}: {step.action}"]
     if step.description:
         lines.append(step.description)
     if step.expected_outcome:
