@@ -162,6 +162,15 @@ def test_questions_and_navigation_are_their_own_task_types(translator, scene) ->
     assert parse(translator, scene, "zoom in on the ball").task_type == "navigate"
 
 
+def test_a_question_about_the_whole_scene_is_not_about_the_last_object_touched(translator, scene) -> None:
+    focus = FocusStack()
+    focus.record_modified(["Table"])
+    whole = parse(translator, scene, "what is in the scene?", focus)
+    assert [(op.action, op.target) for op in whole.operations] == [("describe", "")]
+    table = parse(translator, scene, "how big is the table?", focus)
+    assert [(op.action, op.target) for op in table.operations] == [("describe", "Table")]
+
+
 def test_the_ground_under_a_lone_object_is_scenery_not_it(translator) -> None:
     state = SceneState()
     for o in (obj("Ground", [-5, -5, 0], [5, 5, 0]), obj("Vase", [-0.1, -0.1, 0], [0.1, 0.1, 0.4])):

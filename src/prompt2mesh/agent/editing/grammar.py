@@ -97,6 +97,10 @@ _VERBS: Sequence[tuple[str, re.Pattern[str]]] = (
 )
 
 
+_WHOLE_SCENE = re.compile(r"\b(scene|everything|all|there|here|room|objects|things)\b")
+"""Words of a question about the whole scene ('what is in the scene?', 'what's there?')."""
+
+
 @dataclass
 class _Clause:
     """One clause being read, and what the reading adds to (shared by all clauses)."""
@@ -368,7 +372,9 @@ class OfflineTranslator:
         return c.each("undo", "modify", "user asked to undo", {"steps": 1}, targets=[""])
 
     def _op_query(self, c: _Clause) -> bool:
-        return c.each("describe", "query", "user asked a question", targets=c.names)
+        # 'what is in the scene?' asks about everything, not about whatever was last touched.
+        whole = _WHOLE_SCENE.search(c.clause) and not self._named_objects(c.clause, c.scene)
+        return c.each("describe", "query", "user asked a question", targets=[""] if whole else c.names)
 
     def _op_navigate(self, c: _Clause) -> bool:
         objects = [n for n in c.names if n]
