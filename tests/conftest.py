@@ -49,7 +49,11 @@ def _needs_project_images(item: pytest.Item) -> bool:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start building the container images in the background when a selected test needs them."""
-    if shutil.which("docker") and any(_needs_project_images(item) for item in session.items):
+    # P2M_TEST_IMAGES_PREBUILD=0: build in the foreground when the fixtures first need them.
+    off = os.environ.get("P2M_TEST_IMAGES_PREBUILD") == "0"
+    if off or session.config.option.collectonly or not shutil.which("docker"):
+        return
+    if any(_needs_project_images(item) for item in session.items):
         image_prebuild.start()
 
 
