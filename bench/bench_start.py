@@ -16,7 +16,9 @@ The peer is two processes: its MCP server and its add-on inside a headless Blend
     echo "$PWD/.venv/lib/python3.11/site-packages" > ~/.cache/prompt2mesh-bench-peer/venv/lib/python3.11/site-packages/deps.pth
     echo ~/.cache/prompt2mesh-bench-peer/src/src > ~/.cache/prompt2mesh-bench-peer/venv/lib/python3.11/site-packages/peer.pth
 
-Run: ``.venv/bin/python bench/bench_start.py``; writes ``bench/results/start.json``.
+Run: ``.venv/bin/python bench/bench_start.py``; writes ``bench/results/start.json``. With
+``--baseline SRC`` the HTTP worker of another checkout (``git archive <commit> src``) is
+alternated with the rest, to compare start and per-call cost before and after a change.
 Targets: start to first tools/list <= 0.8x the peer's, start to first Blender answer <= 1.0x.
 """
 
@@ -45,6 +47,7 @@ INITIALIZE = {
     "clientInfo": {"name": "bench", "version": "0"},
 }
 DEADLINE_S = 120.0
+CALLS_AFTER_START = 20
 
 
 def _free_port() -> int:
@@ -103,11 +106,20 @@ def _handshake_and_first_answer(
             raise RuntimeError(f"{tool} never succeeded: {answer}")
         time.sleep(0.005)  # the peer answers "no Blender yet" at once; ask again
     blender = time.perf_counter()
+    # Per-call cost once started (the same call, answered by Blender): a faster start must not
+    # cost anything per call afterwards.
+    durations = []
+    for _ in range(CALLS_AFTER_START):
+        before = time.perf_counter()
+        answer = request("tools/call", {"name": tool, "arguments": {}})
+        durations.append((time.perf_counter() - before) * 1000)
+        assert not answer.get("result", {}).get("isError"), answer
     return {
         "initialize_ms": (initialized - started) * 1000,
         "tools_list_ms": (tools_list - started) * 1000,
         "first_blender_answer_ms": (blender - started) * 1000,
         "calls_until_blender": tries,
+        "per_call_ms": statistics.median(durations),
     }
 
 
@@ -149,11 +161,18 @@ def start_stdio(tmp: Path) -> dict[str, float]:
     return {**out, **{"worker_" + k: v for k, v in _timeline(log).items()}}
 
 
-def start_http(tmp: Path) -> dict[str, float]:
+def start_http(tmp: Path, source: Path | None = None) -> dict[str, float]:
+    """``source``: another checkout's ``src`` to run instead of this one (``--baseline``)."""
     import httpx
 
     port = _free_port()
     log = tmp / "http.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    # The client is made before the clock starts: building it (an SSL context, ~0.1-0.4 s) is
+    # the client's cost, not the worker's, as the stdio client's pipes are.
+    http = httpx.Client(timeout=DEADLINE_S)
     started = time.perf_counter()
     proc = subprocess.Popen(
         [
@@ -170,12 +189,13 @@ def start_http(tmp: Path) -> dict[str, float]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=open(log, "wb"),  # noqa: SIM115
+        env=env,
     )
     url = f"http://127.0.0.1:{port}/mcp"
     headers = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
     ids = iter(range(1, 1_000_000))
     try:
-        with httpx.Client(timeout=DEADLINE_S) as http:
+        with http:
             while True:  # what an HTTP client does: try until the port answers
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -258,14 +278,25 @@ def main() -> int:
     parser.add_argument("--blocks", type=int, default=4, help="rounds; each starts every contender")
     parser.add_argument("--per-block", type=int, default=2, help="starts of one contender in a row")
     parser.add_argument("--output", type=Path, default=ROOT / "results" / "start.json")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="SRC",
+        help="also start the HTTP worker from this src folder (e.g. `git archive` of the commit "
+        "before a change) as `http_baseline`, alternated with the others",
+    )
     ns = parser.parse_args()
     python = peer_python()
     contenders: dict[str, Callable[[Path], dict[str, float]]] = {"stdio": start_stdio, "http": start_http}
+    if ns.baseline is not None:
+        baseline = ns.baseline.resolve()
+        contenders["http_baseline"] = lambda tmp: start_http(tmp, baseline)
     if python is not None:
         contenders["peer"] = lambda tmp: start_peer(tmp, python)
     else:
         print(f"peer not installed under {PEER_HOME}: measuring prompt2mesh only", file=sys.stderr)
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
+    load_before = [round(x, 2) for x in os.getloadavg()]
     names = list(contenders)
     with tempfile.TemporaryDirectory(prefix="p2m-bench-start-") as tmp_root:
         for block in range(ns.blocks):
@@ -283,13 +314,14 @@ def main() -> int:
             "platform": platform.platform(),
         },
         "runs_per_contender": ns.blocks * ns.per_block,
+        "load_average_before": load_before,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "median": {name: _summary(s) for name, s in samples.items()},
     }
     if "peer" in samples:
         peer = summary["median"]["peer"]
         ratios = {}
-        for name in ("stdio", "http"):
+        for name in [n for n in summary["median"] if n != "peer"]:
             ours = summary["median"][name]
             ratios[name] = {
                 "tools_list_vs_peer": round(ours["tools_list_ms"] / peer["tools_list_ms"], 3),
@@ -302,6 +334,15 @@ def main() -> int:
             "stdio_tools_list_at_most_0_8x_peer": ratios["stdio"]["tools_list_vs_peer"] <= 0.8,
             "stdio_first_blender_answer_at_most_1_0x_peer": ratios["stdio"]["first_blender_answer_vs_peer"]
             <= 1.0,
+            "http_tools_list_at_most_0_8x_peer": ratios["http"]["tools_list_vs_peer"] <= 0.8,
+            "http_first_blender_answer_at_most_1_0x_peer": ratios["http"]["first_blender_answer_vs_peer"]
+            <= 1.0,
+        }
+    if "http_baseline" in summary["median"]:
+        now, before = summary["median"]["http"], summary["median"]["http_baseline"]
+        summary["http_vs_baseline"] = {
+            key: round(now[key] / before[key], 3)
+            for key in ("tools_list_ms", "first_blender_answer_ms", "per_call_ms")
         }
     ns.output.parent.mkdir(parents=True, exist_ok=True)
     ns.output.write_text(json.dumps(summary, indent=2) + "\n")

@@ -250,6 +250,16 @@ ANCHORS: dict[str, str] = {
 }
 
 # Words that must not become nouns however WordNet lists them (function words, colours).
+MYTHICAL: dict[str, str] = {
+    "dragon": "large_animal", "unicorn": "large_animal", "griffin": "large_animal", "griffon": "large_animal",
+    "gryphon": "large_animal", "pegasus": "large_animal", "dinosaur": "large_animal", "monster": "large_animal",
+    "yeti": "large_animal", "phoenix": "bird", "mermaid": "person", "fairy": "person", "elf": "person",
+    "troll": "person", "goblin": "person", "angel": "person", "giant": "person", "dwarf": "person",
+}  # fmt: skip
+"""Creatures people model every day that WordNet files where no anchor reaches (or under a
+small animal): the nearest buildable kind, so they are built as a stand-in of their look
+(reported as such) instead of a box or nothing."""
+
 NOT_NOUNS = {
     "a",
     "an",
@@ -300,6 +310,14 @@ def _anchor_distance(synset) -> int:  # noqa: ANN001 - a wn Synset
     return min((d for s, d in synset.hypernym_distances() if s.name() in ANCHORS), default=99)
 
 
+def _count(synset, word: str) -> int:  # noqa: ANN001 - a wn Synset
+    return sum(lm.count() for lm in synset.lemmas() if lm.name().lower() == word)
+
+
+def _edible_fruit(synset) -> bool:  # noqa: ANN001 - a wn Synset
+    return any(h.name() in ("edible_fruit.n.01", "edible_nut.n.01") for h, _ in synset.hypernym_distances())
+
+
 def _inflections(verb: str) -> set[str]:
     from lemminflect import getAllInflections  # development-time helper only
 
@@ -334,6 +352,12 @@ def main(out_dir: str) -> None:
                 _anchor_distance(s),
             )
         )
+        # A bare fruit or nut word names the fruit ('a cherry on a cake', 'a peach in a bowl');
+        # the plant is called 'cherry tree'. WordNet lists the tree first and neither sense is
+        # counted, so the food sense is chosen over a plant sense the corpus does not prefer.
+        fruit = [s for s in chosen if s.lexname() == "noun.food" and _edible_fruit(s)]
+        if fruit and chosen[0].lexname() == "noun.plant" and _count(chosen[0], word) <= _count(fruit[0], word):
+            chosen.insert(0, chosen.pop(chosen.index(fruit[0])))
         # Proper names (Paris, Everest) are capitalised in WordNet; skip them.
         if all(lm.name()[0].isupper() for lm in chosen[0].lemmas() if lm.name().lower() == word):
             continue
@@ -344,6 +368,7 @@ def main(out_dir: str) -> None:
                 best = (dist, kind)
         if best is not None:
             nouns[word.replace("_", " ").replace("-", " ")] = best[1]
+    nouns.update(MYTHICAL)
     words: dict[str, set[str]] = {}
     for lemma in w.all_lemma_names("v"):
         if "_" in lemma or not lemma.isalpha():

@@ -43,8 +43,12 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout_s: float 
 
 
 @contextlib.contextmanager
-def http_worker(workspace: Path, token: str, *, port: int | None = None) -> Iterator[HttpWorker]:
-    """Start a worker serving MCP over HTTP on 127.0.0.1 with ``token``; stop it afterwards."""
+def http_worker(
+    workspace: Path, token: str, *, port: int | None = None, hold: Path | None = None
+) -> Iterator[HttpWorker]:
+    """Start a worker serving MCP over HTTP on 127.0.0.1 with ``token``; stop it afterwards.
+
+    ``hold``: a FIFO the worker reads before it loads Blender (``--test-hold-blender``)."""
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("P2M_")}
     env["P2M_WORKER_TOKEN"] = token
@@ -61,6 +65,7 @@ def http_worker(workspace: Path, token: str, *, port: int | None = None) -> Iter
             str(port),
             "--workspace",
             str(workspace),
+            *(["--test-hold-blender", str(hold)] if hold is not None else []),
         ],
         env=env,
         stdout=log,

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from prompt2mesh.agent.plan_cache import LOCAL_OWNER, CachedPlan, JsonPlanCacheStore, PlanCache, signature
+from prompt2mesh.agent.plan_cache import (
+    LOCAL_OWNER,
+    CachedPlan,
+    JsonPlanCacheStore,
+    PlanCache,
+    planner_of,
+    signature,
+)
 from prompt2mesh.agent.runner import run_make
 from prompt2mesh.config import Settings
 from prompt2mesh.workers.session import open_local_worker
@@ -117,6 +124,26 @@ async def test_a_shared_cache_finds_other_owners_plans_and_a_private_one_does_no
         "A red cube, 1 m, on a blue table", words
     )
     assert shared is not None and shared.owner == "bob"
+
+
+async def test_a_plan_serves_only_the_planner_that_made_it(tmp_path: Path) -> None:
+    store = JsonPlanCacheStore(tmp_path / "cache.json")
+    offline = planner_of(Settings(provider="offline"))
+    await PlanCache(store, owner="ann", planner=offline).remember(report())
+    words, refined = "a red cube on a blue table", "A red cube, 1 m, on a blue table"
+    assert await PlanCache(store, owner="ann", planner=offline).lookup(refined, words) is not None
+    for other in (
+        planner_of(Settings(provider="anthropic")),
+        planner_of(Settings(provider="openai", model="gpt-4o")),
+        "offline:0123456789abcdef",  # the built-in modeller as an older version of its code was
+    ):
+        assert await PlanCache(store, owner="ann", planner=other).lookup(refined, words) is None
+
+
+def test_the_offline_planner_is_known_by_a_fingerprint_of_its_code() -> None:
+    offline = planner_of(Settings(provider="offline"))
+    assert offline.startswith("offline:") and len(offline) == len("offline:") + 16
+    assert planner_of(Settings(provider="openai", model="gpt-4o")) == "openai:gpt-4o"
 
 
 @pytest.mark.slow

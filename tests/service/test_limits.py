@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from service.live import LiveServer, User, make_settings, signup_and_login
+from service.live import LiveServer, User, make_settings, signup_and_login, stream_events
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -137,3 +137,30 @@ def test_run_quotas_per_user_and_per_address(tmp_path: Path) -> None:
         hourly = ann.client.post("/runs", json={"prompt": "a white cube"})
         assert hourly.status_code == 429 and "last hour" in hourly.json()["error"]["message"]
         assert int(hourly.headers["Retry-After"]) > 0
+
+
+def test_queueing_a_paused_or_cancelled_run_again_counts_against_the_running_limit(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, max_active_runs_per_user=1)
+    with LiveServer(settings) as live:
+        ann = signup_and_login(live.url, "ann")
+        paused = ann.client.post("/runs", json={"prompt": "a red cube", "options": {"review": True}})
+        assert paused.status_code == 202, paused.text
+        paused_id = paused.json()["id"]
+        assert stream_events(ann, paused_id)[-1]["status"] == "awaiting_review"
+
+        running = ann.client.post("/runs", json={"prompt": "a blue cube"})
+        assert running.status_code == 202
+        refused = [
+            ann.client.post(f"/runs/{paused_id}/approve"),
+            ann.client.post(f"/runs/{paused_id}/plan", json={"refined_prompt": "a green cube"}),
+        ]
+        for answer in refused:
+            assert answer.status_code == 429, answer.text
+            assert "queued or running" in answer.json()["error"]["message"]
+        assert ann.client.get(f"/runs/{paused_id}").json()["status"] == "awaiting_review"
+
+        assert ann.client.post(f"/runs/{running.json()['id']}/cancel").status_code == 200
+        assert ann.client.post(f"/runs/{paused_id}/approve").status_code == 202
+        again = ann.client.post(f"/runs/{running.json()['id']}/resume")
+        assert again.status_code == 429 and "queued or running" in again.json()["error"]["message"]
+        assert ann.client.get(f"/runs/{running.json()['id']}").json()["status"] == "cancelled"

@@ -130,12 +130,12 @@ def _roles_or_none(settings: Settings, verb: str) -> Roles | None:
 
 def _plan_cache(settings: Settings, ns: argparse.Namespace) -> Any:
     """The CLI's plan cache (a JSON file in the data dir), or None when it is off."""
-    from prompt2mesh.agent.plan_cache import LOCAL_OWNER, JsonPlanCacheStore, PlanCache
+    from prompt2mesh.agent.plan_cache import LOCAL_OWNER, JsonPlanCacheStore, PlanCache, planner_of
 
     if not settings.plan_cache:
         return None
     store = JsonPlanCacheStore(settings.data_dir / "plan_cache.json")
-    return PlanCache(store, owner=LOCAL_OWNER, pass_score=settings.pass_score)
+    return PlanCache(store, owner=LOCAL_OWNER, pass_score=settings.pass_score, planner=planner_of(settings))
 
 
 def _given_plan(ns: argparse.Namespace) -> list[dict[str, Any]] | None:

@@ -35,6 +35,8 @@ from typing import Any, Protocol
 
 import anyio
 
+from prompt2mesh.config import Settings
+
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|m|km|in|ft|%|degrees?|°)?(?![\w.])")
 
 LOCAL_OWNER = "local"
@@ -157,18 +159,39 @@ class JsonPlanCacheStore:
             partial.replace(self.path)
 
 
+def planner_of(settings: Settings) -> str:
+    """Who makes the plans under ``settings``: the provider and model, and for the built-in
+    modeller the fingerprint of its code. A plan is reused only by the same planner: another
+    model's plan (or an older modeller's, after an upgrade) is not what this one would make."""
+    if settings.provider == "offline":
+        from prompt2mesh.roles.offline.fingerprint import fingerprint
+
+        return f"offline:{fingerprint()}"
+    from prompt2mesh.roles.providers import DEFAULT_MODELS
+
+    return f"{settings.provider}:{settings.model or DEFAULT_MODELS.get(settings.provider, '')}"
+
+
 @dataclass
 class PlanCache:
-    """The cache as one run sees it: its owner, whether entries are shared, the pass mark."""
+    """The cache as one run sees it: its owner, whether entries are shared, the pass mark, and
+    the planner (:func:`planner_of`) whose plans it stores and serves."""
 
     store: PlanCacheStore
     owner: str
     shared: bool = False
     pass_score: int = 6
+    planner: str = ""
+
+    def _key(self, refined_prompt: str, original: str | None) -> str | None:
+        key = signature(refined_prompt, original)
+        if key is None:
+            return None
+        return hashlib.sha256(f"{self.planner}\n{key}".encode()).hexdigest() if self.planner else key
 
     async def lookup(self, refined_prompt: str, original: str | None = None) -> CachedPlan | None:
-        """A stored plan the rule says fits this request, or None."""
-        key = signature(refined_prompt, original)
+        """A stored plan of the same planner that the rule says fits this request, or None."""
+        key = self._key(refined_prompt, original)
         if key is None:
             return None
         owner = None if self.shared else self.owner
@@ -191,7 +214,7 @@ class PlanCache:
         if source.get("kind") == "cache" and not review.get("edited"):
             return None  # the same plan is stored already, under the run that made it
         refined = str(report.get("refined_prompt") or "")
-        key = signature(refined, original if original is not None else str(report.get("prompt") or ""))
+        key = self._key(refined, original if original is not None else str(report.get("prompt") or ""))
         if key is None or not report.get("plan"):
             return None
         entry = CachedPlan(

@@ -32,6 +32,7 @@ from prompt2mesh.blender.errors import (
 from prompt2mesh.blender.files import register_file_resources
 from prompt2mesh.blender.front import ASSIGN_WORKSPACE, REPLAYED_INITIALIZE_ID, StdioFront
 from prompt2mesh.blender.http import serve_http
+from prompt2mesh.blender.http_front import HttpFront
 from prompt2mesh.blender.loader import BlenderLoader, BlenderLoadFailed
 from prompt2mesh.blender.registry import ToolSpec, all_tools, tools_of
 from prompt2mesh.blender.runtime import Worker, WorkerConfig
@@ -442,19 +443,35 @@ async def _serve_front(server: _GuardedServer, front: StdioFront) -> None:
         tg.cancel_scope.cancel()
 
 
-def serve(config: WorkerConfig, *, front: StdioFront | None, loader: BlenderLoader) -> None:
-    """Load Blender and serve it: over ``front`` (stdio) or streamable HTTP.
+def serve(
+    config: WorkerConfig,
+    *,
+    front: StdioFront | None,
+    loader: BlenderLoader,
+    http_front: HttpFront | None = None,
+) -> None:
+    """Load Blender and serve it: over ``front`` (stdio) or streamable HTTP (``http_front``
+    answers the handshake until uvicorn takes its socket over).
 
-    Called by :func:`prompt2mesh.blender.startup.run_worker` once the front answers stdin and
+    Called by :func:`prompt2mesh.blender.startup.run_worker` once a front answers and
     Blender's library is being mapped.
     """
     loader.mark("sdk imported")
-    catalogue = front.catalogue if front is not None else load_catalogue()
+    if front is not None:
+        catalogue = front.catalogue
+    elif http_front is not None:
+        catalogue = http_front.catalogue
+    else:
+        catalogue = load_catalogue()
     server = build_server(config, catalogue=catalogue, loader=loader)
     # Back to the interpreter's default once the front no longer races Blender for the GIL.
     sys.setswitchinterval(_SWITCH_INTERVAL_S)
-    print(f"prompt2mesh worker start-up (ms): {loader.timeline()}", file=sys.stderr)
+
+    def report() -> None:
+        print(f"prompt2mesh worker start-up (ms): {loader.timeline()}", file=sys.stderr)
+
     if front is not None:
+        report()
         anyio.run(_serve_front, server, front)
     else:
-        serve_http(server, config.host, config.port, config.token)
+        serve_http(server, config.host, config.port, config.token, front=http_front, ready=report)

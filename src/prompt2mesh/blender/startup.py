@@ -3,8 +3,10 @@
 Start-up order (measured in ``bench/bench_start.py``):
 
 1. fd 1 is set aside for the protocol (Blender writes its logs to fd 1);
-2. the stdio front (:mod:`prompt2mesh.blender.front`) starts reading stdin and answers
-   ``initialize`` and ``tools/list`` from the shipped catalogue;
+2. the front starts answering ``initialize`` and ``tools/list`` from the shipped catalogue:
+   over stdio :mod:`prompt2mesh.blender.front` reads stdin; over HTTP
+   :mod:`prompt2mesh.blender.http_front` opens the listening socket and serves it until
+   uvicorn takes it over;
 3. a background thread maps Blender's library (no GIL held) while the main thread imports the
    MCP SDK;
 4. the main thread initialises Blender, imports the tools, empties the scene, and serves.
@@ -41,12 +43,23 @@ def reserve_stdout_for_protocol() -> BinaryIO:
 
 def run_worker(config: WorkerConfig) -> None:
     """Serve one Blender over the configured transport until the client goes away."""
-    if config.transport == "http":
-        from prompt2mesh.blender.http import check_token_policy
-
-        check_token_policy(config.host, config.token)  # before Blender starts, not after
     loader = BlenderLoader(hold=config.hold_blender)
     front = None
+    http_front = None
+    if config.transport == "http":
+        from prompt2mesh.blender.http import check_token_policy
+        from prompt2mesh.blender.http_front import HttpFront
+
+        check_token_policy(config.host, config.token)  # before Blender starts, not after
+        http_front = HttpFront(config.host, config.port, config.token, load_catalogue(), mark=loader.mark)
+        try:
+            http_front.listen()
+        except OSError as exc:
+            print(f"prompt2mesh worker: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
+            raise SystemExit(1) from exc
+        sys.setswitchinterval(0.0005)  # as for stdio below
+        http_front.start()
+        loader.mark("front ready")
     if config.transport == "stdio":
         protocol = reserve_stdout_for_protocol()
         front = StdioFront(sys.stdin.buffer, protocol, load_catalogue())
@@ -58,4 +71,4 @@ def run_worker(config: WorkerConfig) -> None:
     loader.start()
     from prompt2mesh.blender.server import serve  # the MCP SDK: imported while Blender maps
 
-    serve(config, front=front, loader=loader)
+    serve(config, front=front, loader=loader, http_front=http_front)

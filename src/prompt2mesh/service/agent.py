@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from prompt2mesh.agent.plan_cache import PlanCache, PlanCacheStore
+from prompt2mesh.agent.plan_cache import PlanCache, PlanCacheStore, planner_of
 from prompt2mesh.config import Settings
 from prompt2mesh.roles.interface import ToolRunner
 
@@ -85,6 +85,7 @@ class ArtisanAgent:
             owner=user_id,
             shared=self.settings.plan_cache_shared,
             pass_score=self.settings.pass_score,
+            planner=planner_of(self.settings),
         )
 
     async def open(self, *, plan_cache: PlanCacheStore | None = None) -> None:

@@ -26,13 +26,7 @@ def check_run_quota(db: Session, settings: Settings, user_id: str, address: str,
         raise InvalidInput(
             f"prompt: {len(prompt)} characters; at most {settings.max_prompt_chars} are allowed"
         )
-    active = db.scalar(select(func.count()).where(Run.user_id == user_id, Run.status.in_(ACTIVE))) or 0
-    if active >= settings.max_active_runs_per_user:
-        raise QuotaExceeded(
-            f"you have {active} runs queued or running (the limit is {settings.max_active_runs_per_user}); "
-            "wait for one to finish",
-            retry_after_s=30,
-        )
+    check_active_runs(db, settings, user_id, address)
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
     recent = list(
         db.scalars(
@@ -48,6 +42,25 @@ def check_run_quota(db: Session, settings: Settings, user_id: str, address: str,
             f"you started {len(recent)} runs in the last hour (the limit is "
             f"{settings.runs_per_hour_per_user}); try again in {int(wait) + 1} s",
             retry_after_s=max(wait, 1),
+        )
+
+
+def check_active_runs(db: Session, settings: Settings, user_id: str, address: str) -> None:
+    """Refuse to queue one more run over the queued-or-running limits (per user, per address).
+
+    Starting a run checks this, and so does everything that queues an existing run again
+    (resume, approving a reviewed plan, planning it again): otherwise paused or cancelled runs
+    would be a way round the limit.
+
+    Raises:
+        QuotaExceeded: the user, or the address, already has the allowed number queued or running.
+    """
+    active = db.scalar(select(func.count()).where(Run.user_id == user_id, Run.status.in_(ACTIVE))) or 0
+    if active >= settings.max_active_runs_per_user:
+        raise QuotaExceeded(
+            f"you have {active} runs queued or running (the limit is {settings.max_active_runs_per_user}); "
+            "wait for one to finish",
+            retry_after_s=30,
         )
     from_address = (
         db.scalar(select(func.count()).where(Run.client_address == address, Run.status.in_(ACTIVE))) or 0

@@ -35,7 +35,7 @@ from prompt2mesh.workers.base import WorkerHandle
 from prompt2mesh.workers.errors import WorkerStartFailed
 from prompt2mesh.workers.local import LocalWorkerManager, _Worker
 from prompt2mesh.workers.mirror import DEFAULT_MAX_FILE_BYTES, MirroringRunner
-from prompt2mesh.workers.session import WorkerSession, _WatchedStream
+from prompt2mesh.workers.session import WorkerSession, _wait_for_blender, _WatchedStream
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,13 @@ async def open_http_worker(
     """A :class:`WorkerSession` to a worker served by ``prompt2mesh mcp --http``.
 
     Connection refusals are retried until ``start_timeout_s`` (the worker may still be
-    booting Blender); any other failure (a wrong token: 401) ends the attempt at once.
+    starting); any other failure (a wrong token: 401) ends the attempt at once. The session is
+    yielded once Blender answers, within ``start_timeout_s``.
 
     Raises:
-        WorkerStartFailed: the worker did not answer ``initialize`` in time, or refused us.
+        WorkerStartFailed: the worker did not answer ``initialize`` or load Blender in time,
+            or refused us.
+        WorkerUnavailable: the worker has no usable Blender.
     """
     deadline = time.monotonic() + start_timeout_s
     headers = {"Authorization": f"Bearer {endpoint.token}"}
@@ -101,8 +104,12 @@ async def open_http_worker(
             try:
                 with anyio.fail_after(max(1.0, deadline - time.monotonic())):
                     await session.initialize()
+                    # As for a local worker: the handshake is answered before Blender has
+                    # loaded, and the session is handed out once Blender answers, so start-up
+                    # stays within this timeout and never counts against the first call's.
+                    await _wait_for_blender(session)
             except TimeoutError as exc:
-                raise WorkerStartFailed(f"worker at {endpoint.url} did not initialize in time") from exc
+                raise WorkerStartFailed(f"worker at {endpoint.url} did not start in time") from exc
             yield WorkerSession(session, timeout_s=timeout_s, closed=closed)
 
 

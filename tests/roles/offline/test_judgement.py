@@ -39,6 +39,25 @@ async def test_a_cube_moved_off_its_table_breaks_the_relation_and_cannot_pass(ru
     )
 
 
+async def test_thin_things_stacked_on_each_other_are_not_hidden_inside_each_other(
+    runner: AsyncWorker,
+) -> None:
+    verdict = await final(await build(runner, "a pile of gold coins"))
+    assert not [i for i in verdict.issues if "hidden inside" in i], verdict.issues
+    assert verdict.score >= 8
+
+
+async def test_a_thing_really_inside_another_is_still_found_hidden(runner: AsyncWorker) -> None:
+    built = await build(runner, "a red cube next to a big box")
+    box = (await runner.call("get_bounding_boxes", {"names": ["Box"]})).result["boxes"]["Box"]
+    moved = await runner.call(
+        "set_transform", {"name": "Cube", "location": box["center"], "scale": [0.2, 0.2, 0.2]}
+    )
+    assert moved.ok, moved.error
+    verdict = await final(built)
+    assert any(i.startswith("Cube") and "hidden inside Box" in i for i in verdict.issues), verdict.issues
+
+
 async def test_an_ignored_subject_caps_the_score_at_3(runner: AsyncWorker) -> None:
     # An invented animal: whatever the vocabulary learns, nobody knows a zorblax.
     verdict = await final(await build(runner, "A zorblax swimming in a pond"))

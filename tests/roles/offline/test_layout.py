@@ -197,3 +197,35 @@ def test_on_a_support_that_publishes_its_seat_means_on_the_seat_not_the_back() -
     assert cat.location[2] == pytest.approx(seat.top_z, abs=0.01)
     assert cat.location[2] < sofa.size[2] - 0.1  # below the top of the back
     assert cat.location[1] < sofa.location[1]  # forward of the back (+y)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "host", "left_out"),
+    [
+        ("Four white candles around a chocolate cake", "Cake", "Candle"),
+        ("three candles on a birthday cake", "Birthday_Cake", "Candle"),
+        ("a cherry on a cake", "Cake", "Cherry"),
+    ],
+)
+def test_a_hosts_own_parts_the_prompt_asks_for_separately_are_left_out(
+    prompt: str, host: str, left_out: str
+) -> None:
+    cake = layout(prompt).get(host)
+    assert cake.omit and all(part.startswith(f"{host}_{left_out}") for part in cake.omit)
+
+
+def test_parts_that_never_stand_alone_stay_on_their_host() -> None:
+    assert all(not p.omit for p in layout("a red door on a house").placements)
+
+
+def test_left_out_parts_are_neither_built_nor_detailed_nor_addressed() -> None:
+    from prompt2mesh.roles.offline.build import build_calls, detail_calls, max_detail
+
+    cake = layout("three candles on a birthday cake").get("Birthday_Cake")
+    calls = build_calls(cake) + [
+        c for level in range(1, max_detail(cake) + 1) for c in detail_calls(cake, level)
+    ]
+    named = [str(v) for c in calls for k, v in c.args.items() if k in ("name", "object", "parent", "child")]
+    named += [str(o) for c in calls for o in c.args.get("objects") or []]
+    assert calls and not [n for n in named if "Candle" in n]
+    assert any("Cherry" in n for n in named)  # what was not asked for separately is still there

@@ -103,6 +103,8 @@ def test_size_words_scale_the_object() -> None:
         ("a picture hanging on a wall", "hanging_on"),
         ("a ladder leaning against a wall", "leaning_against"),
         ("four chairs around a table", "around"),
+        ("two armchairs either side of a coffee table", "next_to"),
+        ("two lamps flanking a sofa", "next_to"),
     ],
 )
 def test_relation_phrases_link_the_two_objects(prompt: str, relation: str) -> None:
@@ -168,9 +170,9 @@ def test_words_it_does_not_understand_are_reported() -> None:
 
 
 def test_an_unknown_noun_after_an_article_becomes_its_own_object() -> None:
-    spec = parse("a gryphon next to a house")
-    assert kinds(spec) == ["gryphon", "house"]
-    assert relations(spec) == [("gryphon", "next_to", "house")]
+    spec = parse("a glorpus next to a house")
+    assert kinds(spec) == ["glorpus", "house"]
+    assert relations(spec) == [("glorpus", "next_to", "house")]
 
 
 def test_smooth_and_detailed_set_the_detail_intent() -> None:
@@ -234,3 +236,75 @@ def test_can_is_a_thing_after_an_article_or_modifier_and_a_verb_otherwise() -> N
     assert [o.kind for o in parse("Three cans on a table").objects] == ["can", "table"]
     for request in ("You can make a red cube", "Can you build a tree"):
         assert "can" not in [o.kind for o in parse(request).objects], request
+
+
+@pytest.mark.parametrize(
+    ("prompt", "word", "kind"),
+    [
+        ("a peach in a bowl", "peach", "fruit"),
+        ("a banana next to a plum", "plum", "fruit"),
+        ("a cherry on a cake", "cherry", "fruit"),
+        ("a bowl of cherries", "cherry", "fruit"),
+    ],
+)
+def test_a_fruit_named_like_a_colour_or_a_tree_is_the_fruit(prompt: str, word: str, kind: str) -> None:
+    spec = parse(prompt)
+    assert [o.kind for o in spec.objects if o.word == word] == [kind]
+    assert spec.unknown == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "color_word"),
+    [("a peach dress on a bed", "peach"), ("a plum coloured sofa", "plum")],
+)
+def test_a_colour_word_before_its_noun_stays_a_colour(prompt: str, color_word: str) -> None:
+    spec = parse(prompt)
+    assert all(o.word != color_word for o in spec.objects)
+    assert spec.objects[0].color_word == color_word
+
+
+def test_a_noun_naming_a_shade_of_a_colour_is_no_thing_of_its_own() -> None:
+    spec = parse("a cherry red car")
+    assert [(o.word, o.color_word) for o in spec.objects] == [("car", "red")]
+    assert spec.objects[0].color == "#b01830" and spec.shades == ["cherry"]
+
+
+def test_a_stand_in_named_after_a_colour_takes_it_unless_another_is_asked() -> None:
+    assert parse("a plum").objects[0].color == COLORS["plum"]
+    assert parse("a red plum").objects[0].color == COLORS["red"]
+    assert parse("a cube").objects[0].color is None  # a recipe or a plain shape keeps its own
+
+
+@pytest.mark.parametrize(
+    ("prompt", "things"),
+    [
+        ("a jar of honey next to a loaf of bread", [("jar", 1), ("honey", 1), ("bread", 1)]),
+        ("two slices of cake on a plate", [("cake", 2), ("plate", 1)]),
+        ("a slice of watermelon on a plate", [("watermelon", 1), ("plate", 1)]),
+    ],
+)
+def test_a_portion_word_before_of_is_the_thing_after_it(prompt: str, things: list[tuple[str, int]]) -> None:
+    spec = parse(prompt)
+    assert [(o.word, o.count) for o in spec.objects] == things
+    assert spec.unknown == []
+    assert all(r.relation != "in" or spec.get(r.b).word != "bread" for r in spec.relations)
+
+
+def test_a_loaf_of_bread_keeps_the_loafs_place_in_the_scene() -> None:
+    spec = parse("a jar next to a loaf of bread")
+    bread = next(o for o in spec.objects if o.word == "bread")
+    assert [(r.relation, r.b) for r in spec.relations] == [("next_to", bread.id)]
+
+
+def test_an_unknown_noun_before_what_it_does_is_still_a_thing_to_report() -> None:
+    spec = parse("a glorp sleeping on a rug")
+    assert [(o.word, o.kind) for o in spec.objects] == [("glorp", "glorp"), ("rug", "rug")]
+    assert [(r.relation, r.b) for r in spec.relations] == [("on", 1)]
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"), [("dragon", "large_animal"), ("unicorn", "large_animal"), ("mermaid", "person")]
+)
+def test_creatures_of_legend_are_built_as_the_nearest_kind(word: str, kind: str) -> None:
+    spec = parse(f"a {word} sleeping under a tree")
+    assert [(o.word, o.kind) for o in spec.objects] == [(word, kind), ("tree", "tree")]

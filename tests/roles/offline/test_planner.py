@@ -56,11 +56,11 @@ async def test_kinds_without_a_recipe_are_built_as_proxies_with_a_warning(
 ) -> None:
     roles = make_offline_roles()
     ctx = RoleContext(runner=AsyncWorker(shared_worker))
-    refined = await roles.refiner.refine("a gryphon next to a house", ctx)
-    assert any("gryphon" in w and "proxy" in w for w in refined.warnings)
+    refined = await roles.refiner.refine("a glorpus next to a house", ctx)
+    assert any("glorpus" in w and "proxy" in w for w in refined.warnings)
     plan = await roles.planner.plan(refined, {}, ctx)
-    assert any("gryphon" in w for w in plan.warnings)
-    assert any(c.args.get("name") == "Gryphon_Body" for s in plan.steps for c in s.calls)
+    assert any("glorpus" in w for w in plan.warnings)
+    assert any(c.args.get("name") == "Glorpus_Body" for s in plan.steps for c in s.calls)
 
 
 async def test_unknown_words_are_reported_in_the_requirement(shared_worker: BlockingWorker) -> None:

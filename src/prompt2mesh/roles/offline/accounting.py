@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from prompt2mesh.roles.offline import measures as M
 from prompt2mesh.roles.offline import vocabulary as V
 from prompt2mesh.roles.offline.kinds import PROXIES, RECIPES
 from prompt2mesh.roles.offline.parser import RAINBOW_WORDS, SETTINGS, SHAPE_WORDS, singular
@@ -31,7 +32,7 @@ _FILLER = frozenset(
 _APPLIED_KINDS = (
     ("colour", lambda w: w in V.COLORS or V.is_shade_word(w)),
     ("material", lambda w: w in V.MATERIAL_WORDS),
-    ("size", lambda w: w in V.SIZE_WORDS),
+    ("size", lambda w: w in V.SIZE_WORDS or w in M.UNITS or w in M.SIDES),
     ("shape", lambda w: w in SHAPE_WORDS),
     ("detail", lambda w: w in V.DETAIL_WORDS),
     ("colour", lambda w: w in RAINBOW_WORDS),
@@ -183,6 +184,8 @@ def account(prompt: str, spec: SceneSpec, built_kinds: set[str] | None = None) -
             acc.proxies[w] = proxy.get(w) or proxy[s]
         elif any(test(w) for _, test in _APPLIED_KINDS):
             acc.applied[w] = next(name for name, test in _APPLIED_KINDS if test(w))
+        elif w in spec.shades:
+            acc.applied[w] = "colour"  # 'cherry' in 'a cherry red car'
         elif w in _relation_words():
             acc.relations.append(w)
         elif w in SETTINGS or w in ("living", "dining"):

@@ -131,6 +131,7 @@ def max_detail(p: Placement) -> int:
 def build_calls(p: Placement, host: Placement | None = None) -> list[ToolCall]:
     """Everything that makes ``p`` at detail level 0, parented to its ``host`` if it has one."""
     calls = p.info.recipe.build(p.context()) if p.info.recipe is not None else proxy_build(p)
+    calls = _without(calls, p.omit)
     calls = [*calls, *pattern_calls(p, calls)]
     if p.parent and host is not None and calls and calls[0].tool == "create_empty":
         # Created under the host directly (one call less per ornament than set_parent).
@@ -299,8 +300,27 @@ def _box_bands(p: Placement, a: dict[str, Any], mat: str) -> list[ToolCall]:
 def detail_calls(p: Placement, level: int) -> list[ToolCall]:
     """The calls that raise ``p`` from ``level - 1`` to ``level`` (enhance, never rebuild)."""
     if p.info.recipe is not None:
-        return [_renamed(c, p.renames) for c in p.info.recipe.detail(p.context(), level)]
+        return [_renamed(c, p.renames) for c in _without(p.info.recipe.detail(p.context(), level), p.omit)]
     return proxy_detail(p, level)
+
+
+def _without(calls: list[ToolCall], omit: set[str]) -> list[ToolCall]:
+    """``calls`` less those that make or address the parts in ``omit`` (a host's own part the
+    prompt asks for as an object of its own)."""
+    if not omit:
+        return list(calls)
+    out = []
+    for call in calls:
+        if any(call.args.get(k) in omit for k in _NAME_KEYS):
+            continue
+        objects = call.args.get("objects")
+        if isinstance(objects, list) and any(o in omit for o in objects):
+            kept = [o for o in objects if o not in omit]
+            if not kept:
+                continue
+            call = ToolCall(tool=call.tool, args={**call.args, "objects": kept}, id=call.id)
+        out.append(call)
+    return out
 
 
 _NAME_KEYS = ("name", "object", "parent", "child")

@@ -70,6 +70,9 @@ class Placement:
     """Host it is parented to after building (decorations)."""
     renames: dict[str, str] = field(default_factory=dict)
     """Recipe part name -> the prompt's word for it ('House_Entrance' -> 'House_Door')."""
+    omit: set[str] = field(default_factory=set)
+    """Recipe parts not built because the prompt asks for them as objects of their own
+    ('three candles on a cake': the cake's own candles would make six)."""
 
     @property
     def size(self) -> Vec3:
@@ -267,6 +270,21 @@ def _resolve_with(spec: SceneSpec, groups: dict[int, list[Placement]], layout: L
     ]
 
 
+def _omit_parts_asked_for(
+    spec: SceneSpec, groups: dict[int, list[Placement]], relations: list[RelationSpec]
+) -> None:
+    """'Four candles around a cake', 'a cherry on a cake': the person asks for things the
+    host's recipe also builds as its own parts; theirs are the ones built, the host's are left
+    out (counts stay what was asked). Parts that never stand alone (legs, doors) are kept."""
+    for rel in relations:
+        for thing, host_id in ((rel.a, rel.b), (rel.b, rel.a)):
+            obj = spec.get(thing)
+            if not groups.get(thing) or _singular(obj.word.split()[-1]) in BODY_PARTS:
+                continue
+            for host in groups.get(host_id) or []:
+                host.omit.update(_host_parts(host, obj, detail=True))
+
+
 MARKING_KINDS = frozenset({"spot"})
 """Kinds that are markings on the host's surface ('a mushroom with white spots')."""
 BODY_PARTS = frozenset(
@@ -335,6 +353,7 @@ def solve(spec: SceneSpec) -> Layout:
     groups = _instances(spec)
     layout = Layout(placements=[])
     relations = _resolve_with(spec, groups, layout)
+    _omit_parts_asked_for(spec, groups, relations)
     anchors: dict[int, RelationSpec] = {}
     for given in relations:
         rel = _below(given, groups, anchors)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from prompt2mesh.roles.offline import measures as M
 from prompt2mesh.roles.offline import vocabulary as V
-from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, lexicon, word_tags
+from prompt2mesh.roles.offline.kinds import DECORATION_KINDS, derived_nouns, kind_info, lexicon, word_tags
 from prompt2mesh.roles.offline.spec import ObjectSpec, RelationSpec, SceneSpec
 
 SHAPE_WORDS = frozenset({"round", "square", "rectangular", "oval", "circular", "long", "flat", "thin"})
@@ -74,8 +75,8 @@ def singular(word: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
-    text = re.sub(r"(\d+)", r" \1 ", text)
-    text = re.sub(r"[.;!?]+", " . ", text).replace(",", " and ")
+    text = re.sub(r"(\d+(?:\.\d+)?)", r" \1 ", text)  # '1.5m' -> '1.5 m' (a decimal point ends no sentence)
+    text = re.sub(r"(?<!\d)[.;!?]+|[.;!?]+(?!\d)", " . ", text).replace(",", " and ")
     text = re.sub(r"[^a-z0-9\-. ]+", " ", text)
     words: list[str] = []
     for w in text.split():
@@ -105,6 +106,8 @@ class _Reader:
         self.fronted: tuple[str, int] | None = None
         self.with_host: int | None = None
         self.noun_end = -1
+        self.portion: int | None = None
+        """The object read from a portion word ('loaf' in 'a loaf of bread') that the next noun replaces."""
         self._relation_starts = frozenset(p.split()[0] for p, _ in V.RELATION_PHRASES)
 
     # --- lookups ---------------------------------------------------------------------------
@@ -129,7 +132,7 @@ class _Reader:
                 continue  # 'you can make', 'can you build': the verb, not a tin can
             if phrase in self.lex:
                 return self.lex[phrase], phrase, n, plural
-            if self._derived_ok(chunk):
+            if self._derived_ok(chunk) or n == 1 and self._colour_names_a_thing(i):
                 table = derived_nouns()
                 for form in (phrase, " ".join(chunk)):
                     if form in table:
@@ -147,6 +150,87 @@ class _Reader:
             or prev in V.MATERIAL_WORDS
             or prev in V.SIZE_WORDS
         )
+
+    def _measurement(self) -> bool:
+        """'a 3 m tall statue' (before the noun), 'a table 1.5 m long' (after it), 'with a
+        height of 2 m': a size in units, never a count. Read, it scales its object exactly."""
+        word = self.w[self.i]
+        if word in M.SIDE_NOUNS and self.w[self.i + 1 : self.i + 2] == ["of"]:
+            measure = M.read(self.w, self.i + 2)
+            if measure is None:
+                return False
+            measure = M.Measure(measure.metres, M.SIDES[word], measure.used)
+            if self.pending_rel == "with":
+                self.pending_rel = None  # 'a sphere with a radius of 2 m': no second object
+            self.mods.pop("count", None)
+            self.mods.pop("article", None)
+            self._measure_last(measure)
+            self.i += 2 + measure.used
+            return True
+        measure = M.read(self.w, self.i)
+        if measure is None:
+            return False
+        j = self.i + measure.used
+        while j < len(self.w) and (self._is_modifier_word(self.w[j]) or self.w[j] in M.SIDES):
+            j += 1
+        if j < len(self.w) and self._noun_at(j) is not None:
+            self.mods["measure"] = measure  # the noun that follows takes it
+            self.mods.setdefault("article", True)
+        else:
+            self._measure_last(measure)
+        self.i += measure.used
+        return True
+
+    def _measure_last(self, measure: M.Measure) -> None:
+        target = (
+            self.subjects[-1] if self.subjects else (self.spec.objects[-1].id if self.spec.objects else None)
+        )
+        if target is None:
+            self.stray.append(" ".join(self.w[self.i : self.i + measure.used]))
+            return
+        _apply_measure(self.spec.get(target), measure)
+
+    def _measure_before(self) -> bool:
+        """Was the word before 'of' a portion ('a slice of', 'a loaf of')? Then it is not a thing
+        of its own: the noun after 'of' takes its place, its count, colour and relations."""
+        prev = singular(self.w[self.i - 1]) if self.i > 0 else ""
+        if prev not in _MEASURE_WORDS:
+            return False
+        j = self.i + 1
+        while j < len(self.w) and self._is_modifier_word(self.w[j]):
+            j += 1
+        if j >= len(self.w) or self._noun_at(j) is None:
+            return False  # 'a bar of soap' with no soap known: the bar stays what it was
+        if self.noun_end == self.i and self.spec.objects and self.spec.objects[-1].word == prev:
+            self.portion = self.spec.objects[-1].id
+        elif self.w[self.i - 1] in self.stray:
+            self.stray.remove(self.w[self.i - 1])
+        else:
+            return False
+        return True
+
+    def _names_a_shade(self, word: str) -> bool:
+        """A noun right before a colour that qualifies a noun ('cherry red car')."""
+        nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else ""
+        if nxt not in V.COLORS or word in V.COLORS or V.is_shade_word(word):
+            return False
+        noun = self._noun_at(self.i)
+        return noun is not None and noun[2] == 1 and self._modifier_then_noun()
+
+    def _colour_names_a_thing(self, i: int) -> bool:
+        """'a peach in a bowl', 'a plum', 'a bowl of cherry tomatoes': a colour word after an
+        article, a number or a modifier that qualifies no noun after it is the thing it is named
+        after; 'a peach dress' and 'a cherry red car' keep it a colour, and so does 'in pink'."""
+        if self.w[i] not in V.COLORS or not self._after_determiner(i):
+            return False
+        j = i + 1
+        while j < len(self.w) and (self._is_modifier_word(self.w[j]) or self.w[j] in ("colored", "coloured")):
+            j += 1
+        return j >= len(self.w) or self._noun_at(j) is None
+
+    @staticmethod
+    def _is_modifier_word(word: str) -> bool:
+        return word in V.COLORS or word in V.MATERIAL_WORDS or word in V.SIZE_WORDS or word in SHAPE_WORDS
 
     def _derived_ok(self, chunk: list[str]) -> bool:
         """May ``chunk`` be looked up in the WordNet-derived table? Not counts, places, colours
@@ -192,6 +276,9 @@ class _Reader:
         ignored = self._phrase(_IGNORED_PHRASES)
         if ignored:
             self.i += ignored[1]
+            return
+        if word == "of" and self._measure_before():
+            self.i += 1  # 'a loaf of bread', 'two slices of cake': the thing is what comes after
             return
         if word == "of" and self.noun_end == self.i and self.subjects:
             # "a vase of roses", "a bowl of oranges": the contents go in the container
@@ -242,6 +329,16 @@ class _Reader:
         if self._verb_here(word):
             self.stray.append(word)
             self.i += 1
+            return
+        if self._names_a_shade(word):
+            # 'a cherry red car', 'a sky blue bike': the noun says which red, it is not a thing.
+            hue = V.FOOD_COLORS.get(word) or V.COLORS.get(word)
+            if hue:
+                self.mods["flavour"] = hue
+            self.spec.shades.append(word)
+            self.i += 1
+            return
+        if self._measurement():
             return
         noun = self._noun_at(self.i)
         is_adj = self._modifier_then_noun()
@@ -365,7 +462,12 @@ class _Reader:
             return False
         nxt = self.w[self.i + 1] if self.i + 1 < len(self.w) else None
         return (
-            nxt is None or nxt in ("and", "with") or any(nxt == p.split()[0] for p, _ in V.RELATION_PHRASES)
+            nxt is None
+            or nxt in ("and", "with")
+            or any(nxt == p.split()[0] for p, _ in V.RELATION_PHRASES)
+            # 'a glorp sleeping on a rug': what it does ends the noun phrase
+            or nxt.endswith(("ing", "ed"))
+            and "v" in word_tags().get(nxt, "")
         )
 
     def _count(self) -> bool:
@@ -423,6 +525,17 @@ class _Reader:
         return True
 
     def _object(self, kind: str, phrase: str, used: int, plural: bool) -> None:
+        if self.portion is not None:
+            # 'a loaf of bread': the loaf already read becomes the bread, keeping its place.
+            obj = self.spec.get(self.portion)
+            self.portion = None
+            obj.kind, obj.word = kind, " ".join([*self.mods.get("compound", []), phrase])
+            if obj.color is None and self.mods.get("color_word"):
+                obj.color, obj.color_word = V.COLORS[self.mods["color_word"]], self.mods["color_word"]
+            self.mods = {}
+            self.i += used
+            self.noun_end = self.i
+            return
         m = self.mods
         same = [o for o in self.spec.objects if o.kind == kind]
         if m.get("definite") and same and not plural:
@@ -444,6 +557,9 @@ class _Reader:
                 color = V.shade(color, m["shade"])
         elif m.get("material"):
             color = V.MATERIALS[m["material"]].color
+        elif kind_info(kind).recipe is None:
+            # 'a plum', 'a cherry', 'a coral': a stand-in shape takes the colour it is named after.
+            color = V.FOOD_COLORS.get(phrase) or V.COLORS.get(phrase)
         scale = 1.0
         for s in m.get("size_words", []):
             scale *= V.SIZE_WORDS[s]
@@ -469,6 +585,8 @@ class _Reader:
             color2=m.get("color2"),
             pattern=m.get("pattern"),
         )
+        if m.get("measure"):
+            _apply_measure(obj, m["measure"])
         self.spec.objects.append(obj)
         self.mods = {}
         self.i += used
@@ -551,6 +669,21 @@ class _Reader:
 
 __all__ = ["ObjectSpec", "RelationSpec", "SceneSpec", "parse", "singular"]
 
+
+def _apply_measure(obj: ObjectSpec, measure: M.Measure) -> None:
+    """Scale ``obj`` so its measured side is what the prompt says (size words no longer count)."""
+    scale = M.scale_for(kind_info(obj.kind).size, measure)
+    if scale is None:
+        return
+    obj.scale = round(scale, 4)
+    obj.measured = f"{measure.metres:g} m {measure.side or 'largest side'}"
+
+
+_MEASURE_WORDS = frozenset(
+    {"loaf", "slice", "piece", "bar", "wedge", "chunk", "stick", "scoop", "lump", "block", "slab", "portion",
+     "serving", "helping", "bite", "sheet", "strip", "sprig", "stalk", "clove", "drop", "dollop", "head"}
+)  # fmt: skip
+"""Portion words: 'a slice of cake' is cake, 'a loaf of bread' is bread (not bread in a loaf)."""
 
 _MODAL_NOUNS = frozenset({"can"})
 """Nouns that are also common verbs in requests: a noun only after an article or modifier."""

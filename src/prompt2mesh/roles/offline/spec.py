@@ -31,6 +31,9 @@ class ObjectSpec:
     """The second colour of a two-colour pattern ('blue and white striped')."""
     pattern: str | None = None
     """'stripes', 'checks' or 'spots' when the prompt names a two-colour pattern."""
+    measured: str | None = None
+    """The size the prompt gave in units ('3 m height'): ``scale`` makes it exact, and a
+    variation keeps it."""
 
 
 @dataclass
@@ -45,6 +48,8 @@ class SceneSpec:
     objects: list[ObjectSpec] = field(default_factory=list)
     relations: list[RelationSpec] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    shades: list[str] = field(default_factory=list)
+    """Nouns read as which colour rather than as things ('cherry' in 'a cherry red car')."""
     detail: str | None = None
     variation: int = 0
     """Which variation of the prompt to lay out (0: the plain one; see variation.py)."""
@@ -61,6 +66,7 @@ class SceneSpec:
             objects=[ObjectSpec(**o) for o in data.get("objects", [])],
             relations=[RelationSpec(**r) for r in data.get("relations", [])],
             unknown=list(data.get("unknown", [])),
+            shades=list(data.get("shades", [])),
             detail=data.get("detail"),
             variation=int(data.get("variation") or 0),
         )

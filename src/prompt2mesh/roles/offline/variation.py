@@ -51,7 +51,8 @@ def _shade(rng: random.Random, hex_color: str) -> str:
 def _vary_object(rng: random.Random, obj: ObjectSpec, anchored: bool) -> ObjectSpec:
     changes: dict[str, object] = {}
     span = SIZED_SCALE_RANGE if obj.size_words else SCALE_RANGE
-    changes["scale"] = round(obj.scale * rng.uniform(*span), 3)
+    if not obj.measured:  # a size given in metres is what was asked, in every variation
+        changes["scale"] = round(obj.scale * rng.uniform(*span), 3)
     if obj.color and obj.color.startswith("#") and len(obj.color) == 7 and not obj.rainbow:
         changes["color"] = _shade(rng, obj.color)
     if obj.color2 and obj.color2.startswith("#") and len(obj.color2) == 7:

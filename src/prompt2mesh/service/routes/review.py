@@ -16,10 +16,11 @@ from fastapi import APIRouter, status
 
 from prompt2mesh.agent.errors import PlanEditRejected, ReviewNotPending, RunNotFound
 from prompt2mesh.service.agent import Reviews
-from prompt2mesh.service.deps import CurrentUser, ServicesDep, SessionDep
+from prompt2mesh.service.deps import ClientAddress, CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import PlanInvalid, RunNotAwaitingReview
 from prompt2mesh.service.models import Run, User
-from prompt2mesh.service.routes.runs import get_run, owned_run
+from prompt2mesh.service.quotas import check_active_runs
+from prompt2mesh.service.routes.runs import ensure_worker_slot, get_run, owned_run
 from prompt2mesh.service.schemas import ErrorOut, PlanEdit, RunOut, RunSummary
 
 router = APIRouter(prefix="/runs", tags=["review"], responses={404: {"model": ErrorOut}})
@@ -43,6 +44,13 @@ def _reviews(services: Any) -> Reviews:
     return cast(Reviews, agent)
 
 
+def _may_queue(db: Any, user: User, services: Any, address: str) -> None:
+    """A paused run that is queued again counts like a new one: the queued-or-running limits
+    (429) and the worker slots (503) apply, or pausing would be a way round them."""
+    check_active_runs(db, services.settings, user.id, address)
+    ensure_worker_slot(services, user.id)
+
+
 async def _answer(call: Any) -> dict[str, Any]:
     """The agent's answer; its refusals as the API's errors."""
     try:
@@ -57,10 +65,15 @@ async def _answer(call: Any) -> dict[str, Any]:
 @router.post(
     "/{run_id}/plan",
     response_model=RunOut,
-    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={409: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 async def change_plan(
-    run_id: str, body: PlanEdit, user: CurrentUser, db: SessionDep, services: ServicesDep
+    run_id: str,
+    body: PlanEdit,
+    user: CurrentUser,
+    db: SessionDep,
+    services: ServicesDep,
+    address: ClientAddress,
 ) -> RunOut:
     """Replace the steps of a plan awaiting review, or re-plan from a new refined prompt.
 
@@ -77,6 +90,7 @@ async def change_plan(
         report = await _answer(reviews.edit_plan(run.id, body.steps))
         await asyncio.to_thread(store.set_status, run.id, AWAITING, report=report, plan=report.get("plan"))
     else:
+        _may_queue(db, user, services, address)
         await _answer(reviews.request_replan(run.id, body.refined_prompt or ""))
         await asyncio.to_thread(store.set_status, run.id, "queued", error=None)
         await services.runs.submit(run.id, user.id, resume=True)
@@ -88,11 +102,17 @@ async def change_plan(
     "/{run_id}/approve",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RunSummary,
-    responses={409: {"model": ErrorOut}},
+    responses={409: {"model": ErrorOut}, 429: {"model": ErrorOut}, 503: {"model": ErrorOut}},
 )
-async def approve_plan(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Run:
-    """Approve the plan awaiting review: the run takes the user's worker again and builds it."""
+async def approve_plan(
+    run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep, address: ClientAddress
+) -> Run:
+    """Approve the plan awaiting review: the run takes the user's worker again and builds it.
+
+    It is queued again, so the queued-or-running limits (429) and the worker slots (503) apply.
+    """
     run = _paused_run(db, user, run_id, services)
+    _may_queue(db, user, services, address)
     await _answer(_reviews(services).approve_plan(run.id))
     await asyncio.to_thread(services.runs.store.set_status, run.id, "queued", error=None)
     await services.runs.submit(run.id, user.id, resume=True)

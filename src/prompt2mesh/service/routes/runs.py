@@ -14,7 +14,7 @@ from prompt2mesh.service.deps import ClientAddress, CurrentUser, ServicesDep, Se
 from prompt2mesh.service.errors import NotFound, RunNotActive, RunNotResumable
 from prompt2mesh.service.events import event_stream, summarize_steps
 from prompt2mesh.service.models import Run, User
-from prompt2mesh.service.quotas import check_run_quota
+from prompt2mesh.service.quotas import check_active_runs, check_run_quota
 from prompt2mesh.service.routes.sessions import owned_session
 from prompt2mesh.service.runs import PARTIAL_GLB
 from prompt2mesh.service.schemas import ErrorOut, RunCreate, RunOut, RunSummary, StepOut
@@ -37,6 +37,17 @@ def owned_run(db: Session, user: User, run_id: str) -> Run:
     return run
 
 
+def ensure_worker_slot(services: Any, user_id: str) -> None:
+    """Refuse to queue a run when the user has no worker and none can be started (503).
+
+    Raises:
+        WorkersBusy: every worker slot is taken by other users.
+    """
+    workers = services.workers
+    if workers.info(user_id).state is WorkerState.STOPPED and not workers.has_free_slot():
+        raise WorkersBusy(workers.max_workers)
+
+
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -53,9 +64,7 @@ async def start_run(
     if body.session_id is not None:
         owned_session(db, user, body.session_id)
     check_run_quota(db, services.settings, user.id, address, body.prompt)
-    workers = services.workers
-    if workers.info(user.id).state is WorkerState.STOPPED and not workers.has_free_slot():
-        raise WorkersBusy(workers.max_workers)
+    ensure_worker_slot(services, user.id)
     run = Run(
         client_address=address,
         user_id=user.id,
@@ -173,13 +182,20 @@ async def cancel_run(run_id: str, user: CurrentUser, db: SessionDep, services: S
     "/{run_id}/resume",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=RunSummary,
-    responses={409: {"model": ErrorOut}},
+    responses={409: {"model": ErrorOut}, 429: {"model": ErrorOut}, 503: {"model": ErrorOut}},
 )
-async def resume_run(run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep) -> Run:
-    """Continue a cancelled, interrupted or failed run from its last checkpoint."""
+async def resume_run(
+    run_id: str, user: CurrentUser, db: SessionDep, services: ServicesDep, address: ClientAddress
+) -> Run:
+    """Continue a cancelled, interrupted or failed run from its last checkpoint.
+
+    It is queued again, so the queued-or-running limits (429) and the worker slots (503) apply.
+    """
     run = owned_run(db, user, run_id)
     if services.runs.is_active(run.id) or run.status not in RESUMABLE:
         raise RunNotResumable(f"run {run_id!r} cannot be resumed from status {run.status}")
+    check_active_runs(db, services.settings, user.id, address)
+    ensure_worker_slot(services, user.id)
     run.status, run.error, run.finished_at = "queued", None, None
     db.commit()
     await services.runs.submit(run.id, user.id, resume=True)

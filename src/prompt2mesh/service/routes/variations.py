@@ -23,11 +23,9 @@ from prompt2mesh.service.models import ChatSession, Run, User
 from prompt2mesh.service.naming import thumbnail
 from prompt2mesh.service.quotas import check_run_quota
 from prompt2mesh.service.routes.config import MAX_VARIATIONS
-from prompt2mesh.service.routes.runs import owned_run
+from prompt2mesh.service.routes.runs import ensure_worker_slot, owned_run
 from prompt2mesh.service.schemas import ErrorOut, RunSummary
 from prompt2mesh.service.store import ACTIVE
-from prompt2mesh.workers.base import WorkerState
-from prompt2mesh.workers.errors import WorkersBusy
 
 router = APIRouter(
     prefix="/runs",
@@ -77,9 +75,7 @@ async def start_variations(
     root, existing = _family(db, user, run)
     if services.runs.is_active(root.id) or root.status in ACTIVE:
         raise RunNotActive(f"run {root.id!r} is still {root.status}; ask for variations once it has finished")
-    workers = services.workers
-    if workers.info(user.id).state is WorkerState.STOPPED and not workers.has_free_slot():
-        raise WorkersBusy(workers.max_workers)
+    ensure_worker_slot(services, user.id)
     first = max([_variation(r) for r in existing], default=0) + 1
     made: list[Run] = []
     try:
