@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import image_prebuild
 from async_worker import AsyncWorker
 from prompt2mesh.workers.blocking import BlockingWorker
 
@@ -35,3 +38,24 @@ def worker(shared_worker: BlockingWorker) -> BlockingWorker:
 def runner(worker: BlockingWorker) -> AsyncWorker:
     """The shared worker, empty scene, as an async ToolRunner."""
     return AsyncWorker(worker)
+
+
+def _needs_project_images(item: pytest.Item) -> bool:
+    if "images" in getattr(item, "fixturenames", ()):
+        return True  # tests/deploy
+    # The docker-backend tests run the app image unless another image is given.
+    return item.get_closest_marker("docker") is not None and not os.environ.get("P2M_TEST_WORKER_IMAGE")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start building the container images in the background when a selected test needs them."""
+    # P2M_TEST_IMAGES_PREBUILD=0: build in the foreground when the fixtures first need them.
+    off = os.environ.get("P2M_TEST_IMAGES_PREBUILD") == "0"
+    if off or session.config.option.collectonly or not shutil.which("docker"):
+        return
+    if any(_needs_project_images(item) for item in session.items):
+        image_prebuild.start()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    image_prebuild.stop()
