@@ -37,6 +37,7 @@ from prompt2mesh.agent.tool_filter import (  # noqa: E402
     tools_for_step,
 )
 from prompt2mesh.roles.interface import PlanStep, ToolInfo  # noqa: E402
+from prompt2mesh.roles.llm._base import scene_text  # noqa: E402
 from prompt2mesh.roles.llm._disclosure import find_tools_info  # noqa: E402
 from prompt2mesh.roles.prompts import tool_schemas  # noqa: E402
 from prompt2mesh.workers.blocking import BlockingWorker  # noqa: E402
@@ -63,6 +64,23 @@ def _without_details(message: dict[str, Any]) -> dict[str, Any]:
     if message.get("role") != "user" or not isinstance(content, str):
         return message
     return {**message, "content": re.sub(r"\nDetails: \{.*\}(?=\n)", "", content)}
+
+
+_LISTING = re.compile(r"Objects in the scene \((\d+)\):\n((?:\{.*\}(?:\n|$))+)")
+
+
+def _with_todays_listing(message: dict[str, Any]) -> dict[str, Any]:
+    """A recorded task message with its scene listing (a JSON object per row, as recorded
+    before the compact table) written the way today's roles write it."""
+    content = message.get("content")
+    if message.get("role") != "user" or not isinstance(content, str):
+        return message
+
+    def table(match: re.Match[str]) -> str:
+        rows = [json.loads(line) for line in match.group(2).splitlines() if line.strip()]
+        return scene_text({"objects": rows, "total": int(match.group(1))}, limit=len(rows)) + "\n"
+
+    return {**message, "content": _LISTING.sub(table, content)}
 
 
 def _old_tools_for_step(step: PlanStep, catalogue: list[ToolInfo]) -> list[ToolInfo]:
@@ -185,6 +203,8 @@ def main() -> None:
             if role == "executor":
                 # Today's executor leaves the refiner's detail JSON out of its task message.
                 now["messages"] = [_without_details(m) for m in body["messages"]]
+            # And every role lists the scene as a table that names its columns once.
+            now["messages"] = [_with_todays_listing(m) for m in now.get("messages", body["messages"])]
             now_text = _without_images(now)
             row["now_bytes"].append(len(now_text))
             row["now_tokens"].append(count(now_text))

@@ -98,7 +98,8 @@ async def test_executor_tells_the_model_which_objects_already_exist(ctx: RoleCon
     model = ScriptedChatModel(script=[text("done")])
     await LLMExecutor(model).execute(STEP, ctx)
 
-    assert "Objects in the scene (1)" in model.turns[0].text and '"name": "Table_Leg"' in model.turns[0].text
+    assert "Objects in the scene (1): name | type | location" in model.turns[0].text
+    assert "\nTable_Leg | mesh | 1,2,0.5 | 2,2,2 | - | -" in model.turns[0].text
 
     model = ScriptedChatModel(script=[text("done")])
     await LLMExecutor(model, scene_context=False).execute(STEP, ctx)

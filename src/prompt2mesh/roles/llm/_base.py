@@ -213,8 +213,19 @@ def brief_text(ctx: RoleContext, *, details: bool = True) -> str:
     return text
 
 
+SCENE_COLUMNS = "name | type | location x,y,z (m) | dimensions x,y,z (m) | parent | materials"
+"""The scene listing's columns, named once in its header ('-' = none)."""
+
+
+def _numbers(value: Any) -> str:
+    if not isinstance(value, (list, tuple)):
+        return "-"
+    return ",".join(f"{round(float(v), 3):g}" if isinstance(v, (int, float)) else str(v) for v in value)
+
+
 def scene_text(scene: dict[str, Any], *, limit: int = 60) -> str:
-    """A compact scene summary: object names, types, positions and sizes (token budget)."""
+    """A compact scene summary, one row per object under a header that names the columns once
+    (a JSON object per row repeated every key on every row of every turn: half the bytes)."""
     objects = scene.get("objects") or []
     if not objects:
         return "The scene is empty."
@@ -222,12 +233,19 @@ def scene_text(scene: dict[str, Any], *, limit: int = 60) -> str:
     for obj in objects[:limit]:
         if not isinstance(obj, dict):
             continue
-        row = {
-            k: obj.get(k)
-            for k in ("name", "type", "location", "dimensions", "parent", "materials")
-            if obj.get(k)
-        }
-        rows.append(json.dumps(row, ensure_ascii=False, default=str))
+        materials = ", ".join(str(m) for m in obj.get("materials") or []) or "-"
+        rows.append(
+            " | ".join(
+                [
+                    str(obj.get("name")),
+                    str(obj.get("type") or "-"),
+                    _numbers(obj.get("location")),
+                    _numbers(obj.get("dimensions")),
+                    str(obj.get("parent") or "-"),
+                    materials,
+                ]
+            )
+        )
     total = scene.get("total", len(objects))
     more = f"\n... and {total - len(rows)} more" if isinstance(total, int) and total > len(rows) else ""
-    return f"Objects in the scene ({total}):\n" + "\n".join(rows) + more
+    return f"Objects in the scene ({total}): {SCENE_COLUMNS}\n" + "\n".join(rows) + more
