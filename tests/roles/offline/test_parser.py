@@ -308,3 +308,17 @@ def test_an_unknown_noun_before_what_it_does_is_still_a_thing_to_report() -> Non
 def test_creatures_of_legend_are_built_as_the_nearest_kind(word: str, kind: str) -> None:
     spec = parse(f"a {word} sleeping under a tree")
     assert [(o.word, o.kind) for o in spec.objects] == [(word, kind), ("tree", "tree")]
+
+
+def test_a_compound_ending_in_can_is_one_thing_and_keeps_its_colour() -> None:
+    spec = parse("A blue watering can next to three flower pots")
+    assert [(o.word, o.color_word, o.count) for o in spec.objects] == [
+        ("watering can", "blue", 1),
+        ("flower pot", None, 3),
+    ]
+    assert parse("you can make a cube").objects[0].word == "cube"
+
+
+def test_a_colour_before_a_word_nobody_knows_is_no_thing() -> None:
+    spec = parse("a blue zorblax next to a chair")
+    assert all(o.word != "blue" for o in spec.objects)

@@ -218,15 +218,18 @@ class _Reader:
         return noun is not None and noun[2] == 1 and self._modifier_then_noun()
 
     def _colour_names_a_thing(self, i: int) -> bool:
-        """'a peach in a bowl', 'a plum', 'a bowl of cherry tomatoes': a colour word after an
-        article, a number or a modifier that qualifies no noun after it is the thing it is named
-        after; 'a peach dress' and 'a cherry red car' keep it a colour, and so does 'in pink'."""
+        """'a peach in a bowl', 'a plum', 'a plum and a peach': a colour word after an article,
+        a number or a modifier that ends its noun phrase (a relation, 'and', 'with' or the end
+        follows) is the thing it is named after; 'a peach dress', 'a cherry red car', 'in pink'
+        and 'a blue watering can' (a noun the reader does not know) keep it a colour."""
         if self.w[i] not in V.COLORS or not self._after_determiner(i):
             return False
-        j = i + 1
-        while j < len(self.w) and (self._is_modifier_word(self.w[j]) or self.w[j] in ("colored", "coloured")):
-            j += 1
-        return j >= len(self.w) or self._noun_at(j) is None
+        nxt = self.w[i + 1] if i + 1 < len(self.w) else None
+        return (
+            nxt is None
+            or nxt in ("and", "with", ".")
+            or any(nxt == p.split()[0] for p, _ in V.RELATION_PHRASES)
+        )
 
     @staticmethod
     def _is_modifier_word(word: str) -> bool:
@@ -235,7 +238,12 @@ class _Reader:
     def _derived_ok(self, chunk: list[str]) -> bool:
         """May ``chunk`` be looked up in the WordNet-derived table? Not counts, places, colours
         or verb forms: 'a duck swimming', 'a parked car' never build a 'swimming' or 'parked'."""
-        if any(w in _NOT_DERIVED or w in V.COLORS or w.isdigit() for w in chunk):
+        # 'a watering can', 'a trash can': a compound's head may be a word that alone is a verb.
+        head_ok = len(chunk) > 1 and chunk[-1] in _MODAL_NOUNS
+        if any(
+            (w in _NOT_DERIVED and not (head_ok and k == len(chunk) - 1)) or w in V.COLORS or w.isdigit()
+            for k, w in enumerate(chunk)
+        ):
             return False
         first = self._relation_starts
         if chunk[0] in first:
