@@ -190,9 +190,10 @@ class _Reader:
             return
         _apply_measure(self.spec.get(target), measure)
 
-    def _measure_before(self) -> bool:
-        """Was the word before 'of' a portion ('a slice of', 'a loaf of')? Then it is not a thing
-        of its own: the noun after 'of' takes its place, its count, colour and relations."""
+    def _read_portion(self) -> bool:
+        """Read the word before 'of' as a portion ('a slice of', 'a loaf of'), if it is one: not a
+        thing of its own, the noun after 'of' takes its place, count, colour and relations.
+        True when it was (the object read for it, if any, waits in ``self.portion``)."""
         prev = singular(self.w[self.i - 1]) if self.i > 0 else ""
         if prev not in _MEASURE_WORDS:
             return False
@@ -285,7 +286,7 @@ class _Reader:
         if ignored:
             self.i += ignored[1]
             return
-        if word == "of" and self._measure_before():
+        if word == "of" and self._read_portion():
             self.i += 1  # 'a loaf of bread', 'two slices of cake': the thing is what comes after
             return
         if word == "of" and self.noun_end == self.i and self.subjects:

@@ -19,8 +19,7 @@ from prompt2mesh.service.agent import Reviews
 from prompt2mesh.service.deps import ClientAddress, CurrentUser, ServicesDep, SessionDep
 from prompt2mesh.service.errors import PlanInvalid, RunNotAwaitingReview
 from prompt2mesh.service.models import Run, User
-from prompt2mesh.service.quotas import check_active_runs
-from prompt2mesh.service.routes.runs import ensure_worker_slot, get_run, owned_run
+from prompt2mesh.service.routes.runs import ensure_can_queue, get_run, owned_run
 from prompt2mesh.service.schemas import ErrorOut, PlanEdit, RunOut, RunSummary
 
 router = APIRouter(prefix="/runs", tags=["review"], responses={404: {"model": ErrorOut}})
@@ -42,13 +41,6 @@ def _reviews(services: Any) -> Reviews:
     if not all(hasattr(agent, name) for name in ("edit_plan", "request_replan", "approve_plan")):
         raise RunNotAwaitingReview("this deployment's agent does not support plan review")
     return cast(Reviews, agent)
-
-
-def _may_queue(db: Any, user: User, services: Any, address: str) -> None:
-    """A paused run that is queued again counts like a new one: the queued-or-running limits
-    (429) and the worker slots (503) apply, or pausing would be a way round them."""
-    check_active_runs(db, services.settings, user.id, address)
-    ensure_worker_slot(services, user.id)
 
 
 async def _answer(call: Any) -> dict[str, Any]:
@@ -90,7 +82,7 @@ async def change_plan(
         report = await _answer(reviews.edit_plan(run.id, body.steps))
         await asyncio.to_thread(store.set_status, run.id, AWAITING, report=report, plan=report.get("plan"))
     else:
-        _may_queue(db, user, services, address)
+        ensure_can_queue(db, services, user.id, address)
         await _answer(reviews.request_replan(run.id, body.refined_prompt or ""))
         await asyncio.to_thread(store.set_status, run.id, "queued", error=None)
         await services.runs.submit(run.id, user.id, resume=True)
@@ -112,7 +104,7 @@ async def approve_plan(
     It is queued again, so the queued-or-running limits (429) and the worker slots (503) apply.
     """
     run = _paused_run(db, user, run_id, services)
-    _may_queue(db, user, services, address)
+    ensure_can_queue(db, services, user.id, address)
     await _answer(_reviews(services).approve_plan(run.id))
     await asyncio.to_thread(services.runs.store.set_status, run.id, "queued", error=None)
     await services.runs.submit(run.id, user.id, resume=True)

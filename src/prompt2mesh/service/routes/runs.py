@@ -37,6 +37,19 @@ def owned_run(db: Session, user: User, run_id: str) -> Run:
     return run
 
 
+def ensure_can_queue(db: Session, services: Any, user_id: str, address: str) -> None:
+    """Refuse to queue an existing run again (resume, approve, re-plan) over the
+    queued-or-running limits (429) or with no worker to run it (503): otherwise paused or
+    cancelled runs would be a way round both.
+
+    Raises:
+        QuotaExceeded: a queued-or-running limit is reached.
+        WorkersBusy: every worker slot is taken by other users.
+    """
+    check_active_runs(db, services.settings, user_id, address)
+    ensure_worker_slot(services, user_id)
+
+
 def ensure_worker_slot(services: Any, user_id: str) -> None:
     """Refuse to queue a run when the user has no worker and none can be started (503).
 
@@ -194,8 +207,7 @@ async def resume_run(
     run = owned_run(db, user, run_id)
     if services.runs.is_active(run.id) or run.status not in RESUMABLE:
         raise RunNotResumable(f"run {run_id!r} cannot be resumed from status {run.status}")
-    check_active_runs(db, services.settings, user.id, address)
-    ensure_worker_slot(services, user.id)
+    ensure_can_queue(db, services, user.id, address)
     run.status, run.error, run.finished_at = "queued", None, None
     db.commit()
     await services.runs.submit(run.id, user.id, resume=True)
